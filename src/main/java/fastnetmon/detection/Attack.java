@@ -30,6 +30,10 @@ public final class Attack {
     /** Highest per-second packet rate seen in the attack direction since the ban. */
     public volatile long peakPps;
     public volatile double peakMbps;
+    /** Set by the evaluator once attack_details has been requested; no samples are added after. */
+    public volatile boolean detailsSent;
+    /** The ban outlasted ban_time because the attack went on (unban_only_if_attack_finished). */
+    public volatile boolean unbanPostponed;
     /** Sample packets of the host's traffic in the attack direction, collected after the ban. */
     public final List<SamplePacket> samples = new ArrayList<>();
 

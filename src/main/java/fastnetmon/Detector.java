@@ -1,0 +1,92 @@
+package fastnetmon;
+
+import fastnetmon.action.AttackActions;
+import fastnetmon.config.Configuration;
+import fastnetmon.counters.CounterShard;
+import fastnetmon.detection.Attack;
+import fastnetmon.detection.BanHandler;
+import fastnetmon.detection.DetectionSettings;
+import fastnetmon.detection.Evaluator;
+import fastnetmon.networks.PrefixMatcher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The pipeline wired from a configuration: monitored networks, one counter shard per traffic source,
+ * the evaluator, and the actions it triggers. Sources (capture engines, replay, flow collectors) ask
+ * it for a shard each; one thread (replay or the live tick) drives the evaluator.
+ */
+public final class Detector {
+    /** Flow table per shard: 1M entries (8 MiB), exact up to about 500k new flows a second, sampled beyond. */
+    static final int FLOW_TABLE_LOG2 = 20;
+
+    private final Configuration config;
+    private final PrefixMatcher monitored;
+    private final List<CounterShard> shards = new ArrayList<>();
+    private final AttackActions actions;
+    private Evaluator evaluator;
+
+    public Detector(Configuration config) {
+        this.config = config;
+        this.monitored = PrefixMatcher.of(config.networks());
+        Path script = config.getBoolean("notify_script_enabled") ? config.getPath("notify_script_path") : null;
+        this.actions = new AttackActions(script, Duration.ofSeconds(config.getLong("notify_script_timeout")),
+                config.getPath("attack_details_folder"), ZoneId.systemDefault());
+    }
+
+    public CounterShard newShard(String name) {
+        if (evaluator != null) {
+            throw new IllegalStateException("shards must be created before the evaluator starts");
+        }
+        CounterShard shard = new CounterShard(name, monitored, FLOW_TABLE_LOG2);
+        shards.add(shard);
+        return shard;
+    }
+
+    /** Creates the evaluator over the shards made so far. */
+    public Evaluator startEvaluator() {
+        evaluator = new Evaluator(settings(config), shards, new BanHandler() {
+            @Override
+            public void onBan(Attack attack) {
+                actions.ban(attack);
+            }
+
+            @Override
+            public void onAttackDetails(Attack attack) {
+                actions.attackDetails(attack);
+            }
+
+            @Override
+            public void onUnban(Attack attack) {
+                actions.unban(attack);
+            }
+        });
+        return evaluator;
+    }
+
+    static DetectionSettings settings(Configuration c) {
+        return new DetectionSettings(
+                c.getBoolean("enable_ban_ipv6"),
+                c.getBoolean("process_incoming_traffic"),
+                c.getBoolean("process_outgoing_traffic"),
+                c.getInt("ban_details_records_count"),
+                c.getLong("ban_time"),
+                c.getBoolean("unban_only_if_attack_finished"),
+                c.getDouble("average_calculation_time"),
+                c.globalThresholds(),
+                c.hostGroups(),
+                c.whitelist());
+    }
+
+    public List<CounterShard> shards() {
+        return List.copyOf(shards);
+    }
+
+    public AttackActions actions() {
+        return actions;
+    }
+}

@@ -1,0 +1,176 @@
+package fastnetmon;
+
+import fastnetmon.action.NotifyScript;
+import fastnetmon.capture.FileReplay;
+import fastnetmon.config.ConfigException;
+import fastnetmon.config.Configuration;
+import fastnetmon.counters.CounterShard;
+import fastnetmon.detection.Evaluator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The command line: FastNetMon's option names. */
+@Command(name = "fastnetmon", mixinStandardHelpOptions = true, versionProvider = FastNetMon.Version.class,
+        description = "DDoS detector: counts traffic per host of your networks and calls your script when one crosses a threshold.")
+public final class FastNetMon implements Callable<Integer> {
+    static final String SYSTEM_CONFIG = "/etc/fastnetmon.conf";
+
+    @Option(names = "--configuration_file", paramLabel = "PATH",
+            description = "Configuration file (default: " + SYSTEM_CONFIG + " when it exists, else conf/fastnetmon.conf of this installation).")
+    Path configurationFile;
+
+    @Option(names = "--configuration_check", description = "Load and validate the configuration, networks and whitelist, print what was loaded, and exit.")
+    boolean configurationCheck;
+
+    @Option(names = "--log_file", paramLabel = "PATH", description = "Log file (overrides log_file in the configuration).")
+    Path logFile;
+
+    @Option(names = "--log_to_console", description = "Also log to standard error.")
+    boolean logToConsole;
+
+    @Option(names = "--pcap_file", paramLabel = "PATH", description = "Replay a capture file (pcap or pcapng) through the detector and print a JSON summary.")
+    Path pcapFile;
+
+    @Parameters(arity = "0..1", paramLabel = "IFACE[,IFACE...]", description = "Interfaces to capture on (default: interfaces in the configuration).")
+    String interfaces;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    FastNetMon(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new FastNetMon(out, err));
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("fastnetmon: " + ex.getMessage() + " (see --help)");
+            return 1;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            err.println("fastnetmon: " + ex);
+            LoggerFactory.getLogger(FastNetMon.class).error("fatal", ex);
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path confPath = configurationFile != null ? configurationFile : defaultConfiguration();
+        Configuration config;
+        try {
+            config = Configuration.load(confPath);
+        } catch (ConfigException e) {
+            err.println("fastnetmon: " + e.getMessage());
+            return 1;
+        }
+        if (configurationCheck) {
+            out.println(config.describe());
+            for (String w : config.warnings()) {
+                out.println("warning: " + w);
+            }
+            out.println("configuration OK");
+            return 0;
+        }
+        Path logPath = logFile != null ? logFile : config.getPath("log_file");
+        String logProblem = Logging.configure(config.getString("logging_level"), logPath, logToConsole);
+        Logger log = LoggerFactory.getLogger(FastNetMon.class);
+        if (logProblem != null) {
+            err.println("fastnetmon: " + logProblem);
+        }
+        log.info("fastnetmon {} starting with {}", Version.VERSION, confPath);
+        for (String w : config.warnings()) {
+            log.warn(w);
+        }
+        checkNotifyScript(config, log);
+        if (pcapFile != null) {
+            return replay(config, log);
+        }
+        err.println("fastnetmon: live capture is not available in this build yet; replay a capture file with --pcap_file PATH");
+        return 1;
+    }
+
+    private void checkNotifyScript(Configuration config, Logger log) {
+        Path script = config.getPath("notify_script_path");
+        if (!config.getBoolean("notify_script_enabled") || script == null) {
+            return;
+        }
+        NotifyScript.problem(script).ifPresent(p -> {
+            String msg = "notify script " + script + " " + p + ": bans will be logged and written to attack_details_folder only";
+            log.error(msg);
+            err.println("fastnetmon: " + msg);
+        });
+    }
+
+    private int replay(Configuration config, Logger log) throws InterruptedException {
+        if (!Files.isReadable(pcapFile)) {
+            err.println("fastnetmon: cannot read capture file " + pcapFile);
+            return 1;
+        }
+        Detector detector = new Detector(config);
+        CounterShard shard = detector.newShard("replay");
+        Evaluator evaluator = detector.startEvaluator();
+        long start = System.nanoTime();
+        FileReplay.Result result;
+        int status = 0;
+        try {
+            result = FileReplay.run(pcapFile, shard, evaluator);
+        } catch (IOException e) {
+            err.println("fastnetmon: " + e.getMessage());
+            log.error("replay of {} stopped: {}", pcapFile, e.getMessage());
+            return 1;
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        evaluator.flushDetails();
+        if (!detector.actions().awaitIdle(Duration.ofHours(1))) {
+            log.warn("some notify script calls were still running at exit");
+            status = 1;
+        }
+        detector.actions().close();
+        if (result.truncatedAtEnd()) {
+            log.warn("{}: the last packet record is cut short (file truncated); it was not counted", pcapFile);
+        }
+        log.info("replayed {} packets from {} in {} s", result.packets(), pcapFile, String.format("%.3f", wall));
+        out.println(ReplaySummary.json(result, shard.unparsed(), evaluator.totals(), wall, evaluator.banHistory()));
+        out.flush();
+        return status;
+    }
+
+    static Path defaultConfiguration() {
+        Path system = Path.of(SYSTEM_CONFIG);
+        if (Files.exists(system)) {
+            return system;
+        }
+        String home = System.getProperty("fastnetmon.home");
+        return Path.of(home != null ? home : ".").resolve("conf").resolve("fastnetmon.conf");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        static final String VERSION = "0.1.0";
+
+        @Override
+        public String[] getVersion() {
+            return new String[]{"fastnetmon (Java) " + VERSION};
+        }
+    }
+}

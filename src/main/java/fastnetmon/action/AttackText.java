@@ -1,0 +1,199 @@
+package fastnetmon.action;
+
+import fastnetmon.counters.HostTraffic;
+import fastnetmon.counters.TrafficClass;
+import fastnetmon.detection.Attack;
+import fastnetmon.detection.SamplePacket;
+import fastnetmon.networks.IpAddresses;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * The attack text FastNetMon 1.2.4 hands to notify scripts and writes to attack_details_folder: the
+ * description (get_attack_description), sample packet lines (print_simple_packet) and the details file name.
+ */
+public final class AttackText {
+    private AttackText() {
+    }
+
+    private static final DateTimeFormatter SAMPLE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("dd_MM_yy_HH:mm:ss");
+
+    /** Per-protocol blocks of the description, in FastNetMon's order, with their names in the text. */
+    private static final int[] CLASSES = {TrafficClass.FRAGMENTED, TrafficClass.TCP, TrafficClass.TCP_SYN,
+            TrafficClass.UDP, TrafficClass.ICMP};
+    private static final String[] CLASS_TEXT = {"ip fragmented", "tcp", "syn tcp", "udp", "icmp"};
+
+    /** "IP: ..." line, the attack summary and traffic counters, a blank line and the average packet sizes. */
+    public static String description(Attack a) {
+        HostTraffic t = a.initial;
+        StringBuilder sb = new StringBuilder(2048);
+        sb.append("IP: ").append(a.ip).append('\n');
+        sb.append("Attack type: ").append(attackTypeName(a.attackType)).append('\n');
+        sb.append("Initial attack power: ").append(a.initialPps()).append(" packets per second\n");
+        sb.append("Peak attack power: ").append(a.peakPps).append(" packets per second\n");
+        sb.append("Attack direction: ").append(a.direction.text()).append('\n');
+        sb.append("Attack protocol: ").append(a.protocol).append('\n');
+        // FastNetMon fills its "Total" and "Average" fields from the same averaged counters.
+        for (String p : new String[]{"Total", "Average"}) {
+            sb.append(p).append(" incoming traffic: ").append(mbps(t, HostTraffic.IN, TrafficClass.TOTAL)).append(" mbps\n");
+            sb.append(p).append(" outgoing traffic: ").append(mbps(t, HostTraffic.OUT, TrafficClass.TOTAL)).append(" mbps\n");
+            sb.append(p).append(" incoming pps: ").append(pps(t, HostTraffic.IN, TrafficClass.TOTAL)).append(" packets per second\n");
+            sb.append(p).append(" outgoing pps: ").append(pps(t, HostTraffic.OUT, TrafficClass.TOTAL)).append(" packets per second\n");
+            sb.append(p).append(" incoming flows: ").append(flows(t, HostTraffic.IN)).append(" flows per second\n");
+            sb.append(p).append(" outgoing flows: ").append(flows(t, HostTraffic.OUT)).append(" flows per second\n");
+        }
+        for (int i = 0; i < CLASSES.length; i++) {
+            int c = CLASSES[i];
+            String n = CLASS_TEXT[i];
+            sb.append("Incoming ").append(n).append(" traffic: ").append(mbps(t, HostTraffic.IN, c)).append(" mbps\n");
+            sb.append("Outgoing ").append(n).append(" traffic: ").append(mbps(t, HostTraffic.OUT, c)).append(" mbps\n");
+            sb.append("Incoming ").append(n).append(" pps: ").append(pps(t, HostTraffic.IN, c)).append(" packets per second\n");
+            sb.append("Outgoing ").append(n).append(" pps: ").append(pps(t, HostTraffic.OUT, c)).append(" packets per second\n");
+        }
+        sb.append('\n');
+        sb.append("Average packet size for incoming traffic: ").append(averageSize(t, HostTraffic.IN)).append(" bytes \n");
+        sb.append("Average packet size for outgoing traffic: ").append(averageSize(t, HostTraffic.OUT)).append(" bytes \n");
+        return sb.toString();
+    }
+
+    /** The attack_details stdin: description, a blank line, then one line per sample (send_attack_details). */
+    public static String details(Attack a, ZoneId zone) {
+        List<SamplePacket> samples;
+        synchronized (a.samples) {
+            samples = List.copyOf(a.samples);
+        }
+        return details(description(a), samples, zone);
+    }
+
+    static String details(String description, List<SamplePacket> samples, ZoneId zone) {
+        StringBuilder sb = new StringBuilder(description.length() + 2 + samples.size() * 128);
+        sb.append(description).append("\n\n");
+        for (SamplePacket p : samples) {
+            sb.append(sampleLine(p, zone)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * One sample as print_simple_packet prints it (without the final newline, with its two trailing spaces):
+     * {@code 2014-07-04 13:59:54.778872 1.2.3.4:46804 > 10.10.0.5:80 protocol: tcp flags: syn frag: 0  packets: 1 size: 54 bytes ttl: 64 sample ratio: 1  }.
+     * Time is local time in {@code zone}; flags only for TCP; we keep no sample ratio, so it is always 1.
+     */
+    public static String sampleLine(SamplePacket p, ZoneId zone) {
+        long nanos = p.timestampNanos() != 0 ? p.timestampNanos() : nowNanos(); // FastNetMon stamps unstamped packets with "now"
+        Instant ts = Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+        StringBuilder sb = new StringBuilder(128);
+        sb.append(SAMPLE_TIME.format(ts.atZone(zone))).append('.');
+        String micros = Integer.toString(ts.getNano() / 1000);
+        sb.append("000000", micros.length(), 6).append(micros).append(' ');
+        sb.append(ipText(p.srcIp())).append(':').append(p.srcPort()).append(" > ")
+                .append(ipText(p.dstIp())).append(':').append(p.dstPort())
+                .append(" protocol: ").append(protocolName(p.protocol()));
+        if (p.protocol() == 6) {
+            sb.append(" flags: ").append(tcpFlags(p.tcpFlags()));
+        }
+        sb.append(" frag: ").append(p.fragmented() ? 1 : 0).append("  packets: ").append(p.packets())
+                .append(" size: ").append(p.length()).append(" bytes ttl: ").append(p.ttl())
+                .append(" sample ratio: 1  ");
+        return sb.toString();
+    }
+
+    /** FastNetMon's details file name: {@code IP_dd_mm_yy_HH:MM:SS.txt}, ban time in local time. */
+    public static String detailsFileName(Attack a, ZoneId zone) {
+        Instant ban = Instant.ofEpochSecond(Math.floorDiv(a.bannedAtNanos, 1_000_000_000L));
+        return a.ip + "_" + FILE_TIME.format(ban.atZone(zone)) + ".txt";
+    }
+
+    /** FastNetMon names IP fragmentation attacks "ip_fragmentation" in the text. */
+    static String attackTypeName(String type) {
+        return "ip_fragmentation_flood".equals(type) ? "ip_fragmentation" : type;
+    }
+
+    /** get_printable_protocol_name: only these three have names. */
+    static String protocolName(int protocol) {
+        switch (protocol) {
+            case 6:
+                return "tcp";
+            case 17:
+                return "udp";
+            case 1:
+                return "icmp";
+            default:
+                return "unknown";
+        }
+    }
+
+    /** print_tcp_flags: fin,syn,rst,psh,ack,urg joined by commas; "-" when none of them is set. */
+    static String tcpFlags(int flags) {
+        String[] names = {"fin", "syn", "rst", "psh", "ack", "urg"};
+        StringBuilder sb = new StringBuilder();
+        for (int bit = 0; bit < names.length; bit++) {
+            if ((flags & (1 << bit)) != 0) {
+                if (sb.length() > 0) {
+                    sb.append(',');
+                }
+                sb.append(names[bit]);
+            }
+        }
+        return sb.length() == 0 ? "-" : sb.toString();
+    }
+
+    /**
+     * print_ipv6_address: eight zero-padded groups, then the first run of two or more "0000:" groups
+     * replaced by ":" (so 2001:db8::1 prints as 2001:0db8::0001). IPv4 text is returned unchanged.
+     */
+    static String ipText(String ip) {
+        if (ip == null || ip.indexOf(':') < 0) {
+            return ip;
+        }
+        long[] v = IpAddresses.parse(ip);
+        if (v == null || IpAddresses.isV4Mapped(v[0], v[1])) {
+            return ip;
+        }
+        StringBuilder full = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            long word = i < 4 ? v[0] >>> (48 - 16 * i) : v[1] >>> (48 - 16 * (i - 4));
+            String hex = Integer.toHexString((int) (word & 0xffff));
+            if (i > 0) {
+                full.append(':');
+            }
+            full.append("0000", hex.length(), 4).append(hex);
+        }
+        return full.toString().replaceFirst("(0000:){2,}", ":");
+    }
+
+    private static long nowNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    private static long pps(HostTraffic t, int dir, int cls) {
+        return Math.round(t.pps(dir, cls));
+    }
+
+    private static long flows(HostTraffic t, int dir) {
+        return Math.round(t.flowsPerSecond(dir, TrafficClass.TOTAL));
+    }
+
+    private static long bytesPerSecond(HostTraffic t, int dir, int cls) {
+        return Math.round(t.bytes[HostTraffic.index(dir, cls)] / t.seconds);
+    }
+
+    /** convert_speed_to_mbps: integer bytes per second to whole megabits, truncated. */
+    private static long mbps(HostTraffic t, int dir, int cls) {
+        return (long) ((double) bytesPerSecond(t, dir, cls) / 1000 / 1000 * 8);
+    }
+
+    /** Bytes per packet with one decimal, rounded like C++ std::fixed (half-even on the exact binary value). */
+    private static String averageSize(HostTraffic t, int dir) {
+        long packets = pps(t, dir, TrafficClass.TOTAL);
+        double size = packets > 0 ? (double) bytesPerSecond(t, dir, TrafficClass.TOTAL) / packets : 0;
+        return new BigDecimal(size).setScale(1, RoundingMode.HALF_EVEN).toPlainString();
+    }
+}

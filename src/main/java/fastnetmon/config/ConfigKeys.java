@@ -1,0 +1,281 @@
+package fastnetmon.config;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one registry of supported configuration keys (FastNetMon CE names and meanings): used to validate
+ * files, to supply defaults, and to print the configuration reference.
+ */
+public final class ConfigKeys {
+    private ConfigKeys() {
+    }
+
+    public enum Type {
+        BOOL, INT, LONG, DOUBLE, STRING, PATH, ENUM,
+        /** Comma-separated list of strings. */
+        LIST,
+        /** {@code hostgroup = name:cidr,cidr}, may appear many times. */
+        HOSTGROUP
+    }
+
+    /**
+     * One key. {@code defaultText} is written as in a configuration file; {@code min}/{@code max} bound
+     * numbers; {@code choices} lists ENUM values; {@code origin} says where the key comes from ("FastNetMon",
+     * or how we differ); {@code perHostgroup} keys may be overridden as {@code NAME_key}.
+     */
+    public record Key(String name, Type type, String defaultText, String description, long min, long max,
+                      List<String> choices, String origin, boolean perHostgroup) {
+    }
+
+    private static final String FNM = "FastNetMon";
+    private static final String OURS = "this version";
+    private static final Map<String, Key> KEYS = new LinkedHashMap<>();
+    private static final Map<String, Object> DEFAULTS = new LinkedHashMap<>();
+
+    private static void key(String name, Type type, String def, String origin, String description) {
+        key(name, type, def, origin, description, 0, type == Type.INT ? Integer.MAX_VALUE : Long.MAX_VALUE);
+    }
+
+    private static void key(String name, Type type, String def, String origin, String description, long min, long max) {
+        KEYS.put(name, new Key(name, type, def, description, min, max, List.of(), origin, false));
+    }
+
+    private static void choice(String name, String def, String origin, String description, String... choices) {
+        KEYS.put(name, new Key(name, Type.ENUM, def, description, 0, 0, List.of(choices), origin, false));
+    }
+
+    private static void group(String name, Type type, String def, String description) {
+        KEYS.put(name, new Key(name, type, def, description, 0, Long.MAX_VALUE, List.of(),
+                name.contains("tcp_syn") ? "FastNetMon Advanced's name (CE has no SYN thresholds)" : FNM, true));
+    }
+
+    static {
+        // General
+        choice("logging_level", "info", FNM + " (accepts info, debug)", "Log level", "debug", "info", "warn", "error");
+        key("log_file", Type.PATH, "/var/log/fastnetmon.log", OURS + " (FastNetMon's fixed log file)", "Log file");
+        key("pid_path", Type.PATH, "/var/run/fastnetmon.pid", FNM, "PID file, also guards against a second instance");
+        key("daemonize", Type.BOOL, "off", OURS + " (FastNetMon's --daemonize flag)", "Detach from the terminal and run in the background");
+
+        // Bans
+        group("enable_ban", Type.BOOL, "on", "Run ban actions (notify script) when an attack is detected; off = detect and log only");
+        group("enable_ban_ipv6", Type.BOOL, "on", "Same as enable_ban, for IPv6 hosts");
+        key("process_incoming_traffic", Type.BOOL, "on", FNM, "Count and check traffic towards our networks");
+        key("process_outgoing_traffic", Type.BOOL, "on", FNM, "Count and check traffic from our networks");
+        key("ban_details_records_count", Type.INT, "100", "FastNetMon (its default is 20)", "Packets collected from attack traffic for the attack details");
+        key("ban_time", Type.LONG, "1900", FNM, "Seconds an IP stays banned; 0 disables unban");
+        key("unban_only_if_attack_finished", Type.BOOL, "on", FNM, "Postpone the unban while the attack is still going on");
+        key("networks_list_path", Type.PATH, "/etc/networks_list", FNM, "File listing our networks, one CIDR per line (IPv4 and IPv6)");
+        key("white_list_path", Type.PATH, "/etc/networks_whitelist", FNM, "File listing CIDRs never banned; may be missing unless set explicitly");
+
+        // Thresholds (the hostgroup-overridable ones)
+        group("ban_for_pps", Type.BOOL, "on", "Ban for total packets per second above threshold_pps");
+        group("ban_for_bandwidth", Type.BOOL, "on", "Ban for total bandwidth above threshold_mbps");
+        group("ban_for_flows", Type.BOOL, "off", "Ban for flows per second above threshold_flows");
+        group("threshold_pps", Type.LONG, "20000", "Total packets per second, per host and direction");
+        group("threshold_mbps", Type.LONG, "1000", "Total megabits per second, per host and direction");
+        group("threshold_flows", Type.LONG, "3500", "New flows per second, per host and direction");
+        for (String p : new String[]{"tcp", "udp", "icmp", "tcp_syn"}) {
+            String what = p.equals("tcp_syn") ? "TCP SYN" : p.toUpperCase(Locale.ROOT);
+            group("ban_for_" + p + "_pps", Type.BOOL, "off", "Ban for " + what + " packets per second above threshold_" + p + "_pps");
+            group("ban_for_" + p + "_bandwidth", Type.BOOL, "off", "Ban for " + what + " bandwidth above threshold_" + p + "_mbps");
+            group("threshold_" + p + "_pps", Type.LONG, "100000", what + " packets per second, per host and direction");
+            group("threshold_" + p + "_mbps", Type.LONG, "100000", what + " megabits per second, per host and direction");
+        }
+        KEYS.put("hostgroup", new Key("hostgroup", Type.HOSTGROUP, "", "Group of networks with its own thresholds: "
+                + "`hostgroup = name:cidr,cidr` (repeatable); override per group with `name_threshold_pps = ...` etc.",
+                0, 0, List.of(), FNM, false));
+
+        // Speed calculation
+        key("average_calculation_time", Type.INT, "5", FNM, "Seconds over which speeds are averaged", 1, 3600);
+        key("speed_calculation_delay", Type.INT, "1", FNM, "Seconds between speed recalculations", 1, 3600);
+
+        // Actions
+        key("notify_script_path", Type.PATH, "/usr/local/bin/notify_about_attack.sh", FNM, "Script run on ban, unban and attack details");
+        key("notify_script_enabled", Type.BOOL, "on", OURS + " (FastNetMon runs the script when it exists)", "Run notify_script_path");
+        key("notify_script_timeout", Type.INT, "60", OURS, "Seconds before a running notify script is killed", 1, 86400);
+        key("attack_details_folder", Type.PATH, "/var/log/fastnetmon_attacks", OURS + " (FastNetMon's fixed folder)", "Folder for attack details files");
+        key("collect_attack_pcap_dumps", Type.BOOL, "off", FNM + " (accepted, not implemented yet)", "Save attack packets as pcap");
+
+        // Capture
+        key("interfaces", Type.LIST, "any", FNM, "Comma-separated interfaces to capture on; any = all");
+        key("mirror_afpacket", Type.BOOL, "on", "FastNetMon (its default is off)", "Capture with AF_PACKET (port mirror)");
+        key("mirror", Type.BOOL, "off", FNM, "Capture with PF_RING");
+        key("pcap", Type.BOOL, "off", FNM, "Capture with libpcap (slow)");
+        key("pcap_filter", Type.STRING, "", OURS, "BPF filter for the pcap capture; empty = all traffic");
+        choice("mirror_af_packet_fanout_mode", "cpu", FNM, "AF_PACKET fanout mode",
+                "cpu", "lb", "hash", "random", "rollover", "queue_mapping");
+        key("mirror_af_packet_custom_sampling_rate", Type.INT, "1", FNM, "Multiply captured traffic by this (sampled mirror ports)", 1, Integer.MAX_VALUE);
+        key("af_packet_read_packet_length_from_ip_header", Type.BOOL, "off", FNM, "Take packet length from the IP header (truncated mirroring)");
+
+        // Monitoring and API
+        key("prometheus", Type.BOOL, "on", FNM, "Serve Prometheus metrics");
+        key("prometheus_host", Type.STRING, "127.0.0.1", FNM, "Prometheus listen address");
+        key("prometheus_port", Type.INT, "9209", FNM, "Prometheus listen port", 1, 65535);
+        key("enable_api", Type.BOOL, "on", FNM, "Serve the HTTP API (FastNetMon's is gRPC)");
+        key("api_host", Type.STRING, "127.0.0.1", OURS + " (FastNetMon's is fixed)", "API listen address");
+        key("api_port", Type.INT, "10007", OURS + " (FastNetMon's gRPC API uses 50052)", "API listen port", 1, 65535);
+
+        // Console client
+        key("check_period", Type.INT, "1", FNM, "Seconds between console screen redraws", 1, 3600);
+        choice("sort_parameter", "packets", FNM, "Console sort order", "packets", "bytes", "flows");
+        key("max_ips_in_list", Type.INT, "7", FNM, "Hosts listed per direction on the console", 1, 10000);
+
+        for (Key k : KEYS.values()) {
+            if (k.type() != Type.HOSTGROUP) {
+                DEFAULTS.put(k.name(), parse(k, k.name(), k.defaultText()));
+            }
+        }
+    }
+
+    /** FastNetMon CE options this version accepts but does not implement (a warning, not an error). */
+    private static final Set<String> UNIMPLEMENTED = Set.of(
+            "logging_local_syslog_logging", "logging_remote_syslog_logging", "logging_remote_syslog_server",
+            "logging_remote_syslog_port", "disable_usage_report", "dump_all_traffic", "dump_other_traffic",
+            "enable_connection_tracking", "enable_subnet_counters", "average_calculation_time_for_subnets",
+            "mirror_netmap", "mirror_afxdp", "poll_mode_xdp", "zero_copy_xdp", "force_native_mode_xdp",
+            "microcode_xdp_path", "pfring_sampling_ratio", "enable_pf_ring_zc_mode", "netflow", "sflow",
+            "notify_script_pass_details", "process_pcap_attack_dumps_with_dpi", "monitor_local_ip_addresses",
+            "monitor_openvz_vps_ip_addresses", "cli_stats_file_path", "cli_stats_ipv6_file_path", "exabgp", "gobgp",
+            "influxdb", "graphite", "clickhouse_metrics", "kafka_traffic_export");
+    private static final List<String> UNIMPLEMENTED_PREFIXES = List.of(
+            "logging:", "netflow_", "sflow_", "netmap_", "xdp_", "redis_", "mongodb_", "exabgp_", "gobgp_",
+            "influxdb_", "graphite_", "clickhouse_metrics_", "kafka_traffic_export_");
+
+    /** The key, or null when it is not supported. */
+    public static Key get(String name) {
+        return KEYS.get(name);
+    }
+
+    /** All supported keys, in reference order. */
+    public static Collection<Key> all() {
+        return Collections.unmodifiableCollection(KEYS.values());
+    }
+
+    /** Typed default (Boolean, Integer, Long, Double, String, List&lt;String&gt;); paths as unresolved text. */
+    public static Object defaultValue(String name) {
+        Object v = DEFAULTS.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("no such configuration key: " + name);
+        }
+        return v;
+    }
+
+    /** Whether FastNetMon CE has this option and this version ignores it. */
+    public static boolean isUnimplementedFastNetMonKey(String name) {
+        return UNIMPLEMENTED.contains(name) || UNIMPLEMENTED_PREFIXES.stream().anyMatch(name::startsWith);
+    }
+
+    /** Names of the keys a hostgroup may override. */
+    public static List<String> perHostgroupKeys() {
+        return KEYS.values().stream().filter(Key::perHostgroup).map(Key::name).toList();
+    }
+
+    /**
+     * Parses a raw value for {@code key}; {@code label} is the key name as written (e.g. a hostgroup override).
+     * Throws IllegalArgumentException with "label: 'raw' problem".
+     */
+    static Object parse(Key key, String label, String raw) {
+        String v = raw.trim();
+        switch (key.type()) {
+            case BOOL:
+                switch (v.toLowerCase(Locale.ROOT)) {
+                    case "on", "yes", "true", "1":
+                        return Boolean.TRUE;
+                    case "off", "no", "false", "0":
+                        return Boolean.FALSE;
+                    default:
+                        throw bad(label, v, "is not on or off");
+                }
+            case INT:
+            case LONG: {
+                long n;
+                if (!v.matches("[+-]?[0-9]+")) {
+                    throw bad(label, v, "is not a number");
+                }
+                try {
+                    n = Long.parseLong(v);
+                } catch (NumberFormatException e) {
+                    throw bad(label, v, "is too large");
+                }
+                if (n < key.min()) {
+                    throw bad(label, v, "must be at least " + key.min());
+                }
+                if (n > key.max()) {
+                    throw bad(label, v, key.max() == Integer.MAX_VALUE || key.max() == Long.MAX_VALUE
+                            ? "is too large" : "must be at most " + key.max());
+                }
+                return key.type() == Type.INT ? (Object) (int) n : (Object) n;
+            }
+            case DOUBLE: {
+                if (!v.matches("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?")) {
+                    throw bad(label, v, "is not a number");
+                }
+                double d = Double.parseDouble(v);
+                if (d < key.min() || d > key.max()) {
+                    throw bad(label, v, "must be between " + key.min() + " and " + key.max());
+                }
+                return d;
+            }
+            case ENUM: {
+                String lower = v.toLowerCase(Locale.ROOT);
+                if (!key.choices().contains(lower)) {
+                    throw bad(label, v, "must be one of " + String.join(", ", key.choices()));
+                }
+                return lower;
+            }
+            case LIST: {
+                List<String> items = new ArrayList<>();
+                for (String s : v.split(",")) {
+                    if (!s.isBlank()) {
+                        items.add(s.trim());
+                    }
+                }
+                return List.copyOf(items);
+            }
+            default:
+                return v;
+        }
+    }
+
+    private static IllegalArgumentException bad(String label, String value, String problem) {
+        return new IllegalArgumentException(label + ": '" + value + "' " + problem);
+    }
+
+    /** The configuration reference as a markdown table, for the README. */
+    public static String markdownReference() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| Key | Type | Default | Description | Origin |\n");
+        sb.append("|---|---|---|---|---|\n");
+        for (Key k : KEYS.values()) {
+            String type = switch (k.type()) {
+                case ENUM -> String.join(" / ", k.choices());
+                case BOOL -> "on/off";
+                case HOSTGROUP -> "name:cidr,cidr";
+                case LIST -> "list";
+                case INT, LONG -> k.max() == Integer.MAX_VALUE || k.max() == Long.MAX_VALUE
+                        ? "integer ≥ " + k.min() : "integer " + k.min() + "-" + k.max();
+                default -> k.type().name().toLowerCase(Locale.ROOT);
+            };
+            String def = k.defaultText().isEmpty() ? "(empty)" : "`" + k.defaultText() + "`";
+            String desc = k.description() + (k.perHostgroup() ? " (per hostgroup)" : "");
+            sb.append("| `").append(k.name()).append("` | ").append(type).append(" | ").append(def).append(" | ")
+                    .append(desc.replace("|", "\\|")).append(" | ").append(k.origin()).append(" |\n");
+        }
+        sb.append("\nBooleans accept on/off, yes/no, true/false, 1/0. Relative paths are relative to the "
+                + "configuration file's folder. Hostgroup overrides are written `NAME_key` for the keys marked "
+                + "\"per hostgroup\"; unset values inherit the global ones.\n\n");
+        List<String> names = new ArrayList<>(UNIMPLEMENTED);
+        Collections.sort(names);
+        sb.append("FastNetMon options accepted but not implemented (a warning at startup): `")
+                .append(String.join("`, `", names)).append("`, and every `")
+                .append(String.join("*`, `", UNIMPLEMENTED_PREFIXES)).append("*` option.\n");
+        return sb.toString();
+    }
+}

@@ -1,0 +1,239 @@
+package fastnetmon.counters;
+
+import fastnetmon.networks.PrefixMatcher;
+import fastnetmon.packet.PacketRecord;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The counting stage for one source thread (a capture thread, a replay, a flow collector socket):
+ * the only writer of its counters, so counting takes no locks. Classifies each packet's direction
+ * against the monitored networks, adds it to the global totals and to the per-host counters of its
+ * monitored end(s), counts new flows, and copies packets of hosts under attack into a sample ring.
+ *
+ * <p>Per-host counters are cumulative. The evaluator reads them from another thread and takes
+ * differences second by second; the writer publishes with a release store after each batch
+ * ({@link #publish()}) and when it adds a host, the reader starts each pass with an acquire load
+ * ({@link #acquireSlotCount()}).
+ */
+public final class CounterShard {
+    static final int CHUNK_BITS = 12;
+    static final int CHUNK_SLOTS = 1 << CHUNK_BITS;
+    static final int MAX_CHUNKS = 1 << 14; // 64M hosts per shard
+    /** Longs per host: key hi, key lo, sample flags, spare, then {@link #COUNTERS} counters. */
+    public static final int SLOT_LONGS = 40;
+    static final int KEY_HI = 0, KEY_LO = 1, SAMPLE_FLAGS = 2, FIRST_COUNTER = 4;
+    /** packets, bytes, flows for each direction (IN, OUT) and traffic class. */
+    public static final int COUNTERS = HostTraffic.SIZE * 3;
+
+    /** Offset of a counter within a host's counters: metric 0 packets, 1 bytes, 2 flows. */
+    public static int counter(int dir, int cls, int metric) {
+        return (dir * TrafficClass.COUNT + cls) * 3 + metric;
+    }
+
+    /** Totals: [direction][ipv4=0, ipv6=1][packets=0, bytes=1]. */
+    public static int totalIndex(Direction d, int ipVersion, int metric) {
+        return (d.ordinal() * 2 + (ipVersion == 6 ? 1 : 0)) * 2 + metric;
+    }
+
+    public static final int TOTALS = 16;
+
+    private static final VarHandle PUBLISHED, LONGS;
+
+    static {
+        try {
+            PUBLISHED = MethodHandles.lookup().findVarHandle(CounterShard.class, "published", int.class);
+            LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String name;
+    private final PrefixMatcher monitored;
+    private final HostIndex index = new HostIndex(1 << 12);
+    private final long[][] chunks = new long[MAX_CHUNKS][];
+    private final FlowTracker flows;
+    private final SampleRing samples = new SampleRing(12);
+    private final long[] totals = new long[TOTALS];
+    private long unparsed;
+    private long hostsNotCounted;
+    private long second = Long.MIN_VALUE;
+    private int slotCount;
+    @SuppressWarnings("unused") private volatile int published;
+
+    public CounterShard(String name, PrefixMatcher monitored, int flowTableLog2) {
+        this.name = name;
+        this.monitored = monitored;
+        this.flows = new FlowTracker(flowTableLog2);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The source calls this with the second its packets now belong to (packet time or wall clock). */
+    public void onSecond(long epochSecond) {
+        if (epochSecond != second) {
+            second = epochSecond;
+            flows.nextSecond();
+        }
+    }
+
+    public void countUnparsed() {
+        unparsed++;
+    }
+
+    public void count(PacketRecord r) {
+        boolean v4 = r.ipVersion == 4;
+        boolean srcMon = (v4 ? monitored.lookupV4(r.src4) : monitored.lookup(r.srcHi, r.srcLo)) >= 0;
+        boolean dstMon = (v4 ? monitored.lookupV4(r.dst4) : monitored.lookup(r.dstHi, r.dstLo)) >= 0;
+        int dir = srcMon ? (dstMon ? 2 : 1) : (dstMon ? 0 : 3); // Direction ordinals
+        int t = (dir * 2 + (v4 ? 0 : 1)) * 2;
+        totals[t] += r.packets;
+        totals[t + 1] += r.bytes;
+        if (dstMon) {
+            countHost(r.dstHi, r.dstLo, HostTraffic.IN, r);
+        }
+        if (srcMon) {
+            countHost(r.srcHi, r.srcLo, HostTraffic.OUT, r);
+        }
+    }
+
+    private void countHost(long hi, long lo, int dir, PacketRecord r) {
+        int slot = index.findOrInsert(hi, lo);
+        if (index.lastInsertWasNew() && !addSlot(slot, hi, lo)) {
+            hostsNotCounted++;
+            return;
+        }
+        long[] c = chunks[slot >>> CHUNK_BITS];
+        int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
+        int k = base + FIRST_COUNTER + dir * TrafficClass.COUNT * 3;
+        long p = r.packets, b = r.bytes;
+        int proto = r.protocol;
+        int cls = proto == PacketRecord.TCP ? TrafficClass.TCP
+                : proto == PacketRecord.UDP ? TrafficClass.UDP
+                : proto == PacketRecord.ICMP || proto == PacketRecord.ICMPV6 ? TrafficClass.ICMP : -1;
+        boolean syn = cls == TrafficClass.TCP && (r.tcpFlags & PacketRecord.TCP_SYN) != 0;
+        boolean frag = r.fragmented;
+        c[k] += p;
+        c[k + 1] += b;
+        if (cls > 0) {
+            c[k + cls * 3] += p;
+            c[k + cls * 3 + 1] += b;
+        }
+        if (syn) {
+            c[k + TrafficClass.TCP_SYN * 3] += p;
+            c[k + TrafficClass.TCP_SYN * 3 + 1] += b;
+        }
+        if (frag) {
+            c[k + TrafficClass.FRAGMENTED * 3] += p;
+            c[k + TrafficClass.FRAGMENTED * 3 + 1] += b;
+        }
+        long w = flows.add(flowKey(r, dir));
+        if (w != 0) {
+            c[k + 2] += w;
+            if (cls > 0) {
+                c[k + cls * 3 + 2] += w;
+            }
+            if (syn) {
+                c[k + TrafficClass.TCP_SYN * 3 + 2] += w;
+            }
+            if (frag) {
+                c[k + TrafficClass.FRAGMENTED * 3 + 2] += w;
+            }
+        }
+        long sampleFlags = c[base + SAMPLE_FLAGS];
+        if (sampleFlags != 0 && (sampleFlags & (1L << dir)) != 0) {
+            samples.offer(r, dir);
+        }
+    }
+
+    private boolean addSlot(int slot, long hi, long lo) {
+        int chunk = slot >>> CHUNK_BITS;
+        if (chunk >= MAX_CHUNKS) {
+            return false;
+        }
+        if (chunks[chunk] == null) {
+            chunks[chunk] = new long[CHUNK_SLOTS * SLOT_LONGS];
+        }
+        long[] c = chunks[chunk];
+        int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
+        c[base + KEY_HI] = hi;
+        c[base + KEY_LO] = lo;
+        slotCount = slot + 1;
+        PUBLISHED.setRelease(this, slotCount);
+        return true;
+    }
+
+    static long flowKey(PacketRecord r, int dir) {
+        long a, b;
+        if (r.ipVersion == 4) {
+            a = (r.src4 & 0xffff_ffffL) << 32 | (r.dst4 & 0xffff_ffffL);
+            b = 0;
+        } else {
+            a = r.srcHi * 0x9E3779B97F4A7C15L + r.srcLo;
+            b = r.dstHi * 0xC2B2AE3D27D4EB4FL + r.dstLo;
+        }
+        long x = a * 0xff51afd7ed558ccdL ^ b ^ ((long) r.srcPort << 40 | (long) r.dstPort << 16 | r.protocol << 1 | dir);
+        x ^= x >>> 33;
+        x *= 0xc4ceb9fe1a85ec53L;
+        x ^= x >>> 33;
+        x *= 0xff51afd7ed558ccdL;
+        x ^= x >>> 33;
+        return x;
+    }
+
+    /** Release point for the evaluator; sources call it once per batch of packets. */
+    public void publish() {
+        PUBLISHED.setRelease(this, slotCount);
+    }
+
+    // ---- reader side (the evaluator) ----
+
+    /** Number of host slots; an acquire load, so counters written before the last publish are visible. */
+    public int acquireSlotCount() {
+        return (int) PUBLISHED.getAcquire(this);
+    }
+
+    public long keyHi(int slot) {
+        return chunks[slot >>> CHUNK_BITS][(slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + KEY_HI];
+    }
+
+    public long keyLo(int slot) {
+        return chunks[slot >>> CHUNK_BITS][(slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + KEY_LO];
+    }
+
+    /** Copies a host's cumulative counters into dst[dstOff, dstOff + COUNTERS). */
+    public void readCounters(int slot, long[] dst, int dstOff) {
+        System.arraycopy(chunks[slot >>> CHUNK_BITS], (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + FIRST_COUNTER,
+                dst, dstOff, COUNTERS);
+    }
+
+    /** Starts or stops copying a host's packets into the sample ring: bit 0 incoming, bit 1 outgoing. */
+    public void setSampleFlags(int slot, long flags) {
+        LONGS.setOpaque(chunks[slot >>> CHUNK_BITS], (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + SAMPLE_FLAGS, flags);
+    }
+
+    public SampleRing samples() {
+        return samples;
+    }
+
+    public void readTotals(long[] dst) {
+        System.arraycopy(totals, 0, dst, 0, TOTALS);
+    }
+
+    public long unparsed() {
+        return unparsed;
+    }
+
+    public long hostsNotCounted() {
+        return hostsNotCounted;
+    }
+
+    /** Slot of a host in this shard, or -1. Only safe on the writer's thread (used by replay and tests). */
+    public int slotOf(long hi, long lo) {
+        return index.find(hi, lo);
+    }
+}

@@ -1,0 +1,421 @@
+package fastnetmon.detection;
+
+import fastnetmon.config.HostGroup;
+import fastnetmon.config.Thresholds;
+import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.Direction;
+import fastnetmon.counters.HostIndex;
+import fastnetmon.counters.HostTraffic;
+import fastnetmon.counters.TrafficClass;
+import fastnetmon.networks.Cidr;
+import fastnetmon.networks.IpAddresses;
+import fastnetmon.networks.PrefixMatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The once-a-second stage: reads every shard's cumulative counters, turns the differences into the
+ * last second's per-host rates, bans hosts that cross a threshold, collects their sample packets,
+ * and unbans after ban_time. It runs on one thread (the replay thread, or the live evaluator thread)
+ * and never blocks: actions go to a {@link BanHandler} that returns at once.
+ */
+public final class Evaluator {
+    private static final Logger log = LoggerFactory.getLogger(Evaluator.class);
+    private static final int C = CounterShard.COUNTERS;
+    private static final int NOT_MAPPED = -1;
+
+    private final DetectionSettings settings;
+    private final List<CounterShard> shards;
+    private final BanHandler handler;
+    private final PrefixMatcher whitelist;
+    private final PrefixMatcher groups;
+
+    // Per evaluator host (dense index from `hosts`).
+    private final HostIndex hosts = new HostIndex(1 << 12);
+    private long[] hostHi = new long[0], hostLo = new long[0];
+    private int[] groupOf = new int[0];
+    private boolean[] whitelisted = new boolean[0];
+    private double[] average = new double[0];       // C per host: smoothed per-second rates
+    private long[] averagedAt = new long[0];        // second of the last update of `average`
+    private Attack[] attackOf = new Attack[0];
+    private int[][] shardSlotOf;                    // [shard][host] -> slot in that shard, or -1
+
+    // Per shard slot.
+    private final int[][] hostOfSlot;               // [shard][slot] -> host
+    private final long[][] previous;                // [shard][slot * C + i] -> counter value at the last tick
+
+    // This tick's hosts with traffic and their per-second counts.
+    private int[] touched = new int[1024];
+    private int touchedCount;
+    private int[] touchedPos = new int[0];          // host -> position in touched, or -1
+    private long[] current = new long[1024 * C];
+    private final long[] scratch = new long[C];
+    private final HostTraffic second = new HostTraffic();
+
+    private final long[] totals = new long[CounterShard.TOTALS];
+    private final long[] previousTotals = new long[CounterShard.TOTALS];
+    private final long[] lastSecondTotals = new long[CounterShard.TOTALS];
+
+    private final Map<Integer, Attack> active = new LinkedHashMap<>();
+    private final List<Attack> history = new ArrayList<>();
+    private final Map<Integer, Long> banDisabledLogged = new java.util.HashMap<>();
+    private long lastTickSecond = Long.MIN_VALUE;
+
+    public Evaluator(DetectionSettings settings, List<CounterShard> shards, BanHandler handler) {
+        this.settings = settings;
+        this.shards = List.copyOf(shards);
+        this.handler = handler;
+        PrefixMatcher.Builder wl = new PrefixMatcher.Builder();
+        for (Cidr c : settings.whitelist()) {
+            wl.add(c, 0);
+        }
+        this.whitelist = wl.build();
+        PrefixMatcher.Builder gb = new PrefixMatcher.Builder();
+        for (int g = 0; g < settings.hostGroups().size(); g++) {
+            for (Cidr c : settings.hostGroups().get(g).cidrs()) {
+                gb.add(c, g);
+            }
+        }
+        this.groups = gb.build();
+        int n = this.shards.size();
+        shardSlotOf = new int[n][0];
+        hostOfSlot = new int[n][0];
+        previous = new long[n][0];
+    }
+
+    /**
+     * Evaluates the traffic counted since the previous tick as one second ending at {@code nowNanos}
+     * (packet time in replay, wall time live).
+     */
+    public void tick(long nowNanos) {
+        long nowSecond = Math.floorDiv(nowNanos, 1_000_000_000L);
+        touchedCount = 0;
+        for (int s = 0; s < shards.size(); s++) {
+            collect(s);
+        }
+        collectTotals();
+        for (int s = 0; s < shards.size(); s++) {
+            shards.get(s).samples().drain(this::sample);
+        }
+        for (int i = 0; i < touchedCount; i++) {
+            int host = touched[i];
+            fill(second, current, i * C);
+            updateAverage(host, nowSecond);
+            check(host, nowNanos);
+        }
+        sendCompletedDetails();
+        unbanExpired(nowNanos);
+        for (int i = 0; i < touchedCount; i++) {
+            touchedPos[touched[i]] = -1;
+        }
+        lastTickSecond = nowSecond;
+    }
+
+    private void collect(int s) {
+        CounterShard shard = shards.get(s);
+        int n = shard.acquireSlotCount();
+        if (hostOfSlot[s].length < n) {
+            int old = hostOfSlot[s].length;
+            int cap = Math.max(n, old * 2);
+            hostOfSlot[s] = Arrays.copyOf(hostOfSlot[s], cap);
+            Arrays.fill(hostOfSlot[s], old, cap, NOT_MAPPED);
+            previous[s] = Arrays.copyOf(previous[s], cap * C);
+        }
+        int[] map = hostOfSlot[s];
+        long[] prev = previous[s];
+        for (int slot = 0; slot < n; slot++) {
+            int host = map[slot];
+            if (host == NOT_MAPPED) {
+                host = hostFor(shard.keyHi(slot), shard.keyLo(slot));
+                map[slot] = host;
+                shardSlotOf[s][host] = slot;
+                Attack a = attackOf[host];
+                if (a != null && a.samples.size() < settings.banDetailsRecordsCount()) {
+                    shard.setSampleFlags(slot, 1L << a.trafficDirection());
+                }
+            }
+            shard.readCounters(slot, scratch, 0);
+            int base = slot * C;
+            boolean changed = false;
+            for (int i = 0; i < C; i++) {
+                if (scratch[i] != prev[base + i]) {
+                    changed = true;
+                    break;
+                }
+            }
+            if (!changed) {
+                continue;
+            }
+            int pos = touchedPos[host];
+            if (pos < 0) {
+                pos = touchedCount++;
+                if (touched.length < touchedCount) {
+                    touched = Arrays.copyOf(touched, touched.length * 2);
+                    current = Arrays.copyOf(current, touched.length * C);
+                }
+                touched[pos] = host;
+                touchedPos[host] = pos;
+                Arrays.fill(current, pos * C, pos * C + C, 0);
+            }
+            int cur = pos * C;
+            for (int i = 0; i < C; i++) {
+                current[cur + i] += scratch[i] - prev[base + i];
+                prev[base + i] = scratch[i];
+            }
+        }
+    }
+
+    private int hostFor(long hi, long lo) {
+        int host = hosts.findOrInsert(hi, lo);
+        if (hosts.lastInsertWasNew()) {
+            if (host >= groupOf.length) {
+                int cap = Math.max(16, groupOf.length * 2);
+                hostHi = Arrays.copyOf(hostHi, cap);
+                hostLo = Arrays.copyOf(hostLo, cap);
+                groupOf = Arrays.copyOf(groupOf, cap);
+                whitelisted = Arrays.copyOf(whitelisted, cap);
+                average = Arrays.copyOf(average, cap * C);
+                averagedAt = Arrays.copyOf(averagedAt, cap);
+                attackOf = Arrays.copyOf(attackOf, cap);
+                int old = touchedPos.length;
+                touchedPos = Arrays.copyOf(touchedPos, cap);
+                Arrays.fill(touchedPos, old, cap, -1);
+                for (int s = 0; s < shardSlotOf.length; s++) {
+                    int o = shardSlotOf[s].length;
+                    shardSlotOf[s] = Arrays.copyOf(shardSlotOf[s], cap);
+                    Arrays.fill(shardSlotOf[s], o, cap, NOT_MAPPED);
+                }
+            }
+            hostHi[host] = hi;
+            hostLo[host] = lo;
+            groupOf[host] = groups.lookup(hi, lo);
+            whitelisted[host] = whitelist.lookup(hi, lo) >= 0;
+        }
+        return host;
+    }
+
+    private void collectTotals() {
+        Arrays.fill(totals, 0);
+        long[] t = scratch;
+        for (CounterShard shard : shards) {
+            shard.readTotals(t);
+            for (int i = 0; i < CounterShard.TOTALS; i++) {
+                totals[i] += t[i];
+            }
+        }
+        for (int i = 0; i < totals.length; i++) {
+            lastSecondTotals[i] = totals[i] - previousTotals[i];
+            previousTotals[i] = totals[i];
+        }
+    }
+
+    private static void fill(HostTraffic h, long[] src, int off) {
+        for (int i = 0; i < HostTraffic.SIZE; i++) {
+            h.packets[i] = src[off + i * 3];
+            h.bytes[i] = src[off + i * 3 + 1];
+            h.flows[i] = src[off + i * 3 + 2];
+        }
+        h.seconds = 1;
+    }
+
+    /** Exponential smoothing over average_calculation_time, as FastNetMon's average speeds. */
+    private void updateAverage(int host, long nowSecond) {
+        double tau = Math.max(1e-9, settings.averageCalculationTimeSeconds());
+        long last = averagedAt[host];
+        long gap = last == 0 ? 1 : Math.max(1, nowSecond - last);
+        double keep = Math.exp(-gap / tau);
+        int base = host * C;
+        for (int i = 0; i < HostTraffic.SIZE; i++) {
+            average[base + i * 3] = average[base + i * 3] * keep + second.packets[i] * (1 - keep);
+            average[base + i * 3 + 1] = average[base + i * 3 + 1] * keep + second.bytes[i] * (1 - keep);
+            average[base + i * 3 + 2] = average[base + i * 3 + 2] * keep + second.flows[i] * (1 - keep);
+        }
+        averagedAt[host] = nowSecond;
+    }
+
+    private Thresholds thresholdsOf(int host) {
+        int g = groupOf[host];
+        return g >= 0 ? settings.hostGroups().get(g).thresholds() : settings.global();
+    }
+
+    private void check(int host, long nowNanos) {
+        Attack existing = attackOf[host];
+        if (existing != null) {
+            int d = existing.trafficDirection();
+            long pps = Math.round(second.pps(d, TrafficClass.TOTAL));
+            if (pps > existing.peakPps) {
+                existing.peakPps = pps;
+            }
+            existing.peakMbps = Math.max(existing.peakMbps, second.mbps(d, TrafficClass.TOTAL));
+            return;
+        }
+        if (whitelisted[host]) {
+            return;
+        }
+        Thresholds t = thresholdsOf(host);
+        for (int dir = HostTraffic.IN; dir <= HostTraffic.OUT; dir++) {
+            if (dir == HostTraffic.IN ? !settings.processIncoming() : !settings.processOutgoing()) {
+                continue;
+            }
+            String reason = ThresholdCheck.exceeded(t, second, dir);
+            if (reason == null) {
+                continue;
+            }
+            long hi = hostHi[host], lo = hostLo[host];
+            String ip = IpAddresses.format(hi, lo);
+            boolean v6 = !IpAddresses.isV4Mapped(hi, lo);
+            if (!t.enableBan() || (v6 && !settings.enableBanIpv6())) {
+                Long last = banDisabledLogged.get(host);
+                if (last == null || nowNanos - last >= 60_000_000_000L) {
+                    banDisabledLogged.put(host, nowNanos);
+                    log.info("{} crosses a threshold ({}) but ban is disabled{}: not banned", ip, reason,
+                            v6 && !settings.enableBanIpv6() ? " for IPv6 (enable_ban_ipv6)" : " (enable_ban)");
+                }
+                return;
+            }
+            ban(host, ip, hi, lo, dir, reason, nowNanos);
+            return;
+        }
+    }
+
+    private void ban(int host, String ip, long hi, long lo, int dir, String reason, long nowNanos) {
+        int g = groupOf[host];
+        HostTraffic initial = second.copy();
+        Attack a = new Attack(ip, hi, lo, dir == HostTraffic.IN ? Direction.INCOMING : Direction.OUTGOING,
+                AttackClassifier.attackType(initial, dir), AttackClassifier.protocol(initial, dir), initial, reason,
+                g >= 0 ? settings.hostGroups().get(g).name() : "global", nowNanos);
+        attackOf[host] = a;
+        active.put(host, a);
+        history.add(a);
+        log.warn("ban {} {} {} {} pps: {}", ip, a.direction.text(), a.attackType, a.initialPps(), reason);
+        handler.onBan(a);
+        if (settings.banDetailsRecordsCount() > 0) {
+            setSampling(host, 1L << dir);
+        } else {
+            a.detailsSent = true;
+            handler.onAttackDetails(a);
+        }
+    }
+
+    private void setSampling(int host, long flags) {
+        for (int s = 0; s < shards.size(); s++) {
+            int slot = shardSlotOf[s][host];
+            if (slot != NOT_MAPPED) {
+                shards.get(s).setSampleFlags(slot, flags);
+            }
+        }
+    }
+
+    private void sample(long ts, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort,
+                        int protocol, int tcpFlags, int ttl, boolean fragmented, long packets, int length, int dir) {
+        long hi = dir == HostTraffic.IN ? dstHi : srcHi;
+        long lo = dir == HostTraffic.IN ? dstLo : srcLo;
+        int host = hosts.find(hi, lo);
+        if (host < 0) {
+            return;
+        }
+        Attack a = attackOf[host];
+        if (a == null || a.detailsSent || a.trafficDirection() != dir
+                || a.samples.size() >= settings.banDetailsRecordsCount()) {
+            return;
+        }
+        a.samples.add(new SamplePacket(ts, IpAddresses.format(srcHi, srcLo), srcPort, IpAddresses.format(dstHi, dstLo),
+                dstPort, protocol, tcpFlags, fragmented, packets, length, ttl));
+    }
+
+    private void sendCompletedDetails() {
+        for (Map.Entry<Integer, Attack> e : active.entrySet()) {
+            Attack a = e.getValue();
+            if (!a.detailsSent && a.samples.size() >= settings.banDetailsRecordsCount()) {
+                sendDetails(e.getKey(), a);
+            }
+        }
+    }
+
+    private void sendDetails(int host, Attack a) {
+        a.detailsSent = true;
+        setSampling(host, 0);
+        handler.onAttackDetails(a);
+    }
+
+    private void unbanExpired(long nowNanos) {
+        List<Integer> done = new ArrayList<>();
+        for (Map.Entry<Integer, Attack> e : active.entrySet()) {
+            Attack a = e.getValue();
+            int host = e.getKey();
+            if (settings.banTimeSeconds() <= 0 // ban_time = 0: bans last until the program stops
+                    || nowNanos - a.bannedAtNanos < settings.banTimeSeconds() * 1_000_000_000L) {
+                continue;
+            }
+            if (settings.unbanOnlyIfAttackFinished() && stillAttacking(host, a)) {
+                if (!a.unbanPostponed) {
+                    a.unbanPostponed = true;
+                    log.info("{}: ban_time is over but the attack goes on; unban waits for it to end", a.ip);
+                }
+                continue;
+            }
+            if (!a.detailsSent) {
+                sendDetails(host, a);
+            }
+            done.add(host);
+        }
+        for (int host : done) {
+            Attack a = active.remove(host);
+            attackOf[host] = null;
+            log.warn("unban {} {}", a.ip, a.direction.text());
+            handler.onUnban(a);
+        }
+    }
+
+    /** Whether the host crossed a threshold in the attack's direction in the second just evaluated. */
+    private boolean stillAttacking(int host, Attack a) {
+        int pos = touchedPos[host];
+        if (pos < 0) {
+            return false;
+        }
+        HostTraffic h = new HostTraffic();
+        fill(h, current, pos * C);
+        return ThresholdCheck.exceeded(thresholdsOf(host), h, a.trafficDirection()) != null;
+    }
+
+    /** Sends attack_details for every attack still collecting samples, with what it has (at shutdown). */
+    public void flushDetails() {
+        for (Map.Entry<Integer, Attack> e : active.entrySet()) {
+            if (!e.getValue().detailsSent) {
+                sendDetails(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    // ---- read side for the summary, metrics and console ----
+
+    /** Every ban made so far, in order. */
+    public List<Attack> banHistory() {
+        return Collections.unmodifiableList(history);
+    }
+
+    public Collection<Attack> activeBans() {
+        return Collections.unmodifiableCollection(active.values());
+    }
+
+    /** Cumulative totals summed over shards at the last tick; see {@link CounterShard#totalIndex}. */
+    public long[] totals() {
+        return totals.clone();
+    }
+
+    public long[] lastSecondTotals() {
+        return lastSecondTotals.clone();
+    }
+
+    public long lastTickSecond() {
+        return lastTickSecond;
+    }
+}
