@@ -4,7 +4,6 @@ import fastnetmon.counters.HostTraffic;
 import fastnetmon.counters.TrafficClass;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.SamplePacket;
-import fastnetmon.networks.IpAddresses;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -92,8 +91,7 @@ public final class AttackText {
         sb.append(SAMPLE_TIME.format(ts.atZone(zone))).append('.');
         String micros = Integer.toString(ts.getNano() / 1000);
         sb.append("000000", micros.length(), 6).append(micros).append(' ');
-        sb.append(ipText(p.srcIp())).append(':').append(p.srcPort()).append(" > ")
-                .append(ipText(p.dstIp())).append(':').append(p.dstPort())
+        sb.append(endpoint(p.srcIp(), p.srcPort())).append(" > ").append(endpoint(p.dstIp(), p.dstPort()))
                 .append(" protocol: ").append(protocolName(p.protocol()));
         if (p.protocol() == 6) {
             sb.append(" flags: ").append(tcpFlags(p.tcpFlags()));
@@ -145,27 +143,11 @@ public final class AttackText {
     }
 
     /**
-     * print_ipv6_address: eight zero-padded groups, then the first run of two or more "0000:" groups
-     * replaced by ":" (so 2001:db8::1 prints as 2001:0db8::0001). IPv4 text is returned unchanged.
+     * Address and port as text. FastNetMon prints IPv6 zero-padded and ambiguous next to the port
+     * (2001:0db8::0001:443); we print the RFC 5952 form in brackets: [2001:db8::1]:443.
      */
-    static String ipText(String ip) {
-        if (ip == null || ip.indexOf(':') < 0) {
-            return ip;
-        }
-        long[] v = IpAddresses.parse(ip);
-        if (v == null || IpAddresses.isV4Mapped(v[0], v[1])) {
-            return ip;
-        }
-        StringBuilder full = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            long word = i < 4 ? v[0] >>> (48 - 16 * i) : v[1] >>> (48 - 16 * (i - 4));
-            String hex = Integer.toHexString((int) (word & 0xffff));
-            if (i > 0) {
-                full.append(':');
-            }
-            full.append("0000", hex.length(), 4).append(hex);
-        }
-        return full.toString().replaceFirst("(0000:){2,}", ":");
+    static String endpoint(String ip, int port) {
+        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + port;
     }
 
     private static long nowNanos() {

@@ -9,17 +9,18 @@ package fastnetmon.counters;
  *
  * <p>Beyond what the table can hold exactly, it samples (adaptive distinct sampling): only keys whose
  * top {@code shift} bits are zero are tracked, and each new one counts 2^shift. The shift for a
- * second is chosen from the previous second's count and raised within the second if the table fills,
- * so counts stay unbiased; the relative error is about sqrt(2^shift / flows), i.e. exact up to
- * a quarter of the capacity per second and within 1% at 2^shift = 4 and 40k flows.
+ * second is chosen from the previous second's count and raised within the second if the table fills
+ * (dropping the entries the higher shift no longer samples, so the table never saturates), so counts
+ * stay unbiased; the relative error is about sqrt(2^shift / flows), i.e. exact up to a quarter of the
+ * capacity per second and within 1% at 2^shift = 4 and 40k flows.
  */
 public final class FlowTracker {
     private static final int MAX_SHIFT = 20;
     private final long[] table;
     private final int mask;
     private final int halfFull;
-    /** Past this many entries in a second, raise the shift; it moves towards the table's size. */
-    private int raiseAt;
+    /** Past this many entries in a second, raise the shift. */
+    private final int raiseAt;
     private final int hardLimit;
     private int generation = 1;
     private int used;
@@ -30,7 +31,7 @@ public final class FlowTracker {
         table = new long[1 << capacityLog2];
         mask = table.length - 1;
         halfFull = table.length / 2;
-        raiseAt = halfFull;
+        raiseAt = table.length - table.length / 4;
         hardLimit = table.length - table.length / 16;
     }
 
@@ -43,10 +44,9 @@ public final class FlowTracker {
             generation = 1;
         }
         used = 0;
-        raiseAt = halfFull;
         weightedThisSecond = 0;
         int s = 0;
-        while (s < MAX_SHIFT && (last >>> s) > halfFull / 2) {
+        while (s < MAX_SHIFT && (last >>> s) > halfFull) {
             s++;
         }
         shift = s;
@@ -61,7 +61,7 @@ public final class FlowTracker {
             return 0;
         }
         long stored = (key & ~0xffL) | generation;
-        int i = (int) (key ^ (key >>> 29)) & mask;
+        int i = home(key);
         while (true) {
             long e = table[i];
             if ((e & 0xff) != generation) {
@@ -72,9 +72,10 @@ public final class FlowTracker {
                 long w = 1L << shift;
                 weightedThisSecond += w;
                 if (++used > raiseAt && shift < MAX_SHIFT) {
-                    // Filling up: track only half the key space from here on; entries already in stay valid.
+                    // Filling up: track only half the key space from here on. Keys outside it now return 0
+                    // before any lookup, so their entries can go, which frees about half the table.
                     shift++;
-                    raiseAt += (table.length - raiseAt) / 2;
+                    dropUnsampled();
                 }
                 return w;
             }
@@ -83,6 +84,40 @@ public final class FlowTracker {
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /** Home slot of a key; ignores the low 8 bits, which entries replace with the generation. */
+    private int home(long key) {
+        return (int) (key >>> 8) & mask;
+    }
+
+    /**
+     * Removes the entries of older generations and those outside the key space sampled at the current
+     * shift, and moves the others back towards their home slots (an in-place rehash). It starts after a
+     * slot that is free for this generation: no probe sequence of this generation crosses it, so every
+     * slot between a kept entry's home and its old place has been visited when the entry is re-placed.
+     */
+    private void dropUnsampled() {
+        int start = 0;
+        while ((table[start] & 0xff) == generation) { // one exists: used < table.length
+            start++;
+        }
+        int kept = 0;
+        for (int n = 1; n <= table.length; n++) {
+            int i = (start + n) & mask;
+            long e = table[i];
+            table[i] = 0;
+            if ((e & 0xff) != generation || (e >>> (64 - shift)) != 0) {
+                continue;
+            }
+            int j = home(e);
+            while (table[j] != 0) {
+                j = (j + 1) & mask;
+            }
+            table[j] = e;
+            kept++;
+        }
+        used = kept;
     }
 
     int shift() {
