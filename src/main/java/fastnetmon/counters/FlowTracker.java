@@ -9,10 +9,11 @@ package fastnetmon.counters;
  *
  * <p>Beyond what the table can hold exactly, it samples (adaptive distinct sampling): only keys whose
  * top {@code shift} bits are zero are tracked, and each new one counts 2^shift. The shift for a
- * second is chosen from the previous second's count and raised within the second if the table fills
- * (dropping the entries the higher shift no longer samples, so the table never saturates), so counts
- * stay unbiased; the relative error is about sqrt(2^shift / flows), i.e. exact up to a quarter of the
- * capacity per second and within 1% at 2^shift = 4 and 40k flows.
+ * second is chosen from the previous second's count (at most half the table expected) and raised
+ * within the second when the table is 3/4 full, dropping the entries the higher shift no longer
+ * samples, so the table never saturates and counts stay unbiased. The relative error is about
+ * sqrt(2^shift / flows): exact while a second and the one before it have at most half the capacity,
+ * within 1% at 2^shift = 4 and 40k flows, about 2% for a 4096-entry table at any rate.
  */
 public final class FlowTracker {
     private static final int MAX_SHIFT = 20;

@@ -138,7 +138,7 @@ public final class Evaluator {
                 map[slot] = host;
                 shardSlotOf[s][host] = slot;
                 Attack a = attackOf[host];
-                if (a != null && a.samples.size() < settings.banDetailsRecordsCount()) {
+                if (a != null && !a.detailsSent && a.samples.size() < settings.banDetailsRecordsCount()) {
                     shard.setSampleFlags(slot, 1L << a.trafficDirection());
                 }
             }
@@ -272,12 +272,14 @@ public final class Evaluator {
             long hi = hostHi[host], lo = hostLo[host];
             String ip = IpAddresses.format(hi, lo);
             boolean v6 = !IpAddresses.isV4Mapped(hi, lo);
-            if (!t.enableBan() || (v6 && !settings.enableBanIpv6())) {
+            // enable_ban_ipv6 is a hostgroup setting like enable_ban: a group's own (or inherited) value applies.
+            boolean ipv6BanOn = groupOf[host] >= 0 ? t.enableBanIpv6() : settings.enableBanIpv6();
+            if (!t.enableBan() || (v6 && !ipv6BanOn)) {
                 Long last = banDisabledLogged.get(host);
                 if (last == null || nowNanos - last >= 60_000_000_000L) {
                     banDisabledLogged.put(host, nowNanos);
                     log.info("{} crosses a threshold ({}) but ban is disabled{}: not banned", ip, reason,
-                            v6 && !settings.enableBanIpv6() ? " for IPv6 (enable_ban_ipv6)" : " (enable_ban)");
+                            t.enableBan() ? " for IPv6 (enable_ban_ipv6)" : " (enable_ban)");
                 }
                 return;
             }

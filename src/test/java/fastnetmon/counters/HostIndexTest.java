@@ -1,0 +1,83 @@
+package fastnetmon.counters;
+
+import fastnetmon.packet.PacketRecord;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HostIndexTest {
+
+    @Test
+    void slotsAreDenseInOrderOfFirstSight() {
+        HostIndex idx = new HostIndex(16);
+        assertEquals(-1, idx.find(0, 1));
+        assertEquals(0, idx.findOrInsert(0, 1));
+        assertTrue(idx.lastInsertWasNew());
+        assertEquals(1, idx.findOrInsert(0, 2));
+        assertTrue(idx.lastInsertWasNew());
+        assertEquals(0, idx.findOrInsert(0, 1));
+        assertFalse(idx.lastInsertWasNew());
+        assertEquals(1, idx.find(0, 2));
+        assertEquals(2, idx.size());
+    }
+
+    @Test
+    void manyKeysSurviveGrowth() {
+        HostIndex idx = new HostIndex(16);
+        SplittableRandom rnd = new SplittableRandom(7);
+        int n = 200_000;
+        long[] hi = new long[n], lo = new long[n];
+        for (int i = 0; i < n; i++) {
+            // Half random IPv6 addresses, half IPv4-mapped ones in one /16 (consecutive keys).
+            if (i % 2 == 0) {
+                hi[i] = rnd.nextLong();
+                lo[i] = rnd.nextLong();
+            } else {
+                hi[i] = 0;
+                lo[i] = PacketRecord.V4_MAPPED_PREFIX | (0x0a000000L + i);
+            }
+            assertEquals(i, idx.findOrInsert(hi[i], lo[i]));
+            assertTrue(idx.lastInsertWasNew());
+        }
+        assertEquals(n, idx.size());
+        for (int i = 0; i < n; i++) {
+            assertEquals(i, idx.find(hi[i], lo[i]));
+            assertEquals(i, idx.findOrInsert(hi[i], lo[i]));
+            assertFalse(idx.lastInsertWasNew());
+        }
+        assertEquals(n, idx.size());
+        assertEquals(-1, idx.find(1, 1));
+        assertEquals(-1, idx.find(0, PacketRecord.V4_MAPPED_PREFIX | (0x0a000000L + n + 1)));
+    }
+
+    @Test
+    void ipv4MappedAndIpv6KeysAreDistinct() {
+        HostIndex idx = new HostIndex(16);
+        long v4 = 0x0a000001L; // 10.0.0.1
+        int mapped = idx.findOrInsert(0, PacketRecord.V4_MAPPED_PREFIX | v4);   // ::ffff:10.0.0.1
+        int compat = idx.findOrInsert(0, v4);                                   // ::10.0.0.1
+        int swapped = idx.findOrInsert(PacketRecord.V4_MAPPED_PREFIX | v4, 0);  // hi/lo swapped
+        int v6 = idx.findOrInsert(0x20010db8_00000000L, v4);                    // 2001:db8::a00:1
+        assertEquals(0, mapped);
+        assertEquals(1, compat);
+        assertEquals(2, swapped);
+        assertEquals(3, v6);
+        assertEquals(0, idx.find(0, PacketRecord.V4_MAPPED_PREFIX | v4));
+        assertEquals(1, idx.find(0, v4));
+        assertEquals(2, idx.find(PacketRecord.V4_MAPPED_PREFIX | v4, 0));
+        assertEquals(3, idx.find(0x20010db8_00000000L, v4));
+    }
+
+    @Test
+    void zeroAddressIsAKeyLikeAnyOther() {
+        HostIndex idx = new HostIndex(16);
+        idx.findOrInsert(5, 5);
+        assertEquals(-1, idx.find(0, 0));
+        assertEquals(1, idx.findOrInsert(0, 0));
+        assertEquals(1, idx.find(0, 0));
+    }
+}

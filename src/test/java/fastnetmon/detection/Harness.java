@@ -1,0 +1,197 @@
+package fastnetmon.detection;
+
+import fastnetmon.config.HostGroup;
+import fastnetmon.config.Thresholds;
+import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.TestPackets;
+import fastnetmon.counters.TrafficClass;
+import fastnetmon.networks.Cidr;
+import fastnetmon.packet.PacketRecord;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Drives shards and an evaluator second by second as FileReplay does (onSecond, count, publish,
+ * tick at the end of the second) and records what the evaluator tells its {@link BanHandler}.
+ * Monitored networks: 10.0.0.0/8 and 2001:db8::/32.
+ */
+final class Harness implements BanHandler {
+    static final long FIRST_SECOND = 1_700_000_000L;
+
+    final List<CounterShard> shards = new ArrayList<>();
+    final Evaluator evaluator;
+    final List<Attack> bans = new ArrayList<>();
+    final List<Attack> details = new ArrayList<>();
+    final List<Attack> unbans = new ArrayList<>();
+    /** "ban ip", "details ip N" (N samples), "unban ip", in order. */
+    final List<String> events = new ArrayList<>();
+    long second = FIRST_SECOND;
+
+    Harness(DetectionSettings settings) {
+        this(settings, 1);
+    }
+
+    Harness(DetectionSettings settings, int shardCount) {
+        for (int i = 0; i < shardCount; i++) {
+            CounterShard s = new CounterShard("shard" + i, TestPackets.networks("10.0.0.0/8", "2001:db8::/32"), 16);
+            s.onSecond(second);
+            shards.add(s);
+        }
+        evaluator = new Evaluator(settings, shards, this);
+    }
+
+    /** Counts the packet n times in the current second on shard 0. */
+    Harness send(int n, PacketRecord r) {
+        return send(0, n, r);
+    }
+
+    Harness send(int shard, int n, PacketRecord r) {
+        CounterShard s = shards.get(shard);
+        for (int i = 0; i < n; i++) {
+            r.timestampNanos = second * 1_000_000_000L + i;
+            s.count(r);
+        }
+        return this;
+    }
+
+    /** End of the current second in nanoseconds: the time of the next tick. */
+    long tickNanos() {
+        return (second + 1) * 1_000_000_000L;
+    }
+
+    /** Ends the current second: publish, evaluate, start the next second. */
+    void tick() {
+        for (CounterShard s : shards) {
+            s.publish();
+        }
+        evaluator.tick(tickNanos());
+        second++;
+        for (CounterShard s : shards) {
+            s.onSecond(second);
+        }
+    }
+
+    void ticks(int n) {
+        for (int i = 0; i < n; i++) {
+            tick();
+        }
+    }
+
+    Attack ban(String ip) {
+        for (Attack a : bans) {
+            if (a.ip.equals(ip)) {
+                return a;
+            }
+        }
+        throw new AssertionError(ip + " not banned; bans: " + events);
+    }
+
+    boolean banned(String ip) {
+        return bans.stream().anyMatch(a -> a.ip.equals(ip));
+    }
+
+    @Override
+    public void onBan(Attack attack) {
+        bans.add(attack);
+        events.add("ban " + attack.ip);
+    }
+
+    @Override
+    public void onAttackDetails(Attack attack) {
+        details.add(attack);
+        events.add("details " + attack.ip + " " + attack.samples.size());
+    }
+
+    @Override
+    public void onUnban(Attack attack) {
+        unbans.add(attack);
+        events.add("unban " + attack.ip);
+    }
+
+    /** Mutable DetectionSettings with test defaults: everything processed, 5 detail records, no unban. */
+    static final class Settings {
+        boolean enableBanIpv6 = true;
+        boolean processIncoming = true;
+        boolean processOutgoing = true;
+        int detailsCount = 5;
+        long banTime = 0;
+        boolean unbanOnlyIfAttackFinished = false;
+        double averageSeconds = 5;
+        Thresholds global = Limits.none().pps(TrafficClass.TOTAL, 20_000).build();
+        final List<HostGroup> groups = new ArrayList<>();
+        final List<Cidr> whitelist = new ArrayList<>();
+
+        Settings global(Limits l) {
+            global = l.build();
+            return this;
+        }
+
+        Settings group(String name, Limits l, String... cidrs) {
+            groups.add(new HostGroup(name, TestPackets.cidrs(cidrs), l.build()));
+            return this;
+        }
+
+        Settings whitelist(String... cidrs) {
+            whitelist.addAll(TestPackets.cidrs(cidrs));
+            return this;
+        }
+
+        DetectionSettings build() {
+            return new DetectionSettings(enableBanIpv6, processIncoming, processOutgoing, detailsCount, banTime,
+                    unbanOnlyIfAttackFinished, averageSeconds, global, groups, whitelist);
+        }
+    }
+
+    /** Builds {@link Thresholds} through its public constructor, starting from nothing enabled. */
+    static final class Limits {
+        boolean enableBan = true, enableBanIpv6 = true;
+        final boolean[] banForPps = new boolean[TrafficClass.COUNT];
+        final long[] pps = new long[TrafficClass.COUNT];
+        final boolean[] banForBandwidth = new boolean[TrafficClass.COUNT];
+        final long[] mbps = new long[TrafficClass.COUNT];
+        boolean banForFlows;
+        long flows;
+
+        static Limits none() {
+            Limits l = new Limits();
+            Arrays.fill(l.pps, 1_000_000_000L);
+            Arrays.fill(l.mbps, 1_000_000L);
+            l.flows = 1_000_000_000L;
+            return l;
+        }
+
+        Limits pps(int cls, long threshold) {
+            banForPps[cls] = true;
+            pps[cls] = threshold;
+            return this;
+        }
+
+        Limits mbps(int cls, long threshold) {
+            banForBandwidth[cls] = true;
+            mbps[cls] = threshold;
+            return this;
+        }
+
+        Limits flows(long threshold) {
+            banForFlows = true;
+            flows = threshold;
+            return this;
+        }
+
+        Limits banOff() {
+            enableBan = false;
+            return this;
+        }
+
+        Limits ipv6BanOff() {
+            enableBanIpv6 = false;
+            return this;
+        }
+
+        Thresholds build() {
+            return new Thresholds(enableBan, enableBanIpv6, banForPps, pps, banForBandwidth, mbps, banForFlows, flows);
+        }
+    }
+}
