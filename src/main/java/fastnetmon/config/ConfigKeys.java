@@ -104,15 +104,20 @@ public final class ConfigKeys {
         key("collect_attack_pcap_dumps", Type.BOOL, "off", FNM + " (accepted, not implemented yet)", "Save attack packets as pcap");
 
         // Capture
-        key("interfaces", Type.LIST, "any", FNM, "Comma-separated interfaces to capture on; any = all");
+        key("interfaces", Type.LIST, "", FNM, "Comma-separated interfaces to capture on (the command line's IFACE,IFACE overrides it)");
         key("mirror_afpacket", Type.BOOL, "on", "FastNetMon (its default is off)", "Capture with AF_PACKET (port mirror)");
-        key("mirror", Type.BOOL, "off", FNM, "Capture with PF_RING");
+        key("mirror", Type.BOOL, "off", FNM, "Capture with PF_RING (same as pfring)");
+        key("pfring", Type.BOOL, "off", OURS, "Capture with PF_RING");
         key("pcap", Type.BOOL, "off", FNM, "Capture with libpcap (slow)");
         key("pcap_filter", Type.STRING, "", OURS, "BPF filter for the pcap capture; empty = all traffic");
         choice("mirror_af_packet_fanout_mode", "cpu", FNM, "AF_PACKET fanout mode",
                 "cpu", "lb", "hash", "random", "rollover", "queue_mapping");
         key("mirror_af_packet_custom_sampling_rate", Type.INT, "1", FNM, "Multiply captured traffic by this (sampled mirror ports)", 1, Integer.MAX_VALUE);
         key("af_packet_read_packet_length_from_ip_header", Type.BOOL, "off", FNM, "Take packet length from the IP header (truncated mirroring)");
+        key("af_packet_threads", Type.INT, "0", OURS, "AF_PACKET capture threads (fanout members) per interface; 0 = one per core", 0, 1024);
+        key("af_packet_block_size", Type.INT, "1048576", OURS, "TPACKET_V3 ring block size in bytes (a power of two, multiple of the page size)", 4096, 1 << 30);
+        key("af_packet_block_count", Type.INT, "64", OURS, "TPACKET_V3 ring blocks per capture thread", 2, 65536);
+        key("af_packet_block_timeout", Type.INT, "10", OURS, "Milliseconds before the kernel hands over a block that is not full", 1, 60000);
 
         // Monitoring and API
         key("prometheus", Type.BOOL, "on", FNM, "Serve Prometheus metrics");

@@ -105,7 +105,7 @@ class ConfigurationTest {
         assertEquals(Path.of("/var/log/fastnetmon_attacks"), c.getPath("attack_details_folder"));
         assertFalse(c.getBoolean("collect_attack_pcap_dumps"));
         assertEquals(Path.of("/var/run/fastnetmon.pid"), c.getPath("pid_path"));
-        assertEquals(List.of("any"), c.getList("interfaces"));
+        assertEquals(List.of(), c.getList("interfaces")); // none: the command line or the file must name them
         assertEquals("packets", c.getString("sort_parameter"));
         assertEquals(7, c.getInt("max_ips_in_list"));
         assertEquals(Path.of("/var/log/fastnetmon.log"), c.getPath("log_file"));
