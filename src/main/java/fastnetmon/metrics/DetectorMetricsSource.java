@@ -1,0 +1,84 @@
+package fastnetmon.metrics;
+
+import fastnetmon.capture.CaptureEngine;
+import fastnetmon.counters.CounterShard;
+import fastnetmon.detection.Evaluator;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link MetricsSource} over the shards, the evaluator and the capture engines. Shard totals are plain
+ * longs written by their source thread; reading them here may miss the last few packets of a batch in
+ * flight, which is fine for monitoring. The evaluator's figures come from its volatile
+ * {@link Evaluator#stats()} snapshot.
+ */
+final class DetectorMetricsSource implements MetricsSource {
+    private final List<CounterShard> shards;
+    private final Evaluator evaluator;
+    private final Collection<? extends CaptureEngine> engines;
+
+    DetectorMetricsSource(List<CounterShard> shards, Evaluator evaluator, Collection<? extends CaptureEngine> engines) {
+        this.shards = List.copyOf(shards);
+        this.evaluator = evaluator;
+        this.engines = engines;
+    }
+
+    @Override
+    public long[] trafficTotals() {
+        long[] sum = new long[CounterShard.TOTALS];
+        long[] one = new long[CounterShard.TOTALS];
+        for (CounterShard shard : shards) {
+            shard.readTotals(one);
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += one[i];
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public long unparsedPackets() {
+        long n = 0;
+        for (CounterShard shard : shards) {
+            n += shard.unparsed();
+        }
+        return n;
+    }
+
+    @Override
+    public long[] lastSecondTotals() {
+        return evaluator.stats().lastSecondTotals().clone();
+    }
+
+    @Override
+    public long bansTotal() {
+        return evaluator.stats().bansTotal();
+    }
+
+    @Override
+    public long bannedHosts() {
+        return evaluator.stats().bannedHosts();
+    }
+
+    @Override
+    public long speedRecalculationNanos() {
+        return evaluator.stats().tickNanos();
+    }
+
+    @Override
+    public List<CaptureCounters> captures() {
+        Map<String, long[]> byInterface = new LinkedHashMap<>();
+        for (CaptureEngine e : engines) {
+            long[] c = byInterface.computeIfAbsent(e.interfaceName(), k -> new long[2]);
+            c[0] += e.received();
+            c[1] += e.dropped();
+        }
+        List<CaptureCounters> out = new ArrayList<>(byInterface.size());
+        byInterface.forEach((name, c) -> out.add(new CaptureCounters(name, c[0], c[1])));
+        return out;
+    }
+}
