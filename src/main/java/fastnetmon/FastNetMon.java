@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -106,8 +107,17 @@ public final class FastNetMon implements Callable<Integer> {
         if (pcapFile != null) {
             return replay(config, log);
         }
-        err.println("fastnetmon: live capture is not available in this build yet; replay a capture file with --pcap_file PATH");
-        return 1;
+        List<String> ifaces = interfaces != null
+                ? Arrays.stream(interfaces.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList()
+                : config.getList("interfaces");
+        try {
+            new LiveMode(config).run(ifaces);
+            return 0;
+        } catch (StartupException e) {
+            err.println("fastnetmon: " + e.getMessage());
+            log.error(e.getMessage());
+            return 1;
+        }
     }
 
     private void checkNotifyScript(Configuration config, Logger log) {

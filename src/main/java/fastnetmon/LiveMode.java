@@ -1,0 +1,151 @@
+package fastnetmon;
+
+import fastnetmon.capture.CaptureEngine;
+import fastnetmon.capture.CaptureEngines;
+import fastnetmon.capture.CaptureException;
+import fastnetmon.config.Configuration;
+import fastnetmon.detection.Evaluator;
+import fastnetmon.metrics.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Live capture: one thread per capture engine (interface or fanout member), each counting into its
+ * own shard, and one evaluator thread ticking on the wall clock every second. Stops on SIGINT/SIGTERM
+ * (or {@link #requestStop()}): capture stops, the last second is evaluated, pending attack details
+ * are sent, script calls finish, and the pid file is removed.
+ */
+final class LiveMode {
+    private static final Logger log = LoggerFactory.getLogger(LiveMode.class);
+    /** Ticks run this long after the wall-clock second turns, so capture threads have published it. */
+    private static final long TICK_LAG_MS = 20;
+
+    private final Configuration config;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    LiveMode(Configuration config) {
+        this.config = config;
+    }
+
+    void requestStop() {
+        stopRequested.countDown();
+    }
+
+    /** Runs until stopped; throws for anything that prevents the start. */
+    void run(List<String> interfaces) throws StartupException, InterruptedException {
+        if (interfaces.isEmpty()) {
+            throw new StartupException("no interface to capture on: name them (./fastnetmon eth3,eth4) or set interfaces in "
+                    + (config.file() != null ? config.file() : "the configuration"));
+        }
+        Path pidPath = config.getPath("pid_path");
+        PidFile pid = pidPath != null ? PidFile.acquire(pidPath) : null;
+        Detector detector = new Detector(config);
+        List<CaptureEngine> engines;
+        try {
+            engines = CaptureEngines.open(config, interfaces, detector);
+        } catch (CaptureException e) {
+            if (pid != null) {
+                pid.remove();
+            }
+            throw new StartupException(e.getMessage());
+        }
+        Evaluator evaluator = detector.startEvaluator();
+        AutoCloseable metrics;
+        try {
+            metrics = Metrics.start(config, detector, evaluator, engines);
+        } catch (IOException e) {
+            engines.forEach(CaptureEngine::close);
+            if (pid != null) {
+                pid.remove();
+            }
+            throw new StartupException(e.getMessage());
+        }
+
+        List<Thread> threads = new ArrayList<>();
+        for (CaptureEngine engine : engines) {
+            Thread t = new Thread(() -> capture(engine), "capture-" + engine.interfaceName() + "-" + threads.size());
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "evaluator");
+            t.setDaemon(true);
+            return t;
+        });
+        Thread hook = new Thread(() -> {
+            requestStop();
+            try {
+                stopped.await(90, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        threads.forEach(Thread::start);
+        long now = System.currentTimeMillis();
+        long firstTick = 1000 - now % 1000 + TICK_LAG_MS;
+        ticker.scheduleAtFixedRate(() -> tick(evaluator), firstTick, 1000, TimeUnit.MILLISECONDS);
+        log.info("capturing on {} with {} ({} capture threads)", String.join(",", interfaces),
+                CaptureEngines.engineName(config), engines.size());
+
+        stopRequested.await();
+        log.info("stopping: finishing capture, evaluation and script calls");
+        engines.forEach(CaptureEngine::stop);
+        for (Thread t : threads) {
+            t.join(2000);
+        }
+        ticker.shutdown();
+        ticker.awaitTermination(5, TimeUnit.SECONDS);
+        tick(evaluator);
+        evaluator.flushDetails();
+        if (!detector.actions().close(Duration.ofSeconds(config.getLong("notify_script_timeout") + 5))) {
+            log.warn("some notify script calls were still running at exit");
+        }
+        engines.forEach(CaptureEngine::close);
+        try {
+            metrics.close();
+        } catch (Exception e) {
+            log.warn("closing the metrics server: {}", e.getMessage());
+        }
+        if (pid != null) {
+            pid.remove();
+        }
+        log.info("stopped");
+        stopped.countDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // Stopped by a signal: the hook is running and returns once `stopped` is counted down.
+        }
+    }
+
+    private static void tick(Evaluator evaluator) {
+        try {
+            evaluator.tick(System.currentTimeMillis() * 1_000_000L);
+        } catch (RuntimeException e) {
+            log.error("evaluator failed; it goes on next second", e);
+        }
+    }
+
+    private void capture(CaptureEngine engine) {
+        try {
+            engine.run();
+        } catch (CaptureException e) {
+            log.error("capture on {} stopped: {}", engine.interfaceName(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("capture on {} failed", engine.interfaceName(), e);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package fastnetmon.live;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A monitored link between two network namespaces with no route out of this machine: the detector
+ * captures on {@code mon0} in the monitor namespace (which has no addresses, so nothing there
+ * answers); generators run in the peer namespace, whose default route points at mon0's MAC. Floods
+ * with random sources to any address arrive on mon0 and go nowhere else.
+ */
+final class NetnsRig implements AutoCloseable {
+    static final String MON_IF = "mon0";
+    private static final String PEER_IF = "peer0";
+    final String mon;
+    final String peer;
+
+    private NetnsRig(String tag) {
+        mon = "fnmt-mon-" + tag;
+        peer = "fnmt-peer-" + tag;
+    }
+
+    /** Skips outside CI when the rig cannot be built here; in CI (CI=true) a missing prerequisite fails. */
+    static void assumeAvailable(String... tools) {
+        List<String> missing = new ArrayList<>();
+        if (!"0".equals(sh("id", "-u").strip())) {
+            missing.add("root (network namespaces)");
+        }
+        for (String t : tools) {
+            if (sh("sh", "-c", "command -v " + t).isBlank()) {
+                missing.add(t);
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        String why = "live capture test needs " + String.join(", ", missing);
+        if ("true".equals(System.getenv("CI"))) {
+            throw new AssertionError(why + " (CI installs them: see .ci/run)");
+        }
+        Assumptions.assumeTrue(false, why + ": skipped outside CI");
+    }
+
+    static NetnsRig create() throws IOException, InterruptedException {
+        NetnsRig r = new NetnsRig(Long.toString(ProcessHandle.current().pid()) + "-" + (System.nanoTime() % 100000));
+        r.close();
+        r.run("ip", "netns", "add", r.mon);
+        r.run("ip", "netns", "add", r.peer);
+        r.run("ip", "-n", r.mon, "link", "add", MON_IF, "type", "veth", "peer", "name", PEER_IF, "netns", r.peer);
+        r.run("ip", "-n", r.mon, "link", "set", "lo", "up");
+        // A capture port says nothing: no IPv6 link-local chatter from the monitor side.
+        r.run("ip", "netns", "exec", r.mon, "sysctl", "-q", "-w", "net.ipv6.conf." + MON_IF + ".disable_ipv6=1");
+        r.run("ip", "-n", r.mon, "link", "set", MON_IF, "up");
+        r.run("ip", "-n", r.peer, "link", "set", "lo", "up");
+        r.run("ip", "-n", r.peer, "addr", "add", "198.51.100.2/24", "dev", PEER_IF);
+        r.run("ip", "-n", r.peer, "link", "set", PEER_IF, "up");
+        String mac = r.inMon("cat", "/sys/class/net/" + MON_IF + "/address").strip();
+        r.run("ip", "-n", r.peer, "neigh", "replace", "198.51.100.1", "lladdr", mac, "dev", PEER_IF, "nud", "permanent");
+        r.run("ip", "-n", r.peer, "route", "add", "default", "via", "198.51.100.1", "dev", PEER_IF, "onlink");
+        return r;
+    }
+
+    /** Packets mon0 has received so far. */
+    long rxPackets() {
+        return Long.parseLong(inMon("cat", "/sys/class/net/" + MON_IF + "/statistics/rx_packets").strip());
+    }
+
+    String inMon(String... cmd) {
+        return sh(prefix(mon, cmd));
+    }
+
+    String inPeer(String... cmd) {
+        return sh(prefix(peer, cmd));
+    }
+
+    /** Starts a process inside the monitor namespace. */
+    Process startInMon(Path dir, List<String> cmd, Path stdout, Path stderr) throws IOException {
+        return new ProcessBuilder(prefix(mon, cmd.toArray(String[]::new))).directory(dir.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    }
+
+    /** Runs a bounded command in the peer namespace and waits for it. */
+    void runInPeer(long timeoutSeconds, String... cmd) throws IOException, InterruptedException {
+        List<String> full = new ArrayList<>(List.of("timeout", Long.toString(timeoutSeconds)));
+        full.addAll(List.of(prefix(peer, cmd)));
+        Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(timeoutSeconds + 5, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+    }
+
+    private static String[] prefix(String ns, String... cmd) {
+        String[] full = new String[cmd.length + 4];
+        full[0] = "ip";
+        full[1] = "netns";
+        full[2] = "exec";
+        full[3] = ns;
+        System.arraycopy(cmd, 0, full, 4, cmd.length);
+        return full;
+    }
+
+    private void run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + out.strip());
+        }
+    }
+
+    static String sh(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            return out;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    @Override
+    public void close() {
+        sh("ip", "netns", "del", mon);
+        sh("ip", "netns", "del", peer);
+    }
+}
