@@ -6,6 +6,7 @@ import fastnetmon.config.ConfigException;
 import fastnetmon.config.Configuration;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.detection.Evaluator;
+import fastnetmon.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -140,23 +141,41 @@ public final class FastNetMon implements Callable<Integer> {
         Detector detector = new Detector(config);
         CounterShard shard = detector.newShard("replay");
         Evaluator evaluator = detector.startEvaluator();
+        // The metrics can be scraped while a long replay runs. A daemon already serving the port is
+        // no reason to refuse a replay.
+        AutoCloseable metrics = () -> { };
+        try {
+            metrics = Metrics.start(config, detector, evaluator);
+        } catch (IOException e) {
+            log.warn("{} (replay goes on without metrics)", e.getMessage());
+        }
         long start = System.nanoTime();
-        FileReplay.Result result;
+        FileReplay.Result result = null;
+        double wall = 0;
         int status = 0;
         try {
             result = FileReplay.run(pcapFile, shard, evaluator);
+            wall = (System.nanoTime() - start) / 1e9;
         } catch (IOException e) {
             err.println("fastnetmon: " + e.getMessage());
             log.error("replay of {} stopped: {}", pcapFile, e.getMessage());
-            return 1;
-        }
-        double wall = (System.nanoTime() - start) / 1e9;
-        evaluator.flushDetails();
-        if (!detector.actions().awaitIdle(Duration.ofHours(1))) {
-            log.warn("some notify script calls were still running at exit");
             status = 1;
+        } finally {
+            // Bans made before a corrupt record are still carried out in full.
+            evaluator.flushDetails();
+            if (!detector.actions().close(Duration.ofHours(1))) {
+                log.warn("some notify script calls were still running at exit");
+                status = 1;
+            }
+            try {
+                metrics.close();
+            } catch (Exception e) {
+                log.warn("closing the metrics server: {}", e.getMessage());
+            }
         }
-        detector.actions().close();
+        if (result == null) {
+            return status;
+        }
         if (result.truncatedAtEnd()) {
             log.warn("{}: the last packet record is cut short (file truncated); it was not counted", pcapFile);
         }
