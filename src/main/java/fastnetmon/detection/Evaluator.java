@@ -68,6 +68,7 @@ public final class Evaluator {
     private final List<Attack> history = new ArrayList<>();
     private final Map<Integer, Long> banDisabledLogged = new java.util.HashMap<>();
     private long lastTickSecond = Long.MIN_VALUE;
+    private volatile Stats stats = new Stats(new long[CounterShard.TOTALS], 0, 0, 0);
 
     public Evaluator(DetectionSettings settings, List<CounterShard> shards, BanHandler handler) {
         this.settings = settings;
@@ -96,6 +97,7 @@ public final class Evaluator {
      * (packet time in replay, wall time live).
      */
     public void tick(long nowNanos) {
+        long started = System.nanoTime();
         long nowSecond = Math.floorDiv(nowNanos, 1_000_000_000L);
         touchedCount = 0;
         for (int s = 0; s < shards.size(); s++) {
@@ -117,6 +119,7 @@ public final class Evaluator {
             touchedPos[touched[i]] = -1;
         }
         lastTickSecond = nowSecond;
+        stats = new Stats(lastSecondTotals.clone(), history.size(), active.size(), System.nanoTime() - started);
     }
 
     private void collect(int s) {
@@ -398,6 +401,19 @@ public final class Evaluator {
     }
 
     // ---- read side for the summary, metrics and console ----
+
+    /**
+     * What other threads (the metrics endpoint) may read, published at the end of each tick: the last
+     * second's totals (see {@link CounterShard#totalIndex}; not to be modified), bans made so far, hosts
+     * banned now, and how long the tick took.
+     */
+    public record Stats(long[] lastSecondTotals, long bansTotal, int bannedHosts, long tickNanos) {
+    }
+
+    /** The snapshot of the last tick; safe from any thread. */
+    public Stats stats() {
+        return stats;
+    }
 
     /** Every ban made so far, in order. */
     public List<Attack> banHistory() {
