@@ -32,6 +32,8 @@ public final class Attack {
     public volatile double peakMbps;
     /** Set by the evaluator once attack_details has been requested; no samples are added after. */
     public volatile boolean detailsSent;
+    /** For manual bans: attack_details goes out at this time even with fewer samples (0: no deadline). */
+    public volatile long detailsDeadlineNanos;
     /** The ban outlasted ban_time because the attack went on (unban_only_if_attack_finished). */
     public volatile boolean unbanPostponed;
     /** Sample packets of the host's traffic in the attack direction, collected after the ban. */

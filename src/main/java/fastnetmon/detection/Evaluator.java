@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,14 @@ public final class Evaluator {
     private final List<Attack> history = new ArrayList<>();
     private final Map<Integer, Long> banDisabledLogged = new java.util.HashMap<>();
     private long lastTickSecond = Long.MIN_VALUE;
+    private long lastTickNanos;
     private volatile Stats stats = new Stats(new long[CounterShard.TOTALS], 0, 0, 0);
+    private volatile TrafficView view = TrafficView.empty();
+    private final double[] averageTotals = new double[CounterShard.TOTALS];
+    /** Hosts in the last published top lists: with this tick's hosts, the only ones that can be in the next. */
+    private int[] topCandidates = new int[0];
+    /** How many hosts each top list keeps (the console shows max_ips_in_list of them, the API up to this). */
+    public static final int TOP_HOSTS = 100;
 
     public Evaluator(DetectionSettings settings, List<CounterShard> shards, BanHandler handler) {
         this.settings = settings;
@@ -99,6 +107,7 @@ public final class Evaluator {
     public void tick(long nowNanos) {
         long started = System.nanoTime();
         long nowSecond = Math.floorDiv(nowNanos, 1_000_000_000L);
+        lastTickNanos = nowNanos;
         touchedCount = 0;
         for (int s = 0; s < shards.size(); s++) {
             collect(s);
@@ -119,6 +128,7 @@ public final class Evaluator {
             touchedPos[touched[i]] = -1;
         }
         lastTickSecond = nowSecond;
+        publishView(nowNanos, nowSecond);
         stats = new Stats(lastSecondTotals.clone(), history.size(), active.size(), System.nanoTime() - started);
     }
 
@@ -231,10 +241,8 @@ public final class Evaluator {
 
     /** Exponential smoothing over average_calculation_time, as FastNetMon's average speeds. */
     private void updateAverage(int host, long nowSecond) {
-        double tau = Math.max(1e-9, settings.averageCalculationTimeSeconds());
-        long last = averagedAt[host];
-        long gap = last == 0 ? 1 : Math.max(1, nowSecond - last);
-        double keep = Math.exp(-gap / tau);
+        decayTo(host, nowSecond - 1);
+        double keep = Math.exp(-1 / tau());
         int base = host * C;
         for (int i = 0; i < HostTraffic.SIZE; i++) {
             average[base + i * 3] = average[base + i * 3] * keep + second.packets[i] * (1 - keep);
@@ -242,6 +250,24 @@ public final class Evaluator {
             average[base + i * 3 + 2] = average[base + i * 3 + 2] * keep + second.flows[i] * (1 - keep);
         }
         averagedAt[host] = nowSecond;
+    }
+
+    /** Brings a host's average forward over seconds in which it had no traffic. */
+    private void decayTo(int host, long second) {
+        long gap = second - averagedAt[host];
+        if (averagedAt[host] == 0 || gap <= 0) {
+            return;
+        }
+        double keep = Math.exp(-gap / tau());
+        int base = host * C;
+        for (int i = 0; i < C; i++) {
+            average[base + i] *= keep;
+        }
+        averagedAt[host] = second;
+    }
+
+    private double tau() {
+        return Math.max(1e-9, settings.averageCalculationTimeSeconds());
     }
 
     private Thresholds thresholdsOf(int host) {
@@ -291,7 +317,7 @@ public final class Evaluator {
         }
     }
 
-    private void ban(int host, String ip, long hi, long lo, int dir, String reason, long nowNanos) {
+    private Attack ban(int host, String ip, long hi, long lo, int dir, String reason, long nowNanos) {
         int g = groupOf[host];
         HostTraffic initial = second.copy();
         Attack a = new Attack(ip, hi, lo, dir == HostTraffic.IN ? Direction.INCOMING : Direction.OUTGOING,
@@ -308,6 +334,7 @@ public final class Evaluator {
             a.detailsSent = true;
             handler.onAttackDetails(a);
         }
+        return a;
     }
 
     private void setSampling(int host, long flags) {
@@ -339,7 +366,8 @@ public final class Evaluator {
     private void sendCompletedDetails() {
         for (Map.Entry<Integer, Attack> e : active.entrySet()) {
             Attack a = e.getValue();
-            if (!a.detailsSent && a.samples.size() >= settings.banDetailsRecordsCount()) {
+            if (!a.detailsSent && (a.samples.size() >= settings.banDetailsRecordsCount()
+                    || (a.detailsDeadlineNanos != 0 && lastTickNanos >= a.detailsDeadlineNanos))) {
                 sendDetails(e.getKey(), a);
             }
         }
@@ -373,11 +401,15 @@ public final class Evaluator {
             done.add(host);
         }
         for (int host : done) {
-            Attack a = active.remove(host);
-            attackOf[host] = null;
-            log.warn("unban {} {}", a.ip, a.direction.text());
-            handler.onUnban(a);
+            unban(host);
         }
+    }
+
+    private void unban(int host) {
+        Attack a = active.remove(host);
+        attackOf[host] = null;
+        log.warn("unban {} {}", a.ip, a.direction.text());
+        handler.onUnban(a);
     }
 
     /** Whether the host crossed a threshold in the attack's direction in the second just evaluated. */
@@ -401,6 +433,146 @@ public final class Evaluator {
     }
 
     // ---- read side for the summary, metrics and console ----
+
+    private void publishView(long nowNanos, long nowSecond) {
+        double keep = Math.exp(-1 / tau());
+        for (int i = 0; i < CounterShard.TOTALS; i++) {
+            averageTotals[i] = averageTotals[i] * keep + lastSecondTotals[i] * (1 - keep);
+        }
+        // Candidates: this tick's hosts and the previous top hosts (whose averages only decay).
+        int[] candidates = Arrays.copyOf(touched, touchedCount + topCandidates.length);
+        System.arraycopy(topCandidates, 0, candidates, touchedCount, topCandidates.length);
+        Map<Direction, Map<SortKey, List<TrafficView.HostRate>>> top = new EnumMap<>(Direction.class);
+        java.util.Set<Integer> nextCandidates = new java.util.HashSet<>();
+        double[] flowSums = new double[2];
+        for (int dir = HostTraffic.IN; dir <= HostTraffic.OUT; dir++) {
+            Map<SortKey, List<TrafficView.HostRate>> byKey = new EnumMap<>(SortKey.class);
+            for (SortKey key : SortKey.values()) {
+                int metric = key.ordinal(); // packets, bytes, flows: the counter order
+                int off = CounterShard.counter(dir, TrafficClass.TOTAL, metric);
+                java.util.PriorityQueue<Integer> heap = new java.util.PriorityQueue<>(
+                        (a, b) -> Double.compare(average[a * C + off], average[b * C + off]));
+                java.util.Set<Integer> seen = new java.util.HashSet<>();
+                for (int host : candidates) {
+                    if (!seen.add(host)) {
+                        continue;
+                    }
+                    decayTo(host, nowSecond);
+                    if (average[host * C + off] < 0.5) {
+                        continue;
+                    }
+                    heap.add(host);
+                    if (heap.size() > TOP_HOSTS) {
+                        heap.poll();
+                    }
+                }
+                List<TrafficView.HostRate> list = new ArrayList<>(heap.size());
+                while (!heap.isEmpty()) {
+                    int host = heap.poll();
+                    nextCandidates.add(host);
+                    list.add(hostRate(host, dir));
+                }
+                Collections.reverse(list);
+                byKey.put(key, List.copyOf(list));
+            }
+            top.put(dir == HostTraffic.IN ? Direction.INCOMING : Direction.OUTGOING, byKey);
+        }
+        for (int i = 0; i < touchedCount; i++) {
+            int base = touched[i] * C;
+            flowSums[0] += average[base + CounterShard.counter(HostTraffic.IN, TrafficClass.TOTAL, 2)];
+            flowSums[1] += average[base + CounterShard.counter(HostTraffic.OUT, TrafficClass.TOTAL, 2)];
+        }
+        Map<Direction, TrafficView.Rate> totals = new EnumMap<>(Direction.class);
+        for (Direction d : Direction.values()) {
+            double p = averageTotals[CounterShard.totalIndex(d, 4, 0)] + averageTotals[CounterShard.totalIndex(d, 6, 0)];
+            double b = averageTotals[CounterShard.totalIndex(d, 4, 1)] + averageTotals[CounterShard.totalIndex(d, 6, 1)];
+            double f = d == Direction.INCOMING ? flowSums[0] : d == Direction.OUTGOING ? flowSums[1] : 0;
+            totals.put(d, new TrafficView.Rate(p, b * 8 / 1e6, f));
+        }
+        topCandidates = nextCandidates.stream().mapToInt(Integer::intValue).toArray();
+        view = new TrafficView(nowNanos, totals, top, List.copyOf(active.values()));
+    }
+
+    private TrafficView.HostRate hostRate(int host, int dir) {
+        int base = host * C;
+        return new TrafficView.HostRate(IpAddresses.format(hostHi[host], hostLo[host]),
+                average[base + CounterShard.counter(dir, TrafficClass.TOTAL, 0)],
+                average[base + CounterShard.counter(dir, TrafficClass.TOTAL, 1)] * 8 / 1e6,
+                average[base + CounterShard.counter(dir, TrafficClass.TOTAL, 2)]);
+    }
+
+    /** The latest view for the console and the API; safe from any thread. */
+    public TrafficView view() {
+        return view;
+    }
+
+    /**
+     * A host's traffic averaged over average_calculation_time, or null when no traffic of it was seen.
+     * Call on the evaluator's thread.
+     */
+    public HostTraffic averageOf(long hi, long lo) {
+        int host = hosts.find(hi, lo);
+        if (host < 0 || averagedAt[host] == 0) {
+            return null;
+        }
+        decayTo(host, lastTickSecond);
+        HostTraffic h = new HostTraffic();
+        int base = host * C;
+        for (int i = 0; i < HostTraffic.SIZE; i++) {
+            h.packets[i] = average[base + i * 3];
+            h.bytes[i] = average[base + i * 3 + 1];
+            h.flows[i] = average[base + i * 3 + 2];
+        }
+        return h;
+    }
+
+    /** The attack a host is banned for now, or null. Call on the evaluator's thread. */
+    public Attack banOf(long hi, long lo) {
+        int host = hosts.find(hi, lo);
+        return host < 0 ? null : attackOf[host];
+    }
+
+    /**
+     * Bans a host by hand (the API): the same actions as an automatic ban, with the host's average
+     * traffic as its power. Sample packets are collected for at most {@code detailsWaitSeconds}, then
+     * attack_details goes out with what was collected. Returns null when the host is banned already.
+     * Call on the evaluator's thread.
+     */
+    public Attack manualBan(long hi, long lo, Direction direction, long nowNanos, long detailsWaitSeconds) {
+        int host = hostFor(hi, lo);
+        if (attackOf[host] != null) {
+            return null;
+        }
+        HostTraffic avg = averageOf(hi, lo);
+        if (avg != null) {
+            second.seconds = 1;
+            System.arraycopy(avg.packets, 0, second.packets, 0, HostTraffic.SIZE);
+            System.arraycopy(avg.bytes, 0, second.bytes, 0, HostTraffic.SIZE);
+            System.arraycopy(avg.flows, 0, second.flows, 0, HostTraffic.SIZE);
+        } else {
+            Arrays.fill(second.packets, 0);
+            Arrays.fill(second.bytes, 0);
+            Arrays.fill(second.flows, 0);
+        }
+        int dir = direction == Direction.OUTGOING ? HostTraffic.OUT : HostTraffic.IN;
+        Attack a = ban(host, IpAddresses.format(hi, lo), hi, lo, dir, "manual ban", nowNanos);
+        a.detailsDeadlineNanos = nowNanos + detailsWaitSeconds * 1_000_000_000L;
+        return a;
+    }
+
+    /** Unbans a host by hand; returns its attack, or null when it was not banned. Call on the evaluator's thread. */
+    public Attack manualUnban(long hi, long lo) {
+        int host = hosts.find(hi, lo);
+        if (host < 0 || attackOf[host] == null) {
+            return null;
+        }
+        Attack a = attackOf[host];
+        if (!a.detailsSent) {
+            sendDetails(host, a);
+        }
+        unban(host);
+        return a;
+    }
 
     /**
      * What other threads (the metrics endpoint) may read, published at the end of each tick: the last
