@@ -82,6 +82,11 @@ public final class Detector {
                 c.whitelist());
     }
 
+    /** The monitored networks (networks_list). */
+    public PrefixMatcher monitored() {
+        return monitored;
+    }
+
     public List<CounterShard> shards() {
         return List.copyOf(shards);
     }

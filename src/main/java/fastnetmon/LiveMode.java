@@ -1,5 +1,8 @@
 package fastnetmon;
 
+import fastnetmon.api.ApiServer;
+import fastnetmon.api.DetectorAccess;
+import fastnetmon.api.EvaluatorAccess;
 import fastnetmon.capture.CaptureEngine;
 import fastnetmon.capture.CaptureEngines;
 import fastnetmon.capture.CaptureException;
@@ -83,6 +86,21 @@ final class LiveMode {
             t.setDaemon(true);
             return t;
         });
+        DetectorAccess access = new EvaluatorAccess(evaluator, ticker, detector.monitored(),
+                () -> engines.stream().mapToLong(CaptureEngine::received).sum(),
+                () -> engines.stream().mapToLong(CaptureEngine::dropped).sum());
+        AutoCloseable api;
+        try {
+            api = ApiServer.start(config, access, FastNetMon.Version.VERSION);
+        } catch (IOException e) {
+            ticker.shutdownNow();
+            closeQuietly(metrics);
+            engines.forEach(CaptureEngine::close);
+            if (pid != null) {
+                pid.remove();
+            }
+            throw new StartupException(e.getMessage());
+        }
         Thread hook = new Thread(() -> {
             requestStop();
             try {
@@ -102,6 +120,7 @@ final class LiveMode {
 
         stopRequested.await();
         log.info("stopping: finishing capture, evaluation and script calls");
+        closeQuietly(api);
         engines.forEach(CaptureEngine::stop);
         for (Thread t : threads) {
             t.join(2000);
@@ -114,11 +133,7 @@ final class LiveMode {
             log.warn("some notify script calls were still running at exit");
         }
         engines.forEach(CaptureEngine::close);
-        try {
-            metrics.close();
-        } catch (Exception e) {
-            log.warn("closing the metrics server: {}", e.getMessage());
-        }
+        closeQuietly(metrics);
         if (pid != null) {
             pid.remove();
         }
@@ -128,6 +143,14 @@ final class LiveMode {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException alreadyShuttingDown) {
             // Stopped by a signal: the hook is running and returns once `stopped` is counted down.
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("closing {}: {}", c, e.getMessage());
         }
     }
 

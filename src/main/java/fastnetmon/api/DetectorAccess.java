@@ -5,6 +5,8 @@ import fastnetmon.counters.HostTraffic;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.TrafficView;
 
+import java.util.List;
+
 /**
  * What the console and the HTTP API may see and do in a running detector. Reads of the view are
  * lock-free; the other calls are carried out on the evaluator's thread and wait for it.
@@ -26,6 +28,14 @@ public interface DetectorAccess {
 
     /** The host's current attack, or null when it is not banned. */
     Attack banOf(long hi, long lo) throws DetectorUnavailableException;
+
+    /**
+     * The hosts banned now, oldest ban first, including manual bans and unbans made since the last tick
+     * (the view's list catches up at the next tick). The default reads the view.
+     */
+    default List<Attack> bans() throws DetectorUnavailableException {
+        return view().bans();
+    }
 
     /** Bans the host as an automatic ban would (ban, then attack_details); null when it is banned already. */
     Attack ban(long hi, long lo, Direction direction) throws DetectorUnavailableException;

@@ -7,6 +7,7 @@ import fastnetmon.detection.Evaluator;
 import fastnetmon.detection.TrafficView;
 import fastnetmon.networks.PrefixMatcher;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -67,6 +68,11 @@ public final class EvaluatorAccess implements DetectorAccess {
     @Override
     public Attack banOf(long hi, long lo) throws DetectorUnavailableException {
         return onEvaluator(() -> evaluator.banOf(hi, lo));
+    }
+
+    @Override
+    public List<Attack> bans() throws DetectorUnavailableException {
+        return onEvaluator(() -> List.copyOf(evaluator.activeBans()));
     }
 
     @Override

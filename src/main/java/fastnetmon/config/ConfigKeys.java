@@ -123,6 +123,7 @@ public final class ConfigKeys {
         key("prometheus", Type.BOOL, "on", FNM, "Serve Prometheus metrics");
         key("prometheus_host", Type.STRING, "127.0.0.1", FNM, "Prometheus listen address");
         key("prometheus_port", Type.INT, "9209", FNM, "Prometheus listen port", 1, 65535);
+        key("api", Type.BOOL, "on", OURS + " (alias of enable_api)", "Serve the HTTP API; off here or in enable_api turns it off");
         key("enable_api", Type.BOOL, "on", FNM, "Serve the HTTP API (FastNetMon's is gRPC)");
         key("api_host", Type.STRING, "127.0.0.1", OURS + " (FastNetMon's is fixed)", "API listen address");
         key("api_port", Type.INT, "10007", OURS + " (FastNetMon's gRPC API uses 50052)", "API listen port", 1, 65535);

@@ -4,6 +4,7 @@ import fastnetmon.config.ConfigKeys.Key;
 import fastnetmon.config.ConfigKeys.Type;
 import fastnetmon.counters.TrafficClass;
 import fastnetmon.networks.Cidr;
+import fastnetmon.networks.NetworkList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 class ConfigurationTest {
     @TempDir
@@ -394,9 +394,10 @@ class ConfigurationTest {
         ConfigException e = assertThrows(ConfigException.class, () -> Configuration.load(f));
         assertEquals(f + ":1: white_list_path: '" + dir.resolve("nowhere") + "' does not exist", e.getMessage());
 
-        assumeFalse(Files.exists(Path.of("/etc/networks_whitelist")));
+        // Not set: FastNetMon's default file is read when this machine has one, and its absence is fine.
+        Path systemWhitelist = Path.of("/etc/networks_whitelist");
         Configuration c = load("ban_time = 5\n");
-        assertEquals(List.of(), c.whitelist());
+        assertEquals(Files.exists(systemWhitelist) ? NetworkList.load(systemWhitelist).cidrs() : List.of(), c.whitelist());
         assertEquals(List.of(), c.warnings());
         assertEquals(2, c.networks().size());
     }

@@ -133,6 +133,9 @@ class LiveCaptureTest {
         assertTrue(reaction <= 2000, "ban came " + reaction + " ms after the flood started");
         String[] details = lines.get(1).split(" ");
         assertEquals(List.of(VICTIM, "incoming", "attack_details"), List.of(details[1], details[2], details[4]), lines.toString());
+        // The local API lists the ban with its attack.
+        String bans = rig.inMon("curl", "-s", "http://127.0.0.1:10007/api/bans");
+        assertTrue(bans.contains("\"ip\":\"" + VICTIM + "\"") && bans.contains("\"attack_type\":\"syn_flood\""), bans);
         stopDetector();
     }
 

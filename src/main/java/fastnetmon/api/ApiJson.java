@@ -1,0 +1,127 @@
+package fastnetmon.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import fastnetmon.action.AttackText;
+import fastnetmon.counters.Direction;
+import fastnetmon.counters.HostTraffic;
+import fastnetmon.counters.TrafficClass;
+import fastnetmon.detection.Attack;
+import fastnetmon.detection.SortKey;
+import fastnetmon.detection.TrafficView;
+
+import java.util.List;
+
+/**
+ * The API's JSON documents. Rates: {@code pps} and {@code flows} are whole numbers per second (rounded),
+ * {@code mbps} is megabits per second with three decimals; times are seconds since the epoch.
+ */
+final class ApiJson {
+    private ApiJson() {
+    }
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** The two directions hosts are listed and counted in. */
+    static final Direction[] HOST_DIRECTIONS = {Direction.INCOMING, Direction.OUTGOING};
+
+    static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    static ObjectNode error(String message) {
+        return object().put("error", message);
+    }
+
+    static double mbps(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    static ObjectNode rate(double pps, double mbps, double flows) {
+        return object().put("pps", Math.round(pps)).put("mbps", mbps(mbps)).put("flows", Math.round(flows));
+    }
+
+    static ObjectNode host(TrafficView.HostRate h) {
+        return object().put("ip", h.ip()).put("pps", Math.round(h.pps())).put("mbps", mbps(h.mbps()))
+                .put("flows", Math.round(h.flows()));
+    }
+
+    static ArrayNode hosts(List<TrafficView.HostRate> list, int limit) {
+        ArrayNode a = MAPPER.createArrayNode();
+        for (int i = 0; i < list.size() && i < limit; i++) {
+            a.add(host(list.get(i)));
+        }
+        return a;
+    }
+
+    static ObjectNode ban(Attack a) {
+        int d = a.trafficDirection();
+        return object()
+                .put("ip", a.ip)
+                .put("direction", a.direction.text())
+                .put("attack_type", a.attackType)
+                .put("protocol", a.protocol)
+                .put("pps", a.initialPps())
+                .put("mbps", mbps(a.initial.mbps(d, TrafficClass.TOTAL)))
+                .put("flows", Math.round(a.initial.flowsPerSecond(d, TrafficClass.TOTAL)))
+                .put("peak_pps", a.peakPps)
+                .put("banned_at", Math.floorDiv(a.bannedAtNanos, 1_000_000_000L))
+                .put("hostgroup", a.hostgroup)
+                .put("reason", a.reason)
+                .put("details", AttackText.description(a));
+    }
+
+    static ArrayNode bans(List<Attack> bans) {
+        ArrayNode a = MAPPER.createArrayNode();
+        for (Attack b : bans) {
+            a.add(ban(b));
+        }
+        return a;
+    }
+
+    /** GET /api/traffic. */
+    static ObjectNode traffic(TrafficView v, ApiInfo info, long received, long dropped, int limit, long nowSeconds) {
+        ObjectNode o = object()
+                .put("version", info.version())
+                .put("time", v.timeNanos() > 0 ? Math.floorDiv(v.timeNanos(), 1_000_000_000L) : nowSeconds)
+                .put("sort_default", info.sortDefault())
+                .put("max_ips_in_list", info.maxIpsInList());
+        ObjectNode totals = o.putObject("totals");
+        for (Direction d : Direction.values()) {
+            TrafficView.Rate r = v.totals().get(d);
+            totals.set(d.text(), r == null ? rate(0, 0, 0) : rate(r.pps(), r.mbps(), r.flows()));
+        }
+        ObjectNode top = o.putObject("top");
+        for (Direction d : HOST_DIRECTIONS) {
+            ObjectNode byKey = top.putObject(d.text());
+            for (SortKey k : SortKey.values()) {
+                byKey.set(k.text(), hosts(v.top(d, k), limit));
+            }
+        }
+        o.putObject("capture").put("received", received).put("dropped", dropped);
+        o.set("bans", bans(v.bans()));
+        return o;
+    }
+
+    /** GET /api/top. */
+    static ObjectNode top(TrafficView v, Direction d, SortKey k, int limit) {
+        ObjectNode o = object().put("direction", d.text()).put("sort", k.text());
+        o.set("hosts", hosts(v.top(d, k), limit));
+        return o;
+    }
+
+    /** GET /api/host/IP: averaged counters per direction and traffic class (zeros when none seen). */
+    static ObjectNode hostCounters(String ip, HostTraffic t, Attack ban) {
+        ObjectNode o = object().put("ip", ip);
+        for (int dir = HostTraffic.IN; dir <= HostTraffic.OUT; dir++) {
+            ObjectNode side = o.putObject(dir == HostTraffic.IN ? "incoming" : "outgoing");
+            for (int c = 0; c < TrafficClass.COUNT; c++) {
+                side.set(TrafficClass.name(c), t == null ? rate(0, 0, 0)
+                        : rate(t.pps(dir, c), t.mbps(dir, c), t.flowsPerSecond(dir, c)));
+            }
+        }
+        o.set("ban", ban == null ? null : ban(ban));
+        return o;
+    }
+}

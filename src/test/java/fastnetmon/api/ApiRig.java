@@ -1,0 +1,187 @@
+package fastnetmon.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fastnetmon.action.AttackActions;
+import fastnetmon.config.Thresholds;
+import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.TestPackets;
+import fastnetmon.counters.TrafficClass;
+import fastnetmon.detection.Attack;
+import fastnetmon.detection.BanHandler;
+import fastnetmon.detection.DetectionSettings;
+import fastnetmon.detection.Evaluator;
+import fastnetmon.networks.PrefixMatcher;
+import fastnetmon.packet.PacketRecord;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real detector behind a real API server on 127.0.0.1 (ephemeral port): one counter shard, an
+ * evaluator ticked by hand on its own single thread (as live mode's ticker), the real attack actions
+ * running a script that records its calls, and {@link EvaluatorAccess} between them and the server.
+ * Monitored networks: 10.10.0.0/16 and 2001:db8:10::/48; threshold 20000 pps; averages over a negligible
+ * time, so they equal the last second; 3 sample packets per attack; bans last until unbanned.
+ */
+public final class ApiRig implements AutoCloseable {
+    public static final String VERSION = "9.8.7";
+    public static final long RECEIVED = 123_456, DROPPED = 78;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    public final CounterShard shard;
+    public final Evaluator evaluator;
+    public final AttackActions actions;
+    public final ExecutorService evaluatorThread;
+    public final EvaluatorAccess access;
+    public final ApiServer server;
+    public final Path scriptLog;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** Current second: starts at the wall clock's, so manual bans (wall time) and ticks agree. */
+    public long second = System.currentTimeMillis() / 1000;
+
+    public ApiRig(Path dir) throws IOException {
+        PrefixMatcher monitored = TestPackets.networks("10.10.0.0/16", "2001:db8:10::/48");
+        shard = new CounterShard("api-test", monitored, 16);
+        shard.onSecond(second);
+        scriptLog = dir.resolve("calls.log");
+        Path script = dir.resolve("notify.sh");
+        Files.writeString(script, "#!/bin/bash\nlines=$(wc -l)\necho \"$4 $1 $2 $3 stdin=$lines\" >> '" + scriptLog + "'\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        actions = new AttackActions(script, Duration.ofSeconds(20), dir.resolve("attacks"), ZoneOffset.UTC, 1);
+        boolean[] banForPps = new boolean[TrafficClass.COUNT];
+        long[] pps = new long[TrafficClass.COUNT];
+        boolean[] banForMbps = new boolean[TrafficClass.COUNT];
+        long[] mbps = new long[TrafficClass.COUNT];
+        Arrays.fill(pps, 1_000_000_000L);
+        Arrays.fill(mbps, 1_000_000L);
+        banForPps[TrafficClass.TOTAL] = true;
+        pps[TrafficClass.TOTAL] = 20_000;
+        Thresholds t = new Thresholds(true, true, banForPps, pps, banForMbps, mbps, false, 1_000_000_000L);
+        DetectionSettings settings = new DetectionSettings(true, true, true, 3, 0, false, 1e-9, t, List.of(), List.of());
+        evaluator = new Evaluator(settings, List.of(shard), new BanHandler() {
+            @Override
+            public void onBan(Attack attack) {
+                actions.ban(attack);
+            }
+
+            @Override
+            public void onAttackDetails(Attack attack) {
+                actions.attackDetails(attack);
+            }
+
+            @Override
+            public void onUnban(Attack attack) {
+                actions.unban(attack);
+            }
+        });
+        evaluatorThread = Executors.newSingleThreadExecutor(r -> {
+            Thread th = new Thread(r, "evaluator");
+            th.setDaemon(true);
+            return th;
+        });
+        access = new EvaluatorAccess(evaluator, evaluatorThread, monitored, () -> RECEIVED, () -> DROPPED);
+        server = ApiServer.start("127.0.0.1", 0, access, new ApiInfo(VERSION, "bytes", 7));
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** Counts the packet n times in the current second. */
+    public ApiRig send(int n, PacketRecord r) {
+        for (int i = 0; i < n; i++) {
+            r.timestampNanos = second * 1_000_000_000L + i;
+            shard.count(r);
+        }
+        return this;
+    }
+
+    /** The end of the current second, in seconds: the time of the next tick. */
+    public long tickSecond() {
+        return second + 1;
+    }
+
+    /** Ends the current second: publish, evaluate on the evaluator's thread, start the next. */
+    public void tick() throws Exception {
+        shard.publish();
+        long at = tickSecond() * 1_000_000_000L;
+        evaluatorThread.submit(() -> evaluator.tick(at)).get(10, TimeUnit.SECONDS);
+        second++;
+        shard.onSecond(second);
+    }
+
+    /** The notify script's calls so far ("ACTION IP DIRECTION PPS stdin=LINES"), once all have finished. */
+    public List<String> scriptCalls() throws IOException {
+        if (!actions.awaitIdle(Duration.ofSeconds(30))) {
+            throw new AssertionError("script calls still running");
+        }
+        return Files.exists(scriptLog) ? Files.readAllLines(scriptLog) : List.of();
+    }
+
+    /** The evaluator's current attack on a host (read on its thread). */
+    public Attack attackOf(String ip) throws Exception {
+        long[] a = TestPackets.addr(ip);
+        return evaluatorThread.submit(() -> evaluator.banOf(a[0], a[1])).get(10, TimeUnit.SECONDS);
+    }
+
+    public record Answer(int status, JsonNode json, String body, HttpResponse<String> response) {
+        public String error() {
+            return json.path("error").asText(null);
+        }
+    }
+
+    public Answer get(String pathAndQuery) throws Exception {
+        return call("GET", pathAndQuery);
+    }
+
+    public Answer post(String pathAndQuery) throws Exception {
+        return call("POST", pathAndQuery);
+    }
+
+    public Answer call(String method, String pathAndQuery) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + pathAndQuery))
+                .timeout(Duration.ofSeconds(20)).method(method, HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), JSON.readTree(r.body()), r.body(), r);
+    }
+
+    /** A request written by hand (headers the JDK client will not set), over a fresh connection. */
+    public static Answer raw(String host, int port, String request) throws IOException {
+        try (Socket s = new Socket(host, port)) {
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            int status = Integer.parseInt(text.substring(9, 12));
+            String body = text.substring(text.indexOf("\r\n\r\n") + 4);
+            return new Answer(status, JSON.readTree(body), body, null);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        evaluatorThread.shutdownNow();
+        actions.close(Duration.ofSeconds(30));
+    }
+}
