@@ -7,6 +7,8 @@ import fastnetmon.capture.CaptureEngine;
 import fastnetmon.capture.CaptureEngines;
 import fastnetmon.capture.CaptureException;
 import fastnetmon.config.Configuration;
+import fastnetmon.console.ConsoleScreen;
+import fastnetmon.console.ConsoleSettings;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.metrics.Metrics;
 import org.slf4j.Logger;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -118,7 +121,11 @@ final class LiveMode {
         log.info("capturing on {} with {} ({} capture threads)", String.join(",", interfaces),
                 CaptureEngines.engineName(config), engines.size());
 
+        Optional<AutoCloseable> console = ConsoleScreen.startIfTerminal(access,
+                ConsoleSettings.from(config, FastNetMon.Version.VERSION), this::requestStop);
+
         stopRequested.await();
+        console.ifPresent(LiveMode::closeQuietly);
         log.info("stopping: finishing capture, evaluation and script calls");
         closeQuietly(api);
         engines.forEach(CaptureEngine::stop);

@@ -73,6 +73,7 @@ public final class Evaluator {
     private volatile Stats stats = new Stats(new long[CounterShard.TOTALS], 0, 0, 0);
     private volatile TrafficView view = TrafficView.empty();
     private final double[] averageTotals = new double[CounterShard.TOTALS];
+    private final double[] averageFlows = new double[2];
     /** Hosts in the last published top lists: with this tick's hosts, the only ones that can be in the next. */
     private int[] topCandidates = new int[0];
     /** How many hosts each top list keeps (the console shows max_ips_in_list of them, the API up to this). */
@@ -477,16 +478,19 @@ public final class Evaluator {
             }
             top.put(dir == HostTraffic.IN ? Direction.INCOMING : Direction.OUTGOING, byKey);
         }
+        // Flows per direction: this second's sum over hosts, smoothed like the other totals.
         for (int i = 0; i < touchedCount; i++) {
-            int base = touched[i] * C;
-            flowSums[0] += average[base + CounterShard.counter(HostTraffic.IN, TrafficClass.TOTAL, 2)];
-            flowSums[1] += average[base + CounterShard.counter(HostTraffic.OUT, TrafficClass.TOTAL, 2)];
+            flowSums[0] += current[i * C + CounterShard.counter(HostTraffic.IN, TrafficClass.TOTAL, 2)];
+            flowSums[1] += current[i * C + CounterShard.counter(HostTraffic.OUT, TrafficClass.TOTAL, 2)];
+        }
+        for (int d = 0; d < 2; d++) {
+            averageFlows[d] = averageFlows[d] * keep + flowSums[d] * (1 - keep);
         }
         Map<Direction, TrafficView.Rate> totals = new EnumMap<>(Direction.class);
         for (Direction d : Direction.values()) {
             double p = averageTotals[CounterShard.totalIndex(d, 4, 0)] + averageTotals[CounterShard.totalIndex(d, 6, 0)];
             double b = averageTotals[CounterShard.totalIndex(d, 4, 1)] + averageTotals[CounterShard.totalIndex(d, 6, 1)];
-            double f = d == Direction.INCOMING ? flowSums[0] : d == Direction.OUTGOING ? flowSums[1] : 0;
+            double f = d == Direction.INCOMING ? averageFlows[0] : d == Direction.OUTGOING ? averageFlows[1] : 0;
             totals.put(d, new TrafficView.Rate(p, b * 8 / 1e6, f));
         }
         topCandidates = nextCandidates.stream().mapToInt(Integer::intValue).toArray();

@@ -1,5 +1,6 @@
 package fastnetmon.live;
 
+import fastnetmon.testing.NetnsRig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

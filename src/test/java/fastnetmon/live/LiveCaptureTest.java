@@ -1,5 +1,6 @@
 package fastnetmon.live;
 
+import fastnetmon.testing.NetnsRig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;

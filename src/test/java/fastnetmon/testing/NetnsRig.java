@@ -1,4 +1,4 @@
-package fastnetmon.live;
+package fastnetmon.testing;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -16,11 +16,11 @@ import java.util.concurrent.TimeUnit;
  * answers); generators run in the peer namespace, whose default route points at mon0's MAC. Floods
  * with random sources to any address arrive on mon0 and go nowhere else.
  */
-final class NetnsRig implements AutoCloseable {
-    static final String MON_IF = "mon0";
+public final class NetnsRig implements AutoCloseable {
+    public static final String MON_IF = "mon0";
     private static final String PEER_IF = "peer0";
-    final String mon;
-    final String peer;
+    public final String mon;
+    public final String peer;
 
     private NetnsRig(String tag) {
         mon = "fnmt-mon-" + tag;
@@ -28,7 +28,7 @@ final class NetnsRig implements AutoCloseable {
     }
 
     /** Skips outside CI when the rig cannot be built here; in CI (CI=true) a missing prerequisite fails. */
-    static void assumeAvailable(String... tools) {
+    public static void assumeAvailable(String... tools) {
         List<String> missing = new ArrayList<>();
         if (!"0".equals(sh("id", "-u").strip())) {
             missing.add("root (network namespaces)");
@@ -41,53 +41,55 @@ final class NetnsRig implements AutoCloseable {
         if (missing.isEmpty()) {
             return;
         }
-        String why = "live capture test needs " + String.join(", ", missing);
+        String why = "this test needs " + String.join(", ", missing);
         if ("true".equals(System.getenv("CI"))) {
             throw new AssertionError(why + " (CI installs them: see .ci/run)");
         }
         Assumptions.assumeTrue(false, why + ": skipped outside CI");
     }
 
-    static NetnsRig create() throws IOException, InterruptedException {
+    public static NetnsRig create() throws IOException, InterruptedException {
         NetnsRig r = new NetnsRig(Long.toString(ProcessHandle.current().pid()) + "-" + (System.nanoTime() % 100000));
         r.close();
-        r.run("ip", "netns", "add", r.mon);
-        r.run("ip", "netns", "add", r.peer);
-        r.run("ip", "-n", r.mon, "link", "add", MON_IF, "type", "veth", "peer", "name", PEER_IF, "netns", r.peer);
-        r.run("ip", "-n", r.mon, "link", "set", "lo", "up");
+        run("ip", "netns", "add", r.mon);
+        run("ip", "netns", "add", r.peer);
+        run("ip", "-n", r.mon, "link", "add", MON_IF, "type", "veth", "peer", "name", PEER_IF, "netns", r.peer);
+        run("ip", "-n", r.mon, "link", "set", "lo", "up");
         // A capture port says nothing: no IPv6 link-local chatter from the monitor side.
-        r.run("ip", "netns", "exec", r.mon, "sysctl", "-q", "-w", "net.ipv6.conf." + MON_IF + ".disable_ipv6=1");
-        r.run("ip", "-n", r.mon, "link", "set", MON_IF, "up");
-        r.run("ip", "-n", r.peer, "link", "set", "lo", "up");
-        r.run("ip", "-n", r.peer, "addr", "add", "198.51.100.2/24", "dev", PEER_IF);
-        r.run("ip", "-n", r.peer, "link", "set", PEER_IF, "up");
+        run("ip", "netns", "exec", r.mon, "sysctl", "-q", "-w", "net.ipv6.conf." + MON_IF + ".disable_ipv6=1");
+        run("ip", "-n", r.mon, "link", "set", MON_IF, "up");
+        run("ip", "-n", r.peer, "link", "set", "lo", "up");
+        // Nor does the generator side: only the test's own packets cross the link.
+        run("ip", "netns", "exec", r.peer, "sysctl", "-q", "-w", "net.ipv6.conf." + PEER_IF + ".disable_ipv6=1");
+        run("ip", "-n", r.peer, "addr", "add", "198.51.100.2/24", "dev", PEER_IF);
+        run("ip", "-n", r.peer, "link", "set", PEER_IF, "up");
         String mac = r.inMon("cat", "/sys/class/net/" + MON_IF + "/address").strip();
-        r.run("ip", "-n", r.peer, "neigh", "replace", "198.51.100.1", "lladdr", mac, "dev", PEER_IF, "nud", "permanent");
-        r.run("ip", "-n", r.peer, "route", "add", "default", "via", "198.51.100.1", "dev", PEER_IF, "onlink");
+        run("ip", "-n", r.peer, "neigh", "replace", "198.51.100.1", "lladdr", mac, "dev", PEER_IF, "nud", "permanent");
+        run("ip", "-n", r.peer, "route", "add", "default", "via", "198.51.100.1", "dev", PEER_IF, "onlink");
         return r;
     }
 
     /** Packets mon0 has received so far. */
-    long rxPackets() {
+    public long rxPackets() {
         return Long.parseLong(inMon("cat", "/sys/class/net/" + MON_IF + "/statistics/rx_packets").strip());
     }
 
-    String inMon(String... cmd) {
+    public String inMon(String... cmd) {
         return sh(prefix(mon, cmd));
     }
 
-    String inPeer(String... cmd) {
+    public String inPeer(String... cmd) {
         return sh(prefix(peer, cmd));
     }
 
     /** Starts a process inside the monitor namespace. */
-    Process startInMon(Path dir, List<String> cmd, Path stdout, Path stderr) throws IOException {
+    public Process startInMon(Path dir, List<String> cmd, Path stdout, Path stderr) throws IOException {
         return new ProcessBuilder(prefix(mon, cmd.toArray(String[]::new))).directory(dir.toFile())
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
     }
 
     /** Runs a bounded command in the peer namespace and waits for it. */
-    void runInPeer(long timeoutSeconds, String... cmd) throws IOException, InterruptedException {
+    public void runInPeer(long timeoutSeconds, String... cmd) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>(List.of("timeout", Long.toString(timeoutSeconds)));
         full.addAll(List.of(prefix(peer, cmd)));
         Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -106,7 +108,8 @@ final class NetnsRig implements AutoCloseable {
         return full;
     }
 
-    private void run(String... cmd) throws IOException, InterruptedException {
+    /** Runs a command and fails with its output when it exits non-zero. */
+    public static void run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
@@ -114,7 +117,7 @@ final class NetnsRig implements AutoCloseable {
         }
     }
 
-    static String sh(String... cmd) {
+    public static String sh(String... cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,0 +1,86 @@
+package fastnetmon.console;
+
+import fastnetmon.api.DetectorAccess;
+import fastnetmon.counters.Direction;
+import fastnetmon.detection.Attack;
+import fastnetmon.detection.SortKey;
+import fastnetmon.detection.TrafficView;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the console screen shows, independent of where it comes from: the running detector
+ * ({@link #of(DetectorAccess, String)}) or a daemon's GET /api/traffic (the client).
+ *
+ * @param totals   per direction (incoming, outgoing, internal, other); missing ones show as zero
+ * @param top      for incoming and outgoing, the busiest hosts by each sort key, busiest first
+ * @param bans     current bans, oldest first
+ * @param notice   one line shown under the header (e.g. "daemon not answering"), or null
+ * @param nowMillis the wall-clock time the "banned ... ago" durations are measured to
+ */
+public record ConsoleData(String version, Map<Direction, Rate> totals, Map<Direction, Map<SortKey, List<Host>>> top,
+                          long packetsReceived, long packetsDropped, List<Ban> bans, String notice, long nowMillis) {
+
+    public record Rate(double pps, double mbps, double flows) {
+        static final Rate ZERO = new Rate(0, 0, 0);
+    }
+
+    public record Host(String ip, double pps, double mbps, double flows) {
+    }
+
+    /** A ban line: ip/pps direction type, banned HH:MM:SS ago. */
+    public record Ban(String ip, long pps, String direction, String attackType, long bannedAtMillis) {
+    }
+
+    public ConsoleData {
+        totals = totals == null ? Map.of() : totals;
+        top = top == null ? Map.of() : top;
+        bans = bans == null ? List.of() : bans;
+        version = version == null ? "" : version;
+    }
+
+    public Rate total(Direction d) {
+        return totals.getOrDefault(d, Rate.ZERO);
+    }
+
+    public List<Host> top(Direction d, SortKey key) {
+        Map<SortKey, List<Host>> byKey = top.get(d);
+        return byKey == null ? List.of() : byKey.getOrDefault(key, List.of());
+    }
+
+    /** The same data with a notice line (or without one, for null). */
+    public ConsoleData withNotice(String text) {
+        return new ConsoleData(version, totals, top, packetsReceived, packetsDropped, bans, text, nowMillis);
+    }
+
+    /** Nothing known yet. */
+    public static ConsoleData empty(String version) {
+        return new ConsoleData(version, Map.of(), Map.of(), 0, 0, List.of(), null, System.currentTimeMillis());
+    }
+
+    /** What the running detector shows now. Lock-free: reads the published view and the capture counters. */
+    public static ConsoleData of(DetectorAccess access, String version) {
+        return of(access.view(), access.packetsReceived(), access.packetsDropped(), version, System.currentTimeMillis());
+    }
+
+    static ConsoleData of(TrafficView view, long received, long dropped, String version, long nowMillis) {
+        Map<Direction, Rate> totals = new EnumMap<>(Direction.class);
+        view.totals().forEach((d, r) -> totals.put(d, new Rate(r.pps(), r.mbps(), r.flows())));
+        Map<Direction, Map<SortKey, List<Host>>> top = new EnumMap<>(Direction.class);
+        for (Direction d : List.of(Direction.INCOMING, Direction.OUTGOING)) {
+            Map<SortKey, List<Host>> byKey = new EnumMap<>(SortKey.class);
+            for (SortKey k : SortKey.values()) {
+                byKey.put(k, view.top(d, k).stream().map(h -> new Host(h.ip(), h.pps(), h.mbps(), h.flows())).toList());
+            }
+            top.put(d, byKey);
+        }
+        List<Ban> bans = new ArrayList<>(view.bans().size());
+        for (Attack a : view.bans()) {
+            bans.add(new Ban(a.ip, a.initialPps(), a.direction.text(), a.attackType, a.bannedAtNanos / 1_000_000L));
+        }
+        return new ConsoleData(version, totals, top, received, dropped, List.copyOf(bans), null, nowMillis);
+    }
+}

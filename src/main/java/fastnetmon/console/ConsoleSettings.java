@@ -1,0 +1,28 @@
+package fastnetmon.console;
+
+import fastnetmon.config.Configuration;
+import fastnetmon.detection.SortKey;
+
+/**
+ * How the console looks: redraw period (check_period), initial order (sort_parameter), hosts per
+ * direction (max_ips_in_list) and the version in the header.
+ */
+public record ConsoleSettings(int checkPeriodSeconds, SortKey sort, int maxIpsInList, String version) {
+
+    public ConsoleSettings {
+        checkPeriodSeconds = Math.max(1, checkPeriodSeconds);
+        sort = sort == null ? SortKey.PACKETS : sort;
+        maxIpsInList = Math.max(0, maxIpsInList);
+        version = version == null ? "" : version;
+    }
+
+    public static ConsoleSettings from(Configuration config, String version) {
+        SortKey sort = SortKey.parse(config.getString("sort_parameter"));
+        return new ConsoleSettings(config.getInt("check_period"), sort, config.getInt("max_ips_in_list"), version);
+    }
+
+    /** FastNetMon's defaults: every second, by packets, 7 hosts. */
+    public static ConsoleSettings defaults(String version) {
+        return new ConsoleSettings(1, SortKey.PACKETS, 7, version);
+    }
+}
