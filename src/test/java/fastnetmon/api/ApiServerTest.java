@@ -30,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The API over real HTTP against a real evaluator and real attack actions. */
 class ApiServerTest {
@@ -467,21 +466,10 @@ class ApiServerTest {
 
     @Test
     void boundToAnotherAddressAnyClientIsServed() throws Exception {
-        InetAddress lan = null;
-        for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (!ni.isUp() || ni.isLoopback()) {
-                continue;
-            }
-            for (InetAddress a : Collections.list(ni.getInetAddresses())) {
-                if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
-                    lan = a;
-                }
-            }
-        }
-        assumeTrue(lan != null, "no non-loopback IPv4 address on this machine");
-        try (ApiServer open = ApiServer.start(lan.getHostAddress(), 0, rig.access, new ApiInfo("x", "packets", 7))) {
-            Answer a = ApiRig.raw(lan.getHostAddress(), open.port(), "GET /api/bans HTTP/1.1\r\nHost: "
-                    + lan.getHostAddress() + "\r\nConnection: close\r\n\r\n");
+        // api_host = 0.0.0.0 is an operator's choice to serve the network: no loopback-only checks then.
+        try (ApiServer open = ApiServer.start("0.0.0.0", 0, rig.access, new ApiInfo("x", "packets", 7))) {
+            Answer a = ApiRig.raw("127.0.0.1", open.port(), "GET /api/bans HTTP/1.1\r\nHost: 203.0.113.7:"
+                    + open.port() + "\r\nConnection: close\r\n\r\n");
             assertEquals(200, a.status(), a.body());
         }
     }
