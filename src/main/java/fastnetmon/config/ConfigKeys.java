@@ -94,7 +94,7 @@ public final class ConfigKeys {
 
         // Speed calculation
         key("average_calculation_time", Type.INT, "5", FNM, "Seconds over which speeds are averaged", 1, 3600);
-        key("speed_calculation_delay", Type.INT, "1", FNM, "Seconds between speed recalculations", 1, 3600);
+        key("speed_calculation_delay", Type.INT, "1", FNM + " (accepted; speeds are recalculated every second)", "Seconds between speed recalculations", 1, 3600);
 
         // Actions
         key("notify_script_path", Type.PATH, "/usr/local/bin/notify_about_attack.sh", FNM, "Script run on ban, unban and attack details");
