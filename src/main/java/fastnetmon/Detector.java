@@ -3,8 +3,6 @@ package fastnetmon;
 import fastnetmon.action.AttackActions;
 import fastnetmon.config.Configuration;
 import fastnetmon.counters.CounterShard;
-import fastnetmon.detection.Attack;
-import fastnetmon.detection.BanHandler;
 import fastnetmon.detection.DetectionSettings;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.networks.PrefixMatcher;
@@ -49,22 +47,7 @@ public final class Detector {
 
     /** Creates the evaluator over the shards made so far. */
     public Evaluator startEvaluator() {
-        evaluator = new Evaluator(settings(config), shards, new BanHandler() {
-            @Override
-            public void onBan(Attack attack) {
-                actions.ban(attack);
-            }
-
-            @Override
-            public void onAttackDetails(Attack attack) {
-                actions.attackDetails(attack);
-            }
-
-            @Override
-            public void onUnban(Attack attack) {
-                actions.unban(attack);
-            }
-        });
+        evaluator = new Evaluator(settings(config), shards, actions);
         return evaluator;
     }
 

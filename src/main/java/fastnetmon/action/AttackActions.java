@@ -1,6 +1,7 @@
 package fastnetmon.action;
 
 import fastnetmon.detection.Attack;
+import fastnetmon.detection.BanHandler;
 import fastnetmon.detection.SamplePacket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,7 @@ import java.util.function.Supplier;
  * goes to attack_details_folder. Calls return at once; the work runs on a bounded pool, strictly in call
  * order for one IP, concurrently for different IPs.
  */
-public final class AttackActions {
+public final class AttackActions implements BanHandler {
     private static final Logger log = LoggerFactory.getLogger(AttackActions.class);
     public static final int DEFAULT_PARALLELISM = 8;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -96,6 +97,21 @@ public final class AttackActions {
     }
 
     /** Every action run so far, in completion order. */
+    @Override
+    public void onBan(Attack attack) {
+        ban(attack);
+    }
+
+    @Override
+    public void onAttackDetails(Attack attack) {
+        attackDetails(attack);
+    }
+
+    @Override
+    public void onUnban(Attack attack) {
+        unban(attack);
+    }
+
     public List<ScriptCall> history() {
         return List.copyOf(history);
     }

@@ -8,7 +8,6 @@ import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.TestPackets;
 import fastnetmon.counters.TrafficClass;
 import fastnetmon.detection.Attack;
-import fastnetmon.detection.BanHandler;
 import fastnetmon.detection.DetectionSettings;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.networks.PrefixMatcher;
@@ -76,22 +75,7 @@ public final class ApiRig implements AutoCloseable {
         pps[TrafficClass.TOTAL] = 20_000;
         Thresholds t = new Thresholds(true, true, banForPps, pps, banForMbps, mbps, false, 1_000_000_000L);
         DetectionSettings settings = new DetectionSettings(true, true, true, 3, 0, false, 1e-9, t, List.of(), List.of());
-        evaluator = new Evaluator(settings, List.of(shard), new BanHandler() {
-            @Override
-            public void onBan(Attack attack) {
-                actions.ban(attack);
-            }
-
-            @Override
-            public void onAttackDetails(Attack attack) {
-                actions.attackDetails(attack);
-            }
-
-            @Override
-            public void onUnban(Attack attack) {
-                actions.unban(attack);
-            }
-        });
+        evaluator = new Evaluator(settings, List.of(shard), actions);
         evaluatorThread = Executors.newSingleThreadExecutor(r -> {
             Thread th = new Thread(r, "evaluator");
             th.setDaemon(true);
