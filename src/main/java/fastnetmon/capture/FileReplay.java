@@ -3,10 +3,9 @@ package fastnetmon.capture;
 import fastnetmon.capture.file.CaptureFileReader;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.detection.Evaluator;
-import fastnetmon.packet.PacketParser;
-import fastnetmon.packet.PacketRecord;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -25,43 +24,84 @@ public final class FileReplay {
     }
 
     public static Result run(Path file, CounterShard shard, Evaluator evaluator) throws IOException {
-        PacketRecord rec = new PacketRecord();
-        long packets = 0, bytes = 0, first = 0, last = 0;
-        long currentSecond = Long.MIN_VALUE;
+        Pipeline p = new Pipeline(shard, evaluator);
         try (CaptureFileReader reader = CaptureFileReader.open(file)) {
-            while (reader.next()) {
-                long ts = reader.timestampNanos();
+            try {
+                while (reader.next()) {
+                    p.packet(reader.linkType(), reader.buffer(), reader.offset(), reader.capturedLength(),
+                            reader.wireLength(), reader.timestampNanos());
+                }
+            } catch (IOException | RuntimeException e) {
+                p.flush(); // what was read before a corrupt record is counted, as when counting one by one
+                throw e;
+            }
+            p.finish();
+            return p.result(reader.truncatedAtEnd());
+        }
+    }
+
+    /**
+     * The per-packet stage of a replay without the file: count through a {@link PacketCounter}, and
+     * tick the evaluator when a packet starts a later second (after the earlier second's packets are
+     * counted). Benchmarks feed it frames from memory. Single thread, allocation-free.
+     */
+    public static final class Pipeline {
+        private final PacketCounter counter;
+        private final Evaluator evaluator;
+        private long packets, bytes, first, last;
+        private long currentSecond = Long.MIN_VALUE;
+        /** Where the second after {@code currentSecond} starts: one comparison per packet instead of a division. */
+        private long nextSecondNanos = Long.MIN_VALUE;
+
+        public Pipeline(CounterShard shard, Evaluator evaluator) {
+            this.counter = new PacketCounter(shard);
+            this.evaluator = evaluator;
+        }
+
+        /** One captured frame: {@code capturedLength} bytes at {@code offset} in {@code buf}, read with absolute gets. */
+        public void packet(int linkType, ByteBuffer buf, int offset, int capturedLength, int wireLength, long ts) {
+            // Packets a little out of order stay in the current second; time never runs backwards.
+            if (ts >= nextSecondNanos) {
                 long sec = Math.floorDiv(ts, 1_000_000_000L);
-                // Packets a little out of order stay in the current second; time never runs backwards.
                 if (sec > currentSecond) {
-                    if (currentSecond != Long.MIN_VALUE) {
-                        shard.publish();
-                        evaluator.tick((currentSecond + 1) * 1_000_000_000L);
-                    } else {
-                        first = ts;
-                    }
-                    currentSecond = sec;
-                    shard.onSecond(sec);
-                }
-                int wire = reader.wireLength();
-                if (PacketParser.parse(reader.linkType(), reader.buffer(), reader.offset(), reader.capturedLength(), wire,
-                        rec) == PacketParser.PARSED) {
-                    rec.timestampNanos = ts;
-                    shard.count(rec);
-                } else {
-                    shard.countUnparsed();
-                }
-                packets++;
-                bytes += wire;
-                if (ts > last) {
-                    last = ts;
+                    newSecond(sec, ts);
                 }
             }
+            counter.frame(linkType, buf, offset, capturedLength, wireLength, ts);
+            packets++;
+            bytes += wireLength;
+            if (ts > last) {
+                last = ts;
+            }
+        }
+
+        /** Counts what was read so far (before a corrupt record ends the replay). */
+        void flush() {
+            counter.endBatch();
+        }
+
+        private void newSecond(long sec, long ts) {
             if (currentSecond != Long.MIN_VALUE) {
-                shard.publish();
+                counter.endBatch();
+                evaluator.tick((currentSecond + 1) * 1_000_000_000L);
+            } else {
+                first = ts;
+            }
+            currentSecond = sec;
+            nextSecondNanos = sec < Long.MAX_VALUE / 1_000_000_000L ? (sec + 1) * 1_000_000_000L : Long.MAX_VALUE;
+            counter.onSecond(sec);
+        }
+
+        /** Counts what is pending and evaluates the last second; call once after the last packet. */
+        public void finish() {
+            counter.endBatch();
+            if (currentSecond != Long.MIN_VALUE) {
                 evaluator.tick((currentSecond + 1) * 1_000_000_000L);
             }
-            return new Result(packets, bytes, first, last, reader.truncatedAtEnd());
+        }
+
+        public Result result(boolean truncatedAtEnd) {
+            return new Result(packets, bytes, first, last, truncatedAtEnd);
         }
     }
 }

@@ -6,12 +6,15 @@ package fastnetmon.counters;
  * actually seen. Lookups and inserts allocate nothing except when the table grows.
  */
 public final class HostIndex {
-    private long[] hi;
-    private long[] lo;
-    /** slot + 1; 0 marks an empty entry. */
-    private int[] slots;
+    /**
+     * Entries of {@link #STRIDE} longs: address high, address low, slot + 1 (0 marks an empty entry),
+     * unused. One entry is one cache-line access where three separate arrays took three.
+     */
+    private static final int STRIDE = 4;
+    private long[] table;
     private int mask;
     private int size;
+    private boolean inserted;
 
     public HostIndex(int initialCapacity) {
         int cap = Integer.highestOneBit(Math.max(16, initialCapacity - 1)) << 1;
@@ -19,9 +22,7 @@ public final class HostIndex {
     }
 
     private void allocate(int cap) {
-        hi = new long[cap];
-        lo = new long[cap];
-        slots = new int[cap];
+        table = new long[cap * STRIDE];
         mask = cap - 1;
     }
 
@@ -35,14 +36,16 @@ public final class HostIndex {
 
     /** Slot of the host, or -1 when it has none. */
     public int find(long h, long l) {
+        long[] t = table;
         int i = hash(h, l) & mask;
         while (true) {
-            int s = slots[i];
+            int e = i * STRIDE;
+            long s = t[e + 2];
             if (s == 0) {
                 return -1;
             }
-            if (lo[i] == l && hi[i] == h) {
-                return s - 1;
+            if (t[e + 1] == l && t[e] == h) {
+                return (int) s - 1;
             }
             i = (i + 1) & mask;
         }
@@ -50,30 +53,31 @@ public final class HostIndex {
 
     /** Slot of the host, giving it the next free slot number when it has none; see {@link #lastInsertWasNew()}. */
     public int findOrInsert(long h, long l) {
+        long[] t = table;
         int i = hash(h, l) & mask;
+        int e;
         while (true) {
-            int s = slots[i];
+            e = i * STRIDE;
+            long s = t[e + 2];
             if (s == 0) {
                 break;
             }
-            if (lo[i] == l && hi[i] == h) {
+            if (t[e + 1] == l && t[e] == h) {
                 inserted = false;
-                return s - 1;
+                return (int) s - 1;
             }
             i = (i + 1) & mask;
         }
         int slot = size++;
-        hi[i] = h;
-        lo[i] = l;
-        slots[i] = slot + 1;
+        t[e] = h;
+        t[e + 1] = l;
+        t[e + 2] = slot + 1L;
         inserted = true;
-        if (size * 2 > slots.length) {
+        if (size * 2 > mask + 1) {
             grow();
         }
         return slot;
     }
-
-    private boolean inserted;
 
     public boolean lastInsertWasNew() {
         return inserted;
@@ -84,18 +88,16 @@ public final class HostIndex {
     }
 
     private void grow() {
-        long[] oh = hi, ol = lo;
-        int[] os = slots;
-        allocate(os.length * 2);
-        for (int j = 0; j < os.length; j++) {
-            if (os[j] != 0) {
-                int i = hash(oh[j], ol[j]) & mask;
-                while (slots[i] != 0) {
+        long[] old = table;
+        allocate((mask + 1) * 2);
+        long[] t = table;
+        for (int e = 0; e < old.length; e += STRIDE) {
+            if (old[e + 2] != 0) {
+                int i = hash(old[e], old[e + 1]) & mask;
+                while (t[i * STRIDE + 2] != 0) {
                     i = (i + 1) & mask;
                 }
-                hi[i] = oh[j];
-                lo[i] = ol[j];
-                slots[i] = os[j];
+                System.arraycopy(old, e, t, i * STRIDE, 3);
             }
         }
     }
