@@ -52,8 +52,9 @@ class AttackActionsTest {
         actions.attackDetails(a);
         actions.unban(a);
         long allMs = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(banMs < 50, "ban() took " + banMs + " ms");
-        assertTrue(allMs < 100, "three calls took " + allMs + " ms");
+        // The ban script sleeps 1 s: a caller that waited for it would take that long.
+        assertTrue(banMs < 500, "ban() took " + banMs + " ms");
+        assertTrue(allMs < 800, "three calls took " + allMs + " ms");
 
         assertFalse(actions.awaitIdle(Duration.ofMillis(200)), "the ban script is still sleeping");
         assertTrue(actions.awaitIdle(Duration.ofSeconds(20)));
