@@ -440,40 +440,31 @@ public final class Evaluator {
         for (int i = 0; i < CounterShard.TOTALS; i++) {
             averageTotals[i] = averageTotals[i] * keep + lastSecondTotals[i] * (1 - keep);
         }
-        // Candidates: this tick's hosts and the previous top hosts (whose averages only decay).
+        // Candidates: this tick's hosts (averaged at this second) and the previous top hosts, whose
+        // averages only decayed; no other host can have risen into a top list.
         int[] candidates = Arrays.copyOf(touched, touchedCount + topCandidates.length);
-        System.arraycopy(topCandidates, 0, candidates, touchedCount, topCandidates.length);
+        int n = touchedCount;
+        for (int host : topCandidates) {
+            if (averagedAt[host] != nowSecond) {
+                decayTo(host, nowSecond);
+                candidates[n++] = host;
+            }
+        }
         Map<Direction, Map<SortKey, List<TrafficView.HostRate>>> top = new EnumMap<>(Direction.class);
-        java.util.Set<Integer> nextCandidates = new java.util.HashSet<>();
+        int[] heap = new int[TOP_HOSTS];
+        int[] next = new int[2 * SortKey.values().length * TOP_HOSTS];
+        int nextCount = 0;
         double[] flowSums = new double[2];
         for (int dir = HostTraffic.IN; dir <= HostTraffic.OUT; dir++) {
             Map<SortKey, List<TrafficView.HostRate>> byKey = new EnumMap<>(SortKey.class);
             for (SortKey key : SortKey.values()) {
-                int metric = key.ordinal(); // packets, bytes, flows: the counter order
-                int off = CounterShard.counter(dir, TrafficClass.TOTAL, metric);
-                java.util.PriorityQueue<Integer> heap = new java.util.PriorityQueue<>(
-                        (a, b) -> Double.compare(average[a * C + off], average[b * C + off]));
-                java.util.Set<Integer> seen = new java.util.HashSet<>();
-                for (int host : candidates) {
-                    if (!seen.add(host)) {
-                        continue;
-                    }
-                    decayTo(host, nowSecond);
-                    if (average[host * C + off] < 0.5) {
-                        continue;
-                    }
-                    heap.add(host);
-                    if (heap.size() > TOP_HOSTS) {
-                        heap.poll();
-                    }
+                int off = CounterShard.counter(dir, TrafficClass.TOTAL, key.ordinal()); // packets, bytes, flows
+                int size = topHosts(candidates, n, off, heap);
+                List<TrafficView.HostRate> list = new ArrayList<>(size);
+                for (int k = 0; k < size; k++) {
+                    list.add(hostRate(heap[k], dir));
+                    next[nextCount++] = heap[k];
                 }
-                List<TrafficView.HostRate> list = new ArrayList<>(heap.size());
-                while (!heap.isEmpty()) {
-                    int host = heap.poll();
-                    nextCandidates.add(host);
-                    list.add(hostRate(host, dir));
-                }
-                Collections.reverse(list);
                 byKey.put(key, List.copyOf(list));
             }
             top.put(dir == HostTraffic.IN ? Direction.INCOMING : Direction.OUTGOING, byKey);
@@ -493,8 +484,72 @@ public final class Evaluator {
             double f = d == Direction.INCOMING ? averageFlows[0] : d == Direction.OUTGOING ? averageFlows[1] : 0;
             totals.put(d, new TrafficView.Rate(p, b * 8 / 1e6, f));
         }
-        topCandidates = nextCandidates.stream().mapToInt(Integer::intValue).toArray();
+        topCandidates = Arrays.copyOf(next, nextCount);
         view = new TrafficView(nowNanos, totals, top, List.copyOf(active.values()));
+    }
+
+    /**
+     * The up to {@link #TOP_HOSTS} candidates with the highest average at counter offset {@code off}
+     * (at least 0.5 a second), into {@code out} busiest first; returns how many. A min-heap of the
+     * best so far, in primitive arrays.
+     */
+    private int topHosts(int[] candidates, int n, int off, int[] out) {
+        int size = 0;
+        for (int c = 0; c < n; c++) {
+            int host = candidates[c];
+            double v = average[host * C + off];
+            if (v < 0.5) {
+                continue;
+            }
+            if (size < out.length) {
+                out[size] = host;
+                siftUp(out, size++, off);
+            } else if (v > average[out[0] * C + off]) {
+                out[0] = host;
+                siftDown(out, size, off);
+            }
+        }
+        // Heap sort into descending order: repeatedly move the smallest to the end.
+        for (int end = size - 1; end > 0; end--) {
+            int t = out[0];
+            out[0] = out[end];
+            out[end] = t;
+            siftDown(out, end, off);
+        }
+        return size;
+    }
+
+    private void siftUp(int[] h, int i, int off) {
+        while (i > 0) {
+            int parent = (i - 1) / 2;
+            if (average[h[i] * C + off] >= average[h[parent] * C + off]) {
+                return;
+            }
+            int t = h[i];
+            h[i] = h[parent];
+            h[parent] = t;
+            i = parent;
+        }
+    }
+
+    private void siftDown(int[] h, int size, int off) {
+        int i = 0;
+        while (true) {
+            int l = 2 * i + 1, r = l + 1, smallest = i;
+            if (l < size && average[h[l] * C + off] < average[h[smallest] * C + off]) {
+                smallest = l;
+            }
+            if (r < size && average[h[r] * C + off] < average[h[smallest] * C + off]) {
+                smallest = r;
+            }
+            if (smallest == i) {
+                return;
+            }
+            int t = h[i];
+            h[i] = h[smallest];
+            h[smallest] = t;
+            i = smallest;
+        }
     }
 
     private TrafficView.HostRate hostRate(int host, int dir) {
