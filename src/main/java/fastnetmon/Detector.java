@@ -40,9 +40,21 @@ public final class Detector {
         if (evaluator != null) {
             throw new IllegalStateException("shards must be created before the evaluator starts");
         }
-        CounterShard shard = new CounterShard(name, monitored, FLOW_TABLE_LOG2);
+        CounterShard shard = new CounterShard(name, monitored, FLOW_TABLE_LOG2, maxTrackedHosts());
         shards.add(shard);
         return shard;
+    }
+
+    /** Bytes of memory a tracked host costs, in its shard and in the evaluator, rounded up. */
+    static final long BYTES_PER_HOST = 2048;
+
+    /** max_tracked_hosts, or what a third of the heap holds when it is 0. */
+    int maxTrackedHosts() {
+        int configured = config.getInt("max_tracked_hosts");
+        if (configured > 0) {
+            return configured;
+        }
+        return (int) Math.min(CounterShard.MAX_HOSTS, Math.max(10_000, Runtime.getRuntime().maxMemory() / 3 / BYTES_PER_HOST));
     }
 
     /** Creates the evaluator over the shards made so far. */

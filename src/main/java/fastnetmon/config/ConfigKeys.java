@@ -1,5 +1,7 @@
 package fastnetmon.config;
 
+import fastnetmon.counters.CounterShard;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -93,6 +95,7 @@ public final class ConfigKeys {
                 0, 0, List.of(), FNM, false));
 
         // Speed calculation
+        key("max_tracked_hosts", Type.INT, "0", OURS, "Hosts counted one by one per capture thread at most (0: as many as a third of the Java heap holds); traffic of further hosts counts in the totals only, with a warning", 0, CounterShard.MAX_HOSTS);
         key("average_calculation_time", Type.INT, "5", FNM, "Seconds over which speeds are averaged", 1, 3600);
         key("speed_calculation_delay", Type.INT, "1", FNM + " (accepted; speeds are recalculated every second)", "Seconds between speed recalculations", 1, 3600);
 

@@ -20,7 +20,9 @@ import java.lang.invoke.VarHandle;
 public final class CounterShard {
     static final int CHUNK_BITS = 12;
     static final int CHUNK_SLOTS = 1 << CHUNK_BITS;
-    static final int MAX_CHUNKS = 1 << 14; // 64M hosts per shard
+    static final int MAX_CHUNKS = 1 << 14;
+    /** The most hosts one shard can hold: 64M. */
+    public static final int MAX_HOSTS = MAX_CHUNKS * CHUNK_SLOTS;
     /** Longs per host: key hi, key lo, sample flags, spare, then {@link #COUNTERS} counters. */
     public static final int SLOT_LONGS = 40;
     static final int KEY_HI = 0, KEY_LO = 1, SAMPLE_FLAGS = 2, FIRST_COUNTER = 4;
@@ -58,12 +60,23 @@ public final class CounterShard {
     private final SampleRing samples = new SampleRing(12);
     private final long[] totals = new long[TOTALS];
     private long unparsed;
-    private long hostsNotCounted;
+    private final int maxHosts;
+    private long untrackedPackets;
     private long second = Long.MIN_VALUE;
     private int slotCount;
     @SuppressWarnings("unused") private volatile int published;
 
     public CounterShard(String name, PrefixMatcher monitored, int flowTableLog2) {
+        this(name, monitored, flowTableLog2, MAX_HOSTS);
+    }
+
+    /**
+     * @param maxHosts hosts this shard tracks at most; packets of further hosts count in the totals
+     *                 only (see {@link #untrackedPackets()}), so a flood to random addresses of a large
+     *                 network cannot exhaust memory
+     */
+    public CounterShard(String name, PrefixMatcher monitored, int flowTableLog2, int maxHosts) {
+        this.maxHosts = Math.min(Math.max(1, maxHosts), MAX_HOSTS);
         this.name = name;
         this.monitored = monitored;
         this.flows = new FlowTracker(flowTableLog2);
@@ -176,10 +189,16 @@ public final class CounterShard {
 
     /** The host's slot, added when new; -1 when there is no room for it. */
     private int slotFor(long hi, long lo) {
+        if (index.size() >= maxHosts) {
+            int slot = index.find(hi, lo);
+            if (slot < 0) {
+                untrackedPackets++;
+            }
+            return slot;
+        }
         int slot = index.findOrInsert(hi, lo);
-        if (index.lastInsertWasNew() && !addSlot(slot, hi, lo)) {
-            hostsNotCounted++;
-            return -1;
+        if (index.lastInsertWasNew()) {
+            addSlot(slot, hi, lo);
         }
         return slot;
     }
@@ -228,11 +247,8 @@ public final class CounterShard {
         }
     }
 
-    private boolean addSlot(int slot, long hi, long lo) {
+    private void addSlot(int slot, long hi, long lo) {
         int chunk = slot >>> CHUNK_BITS;
-        if (chunk >= MAX_CHUNKS) {
-            return false;
-        }
         if (chunks[chunk] == null) {
             chunks[chunk] = new long[CHUNK_SLOTS * SLOT_LONGS];
         }
@@ -242,7 +258,6 @@ public final class CounterShard {
         c[base + KEY_LO] = lo;
         slotCount = slot + 1;
         PUBLISHED.setRelease(this, slotCount);
-        return true;
     }
 
     static long flowKey(PacketRecord r, int dir) {
@@ -314,8 +329,9 @@ public final class CounterShard {
         return unparsed;
     }
 
-    public long hostsNotCounted() {
-        return hostsNotCounted;
+    /** Packets to or from monitored hosts that were not tracked per host because the shard was full. */
+    public long untrackedPackets() {
+        return untrackedPackets;
     }
 
     /** Slot of a host in this shard, or -1. Only safe on the writer's thread (used by replay and tests). */

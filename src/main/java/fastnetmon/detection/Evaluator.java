@@ -70,6 +70,8 @@ public final class Evaluator {
     private final Map<Integer, Long> banDisabledLogged = new java.util.HashMap<>();
     private long lastTickSecond = Long.MIN_VALUE;
     private long lastTickNanos;
+    private long untrackedSeen;
+    private long untrackedWarnedAt = Long.MIN_VALUE / 2;
     private volatile Stats stats = new Stats(new long[CounterShard.TOTALS], 0, 0, 0);
     private volatile TrafficView view = TrafficView.empty();
     private final double[] averageTotals = new double[CounterShard.TOTALS];
@@ -113,7 +115,7 @@ public final class Evaluator {
         for (int s = 0; s < shards.size(); s++) {
             collect(s);
         }
-        collectTotals();
+        collectTotals(nowNanos);
         for (int s = 0; s < shards.size(); s++) {
             shards.get(s).samples().drain(this::sample);
         }
@@ -216,7 +218,17 @@ public final class Evaluator {
         return host;
     }
 
-    private void collectTotals() {
+    private void collectTotals(long nowNanos) {
+        long untracked = 0;
+        for (CounterShard shard : shards) {
+            untracked += shard.untrackedPackets();
+        }
+        if (untracked > untrackedSeen && nowNanos - untrackedWarnedAt >= 60_000_000_000L) {
+            untrackedWarnedAt = nowNanos;
+            log.warn("too many hosts to track one by one (max_tracked_hosts): {} packets of further hosts were counted "
+                    + "in the totals only", untracked);
+        }
+        untrackedSeen = untracked;
         Arrays.fill(totals, 0);
         long[] t = scratch;
         for (CounterShard shard : shards) {

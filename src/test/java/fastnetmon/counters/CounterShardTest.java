@@ -351,7 +351,31 @@ class CounterShardTest {
         shard.countUnparsed();
         shard.countUnparsed();
         assertEquals(2, shard.unparsed());
-        assertEquals(0, shard.hostsNotCounted());
+        assertEquals(0, shard.untrackedPackets());
+    }
+
+    @Test
+    void hostsBeyondTheLimitCountInTotalsOnlyAndKnownHostsGoOn() {
+        CounterShard small = new CounterShard("small", networks("10.0.0.0/8"), 12, 3);
+        small.onSecond(1_000);
+        for (int round = 0; round < 2; round++) {
+            for (int i = 1; i <= 5; i++) {
+                small.count(udp("198.51.100.1", 1, "10.0.0." + i, 2));
+            }
+        }
+        assertEquals(3, small.acquireSlotCount());
+        for (int i = 1; i <= 3; i++) {
+            long[] a = addr("10.0.0." + i);
+            long[] c = new long[CounterShard.COUNTERS];
+            small.readCounters(small.slotOf(a[0], a[1]), c, 0);
+            assertEquals(2, c[CounterShard.counter(IN, TrafficClass.TOTAL, PACKETS)], "10.0.0." + i);
+        }
+        long[] a = addr("10.0.0.4");
+        assertEquals(-1, small.slotOf(a[0], a[1]));
+        assertEquals(4, small.untrackedPackets());
+        long[] totals = new long[CounterShard.TOTALS];
+        small.readTotals(totals);
+        assertEquals(10, totals[CounterShard.totalIndex(Direction.INCOMING, 4, 0)]);
     }
 
     @Test
