@@ -3,6 +3,7 @@ package fastnetmon;
 import fastnetmon.action.AttackActions;
 import fastnetmon.config.Configuration;
 import fastnetmon.counters.CounterShard;
+import fastnetmon.detection.BanHandler;
 import fastnetmon.detection.DetectionSettings;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.networks.PrefixMatcher;
@@ -59,7 +60,12 @@ public final class Detector {
 
     /** Creates the evaluator over the shards made so far. */
     public Evaluator startEvaluator() {
-        evaluator = new Evaluator(settings(config), shards, actions);
+        return startEvaluator(null);
+    }
+
+    /** The same, telling {@code alsoTell} (when not null) of every ban and unban before the actions run. */
+    public Evaluator startEvaluator(BanHandler alsoTell) {
+        evaluator = new Evaluator(settings(config), shards, alsoTell == null ? actions : BanHandler.all(alsoTell, actions));
         return evaluator;
     }
 

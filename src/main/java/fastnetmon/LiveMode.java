@@ -1,5 +1,6 @@
 package fastnetmon;
 
+import fastnetmon.action.BanStateFile;
 import fastnetmon.api.ApiServer;
 import fastnetmon.api.DetectorAccess;
 import fastnetmon.api.EvaluatorAccess;
@@ -9,6 +10,7 @@ import fastnetmon.capture.CaptureException;
 import fastnetmon.config.Configuration;
 import fastnetmon.console.ConsoleScreen;
 import fastnetmon.console.ConsoleSettings;
+import fastnetmon.detection.Attack;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.metrics.Metrics;
 import org.slf4j.Logger;
@@ -66,7 +68,12 @@ final class LiveMode {
             }
             throw new StartupException(e.getMessage());
         }
-        Evaluator evaluator = detector.startEvaluator();
+        Path statePath = config.getPath("ban_state_path");
+        BanStateFile banState = statePath != null ? new BanStateFile(statePath) : null;
+        Evaluator evaluator = detector.startEvaluator(banState);
+        if (banState != null) {
+            restoreBans(statePath, banState, evaluator);
+        }
         AutoCloseable metrics;
         try {
             metrics = Metrics.start(config, detector, evaluator, engines);
@@ -141,6 +148,9 @@ final class LiveMode {
         }
         engines.forEach(CaptureEngine::close);
         closeQuietly(metrics);
+        if (banState != null) {
+            banState.close();
+        }
         if (pid != null) {
             pid.remove();
         }
@@ -150,6 +160,21 @@ final class LiveMode {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException alreadyShuttingDown) {
             // Stopped by a signal: the hook is running and returns once `stopped` is counted down.
+        }
+    }
+
+    /** Takes up the bans in force before a restart; each is unbanned when its ban_time is over. */
+    private static void restoreBans(Path statePath, BanStateFile banState, Evaluator evaluator) {
+        try {
+            for (Attack a : BanStateFile.load(statePath)) {
+                if (evaluator.restoreBan(a)) {
+                    banState.restored(a);
+                    log.info("restored the ban of {} {} {} from {}: banned {} s ago", a.ip, a.direction.text(), a.attackType,
+                            statePath, (System.currentTimeMillis() * 1_000_000L - a.bannedAtNanos) / 1_000_000_000L);
+                }
+            }
+        } catch (IOException e) {
+            log.error("{}; starting without the bans it held", e.getMessage());
         }
     }
 

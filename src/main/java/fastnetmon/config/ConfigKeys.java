@@ -104,6 +104,7 @@ public final class ConfigKeys {
         key("notify_script_enabled", Type.BOOL, "on", OURS + " (FastNetMon runs the script when it exists)", "Run notify_script_path");
         key("notify_script_timeout", Type.INT, "60", OURS, "Seconds before a running notify script is killed", 1, 86400);
         key("attack_details_folder", Type.PATH, "/var/log/fastnetmon_attacks", OURS + " (FastNetMon's fixed folder)", "Folder for attack details files");
+        key("ban_state_path", Type.PATH, "/var/lib/fastnetmon/bans.json", OURS, "File keeping the bans in force, so a restarted detector unbans them when their ban_time is over; empty: not kept");
         key("collect_attack_pcap_dumps", Type.BOOL, "off", FNM + " (accepted, not implemented yet)", "Save attack packets as pcap");
 
         // Capture

@@ -11,4 +11,30 @@ public interface BanHandler {
     void onAttackDetails(Attack attack);
 
     void onUnban(Attack attack);
+
+    /** Tells each handler in turn. */
+    static BanHandler all(BanHandler... handlers) {
+        return new BanHandler() {
+            @Override
+            public void onBan(Attack attack) {
+                for (BanHandler h : handlers) {
+                    h.onBan(attack);
+                }
+            }
+
+            @Override
+            public void onAttackDetails(Attack attack) {
+                for (BanHandler h : handlers) {
+                    h.onAttackDetails(attack);
+                }
+            }
+
+            @Override
+            public void onUnban(Attack attack) {
+                for (BanHandler h : handlers) {
+                    h.onUnban(attack);
+                }
+            }
+        };
+    }
 }

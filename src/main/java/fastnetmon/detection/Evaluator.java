@@ -631,6 +631,21 @@ public final class Evaluator {
         return a;
     }
 
+    /**
+     * Takes up a ban made before a restart (from the ban state file): no script call now; it is
+     * unbanned as usual once its ban_time, counted from the original ban, is over. Returns false when
+     * the host is banned already. Call before ticks start, or on the evaluator's thread.
+     */
+    public boolean restoreBan(Attack a) {
+        int host = hostFor(a.ipHi, a.ipLo);
+        if (attackOf[host] != null) {
+            return false;
+        }
+        attackOf[host] = a;
+        active.put(host, a);
+        return true;
+    }
+
     /** Unbans a host by hand; returns its attack, or null when it was not banned. Call on the evaluator's thread. */
     public Attack manualUnban(long hi, long lo) {
         int host = hosts.find(hi, lo);

@@ -1,6 +1,8 @@
 package fastnetmon.detection;
 
 import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.HostTraffic;
+import fastnetmon.counters.TrafficClass;
 import fastnetmon.detection.Harness.Settings;
 import fastnetmon.packet.PacketRecord;
 import org.junit.jupiter.api.Test;
@@ -166,6 +168,31 @@ class EvaluatorLifecycleTest {
         assertEquals(List.of("ban " + HOST, "details " + HOST + " 0"), h.events);
         h.send(100, attackPacket(1));
         assertEquals(0, samplesInRing(h.shards.get(0)));
+    }
+
+    @Test
+    void aRestoredBanIsNotBannedAgainAndIsUnbannedWhenItsOriginalBanTimeIsOver() {
+        Settings s = new Settings();
+        s.banTime = 10;
+        Harness h = new Harness(s.build());
+        long[] addr = fastnetmon.counters.TestPackets.addr(HOST);
+        HostTraffic initial = new HostTraffic();
+        initial.packets[HostTraffic.index(HostTraffic.IN, TrafficClass.TOTAL)] = 50_000;
+        // Banned 7 s before this run's first tick.
+        Attack old = new Attack(HOST, addr[0], addr[1], fastnetmon.counters.Direction.INCOMING, "syn_flood", "tcp",
+                initial, "pps 50000 > 20000", "global", h.tickNanos() - 7_000_000_000L);
+        old.detailsSent = true;
+        assertTrue(h.evaluator.restoreBan(old));
+        assertFalse(h.evaluator.restoreBan(old), "one ban per host");
+        h.send(25_000, udp("198.51.100.1", 1000, HOST, 53)); // still above the threshold: no new ban
+        h.tick();
+        h.ticks(2);
+        assertEquals(List.of(), h.events);
+        assertEquals(List.of(old), List.copyOf(h.evaluator.activeBans()));
+        h.tick(); // 10 s after the original ban
+        assertEquals(List.of("unban " + HOST), h.events);
+        assertSame(old, h.unbans.get(0));
+        assertTrue(h.evaluator.banHistory().isEmpty(), "no ban was made in this run");
     }
 
     @Test
