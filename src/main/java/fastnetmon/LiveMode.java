@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -56,32 +58,44 @@ final class LiveMode {
             throw new StartupException("no interface to capture on: name them (./fastnetmon eth3,eth4) or set interfaces in "
                     + (config.file() != null ? config.file() : "the configuration"));
         }
+        // What the start has opened, closed in reverse order if a later step fails.
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
         Path pidPath = config.getPath("pid_path");
         PidFile pid = pidPath != null ? PidFile.acquire(pidPath) : null;
+        if (pid != null) {
+            opened.push(pid::remove);
+        }
         Detector detector = new Detector(config);
         List<CaptureEngine> engines;
+        AutoCloseable metrics;
+        AutoCloseable api;
+        BanStateFile banState;
+        Evaluator evaluator;
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "evaluator");
+            t.setDaemon(true);
+            return t;
+        });
+        opened.push(ticker::shutdownNow);
+        DetectorAccess access;
         try {
             engines = CaptureEngines.open(config, interfaces, detector);
-        } catch (CaptureException e) {
-            if (pid != null) {
-                pid.remove();
+            opened.push(() -> engines.forEach(CaptureEngine::close));
+            Path statePath = config.getPath("ban_state_path");
+            banState = statePath != null ? new BanStateFile(statePath) : null;
+            evaluator = detector.startEvaluator(banState);
+            if (banState != null) {
+                opened.push(banState::close);
+                restoreBans(statePath, banState, evaluator);
             }
-            throw new StartupException(e.getMessage());
-        }
-        Path statePath = config.getPath("ban_state_path");
-        BanStateFile banState = statePath != null ? new BanStateFile(statePath) : null;
-        Evaluator evaluator = detector.startEvaluator(banState);
-        if (banState != null) {
-            restoreBans(statePath, banState, evaluator);
-        }
-        AutoCloseable metrics;
-        try {
             metrics = Metrics.start(config, detector, evaluator, engines);
-        } catch (IOException e) {
-            engines.forEach(CaptureEngine::close);
-            if (pid != null) {
-                pid.remove();
-            }
+            opened.push(metrics);
+            access = new EvaluatorAccess(evaluator, ticker, detector.monitored(),
+                    () -> engines.stream().mapToLong(CaptureEngine::received).sum(),
+                    () -> engines.stream().mapToLong(CaptureEngine::dropped).sum());
+            api = ApiServer.start(config, access, FastNetMon.Version.VERSION);
+        } catch (CaptureException | IOException e) {
+            opened.forEach(LiveMode::closeQuietly);
             throw new StartupException(e.getMessage());
         }
 
@@ -90,26 +104,6 @@ final class LiveMode {
             Thread t = new Thread(() -> capture(engine), "capture-" + engine.interfaceName() + "-" + threads.size());
             t.setDaemon(true);
             threads.add(t);
-        }
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "evaluator");
-            t.setDaemon(true);
-            return t;
-        });
-        DetectorAccess access = new EvaluatorAccess(evaluator, ticker, detector.monitored(),
-                () -> engines.stream().mapToLong(CaptureEngine::received).sum(),
-                () -> engines.stream().mapToLong(CaptureEngine::dropped).sum());
-        AutoCloseable api;
-        try {
-            api = ApiServer.start(config, access, FastNetMon.Version.VERSION);
-        } catch (IOException e) {
-            ticker.shutdownNow();
-            closeQuietly(metrics);
-            engines.forEach(CaptureEngine::close);
-            if (pid != null) {
-                pid.remove();
-            }
-            throw new StartupException(e.getMessage());
         }
         Thread hook = new Thread(() -> {
             requestStop();

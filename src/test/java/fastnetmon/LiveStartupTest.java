@@ -18,7 +18,7 @@ class LiveStartupTest {
     private Path conf(String... extra) throws Exception {
         Files.writeString(dir.resolve("networks_list"), "10.10.0.0/16\n");
         Path conf = dir.resolve("fastnetmon.conf");
-        Files.writeString(conf, "networks_list_path = networks_list\nwhite_list_path =\nlog_file = fastnetmon.log\n"
+        Files.writeString(conf, "networks_list_path = networks_list\nwhite_list_path =\nban_state_path = bans.json\nlog_file = fastnetmon.log\n"
                 + "pid_path = fastnetmon.pid\nnotify_script_enabled = off\nprometheus = off\n" + String.join("\n", extra) + "\n");
         return conf;
     }

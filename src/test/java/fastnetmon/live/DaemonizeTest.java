@@ -26,7 +26,7 @@ class DaemonizeTest {
         try (NetnsRig rig = NetnsRig.create()) {
             Files.writeString(dir.resolve("networks_list"), "10.10.0.0/16\n");
             Path conf = dir.resolve("fastnetmon.conf");
-            Files.writeString(conf, "networks_list_path = networks_list\nwhite_list_path =\nlog_file = fastnetmon.log\n"
+            Files.writeString(conf, "networks_list_path = networks_list\nwhite_list_path =\nban_state_path = bans.json\nlog_file = fastnetmon.log\n"
                     + "pid_path = fastnetmon.pid\nnotify_script_enabled = off\nprometheus = off\naf_packet_threads = 1\n");
             Path out = dir.resolve("out.txt");
             Process p = rig.startInMon(dir, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

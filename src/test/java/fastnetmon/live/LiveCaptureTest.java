@@ -63,6 +63,7 @@ class LiveCaptureTest {
         Files.writeString(conf, String.join("\n",
                 "networks_list_path = networks_list",
                 "white_list_path =",
+                "ban_state_path = bans.json",
                 "notify_script_path = notify.sh",
                 "log_file = fastnetmon.log",
                 "pid_path = fastnetmon.pid",
