@@ -146,7 +146,11 @@ public final class Configuration {
                 int line = Integer.parseInt(u[2]);
                 String group = groupOf(u[0]);
                 if (group == null) {
-                    warnings.add(at(line) + "unknown key '" + u[0] + "' (ignored)");
+                    String suffix = ConfigKeys.perHostgroupKeys().stream().filter(k -> u[0].endsWith("_" + k))
+                            .findFirst().orElse(null);
+                    warnings.add(at(line) + (suffix == null ? "unknown key '" + u[0] + "' (ignored)"
+                            : "'" + u[0] + "' overrides " + suffix + " for hostgroup '"
+                            + u[0].substring(0, u[0].length() - suffix.length() - 1) + "', which no hostgroup line defines (ignored)"));
                     continue;
                 }
                 Key k = ConfigKeys.get(u[0].substring(group.length() + 1));

@@ -283,7 +283,7 @@ class ConfigurationTest {
                 """);
         Configuration c = Configuration.load(f);
         assertEquals(List.of(
-                f + ":9: unknown key 'nosuch_threshold_pps' (ignored)",
+                f + ":9: 'nosuch_threshold_pps' overrides threshold_pps for hostgroup 'nosuch', which no hostgroup line defines (ignored)",
                 f + ":10: unknown key 'my_hosts_threshold_unknown' (ignored)",
                 f + ":11: hostgroup other: 10.10.20.0/24 is already in hostgroup my_hosts (ignored here)",
                 f + ":11: hostgroup other: 198.51.100.7/24 has host bits set, using 198.51.100.0/24"), c.warnings());
