@@ -23,9 +23,9 @@ public final class CounterShard {
     static final int MAX_CHUNKS = 1 << 14;
     /** The most hosts one shard can hold: 64M. */
     public static final int MAX_HOSTS = MAX_CHUNKS * CHUNK_SLOTS;
-    /** Longs per host: key hi, key lo, sample flags, spare, then {@link #COUNTERS} counters. */
+    /** Longs per host: key hi, key lo, sample flags, the last second it was counted in, then {@link #COUNTERS} counters. */
     public static final int SLOT_LONGS = 40;
-    static final int KEY_HI = 0, KEY_LO = 1, SAMPLE_FLAGS = 2, FIRST_COUNTER = 4;
+    static final int KEY_HI = 0, KEY_LO = 1, SAMPLE_FLAGS = 2, LAST_SECOND = 3, FIRST_COUNTER = 4;
     /** packets, bytes, flows for each direction (IN, OUT) and traffic class. */
     public static final int COUNTERS = HostTraffic.SIZE * 3;
 
@@ -207,6 +207,7 @@ public final class CounterShard {
         long[] c = chunks[slot >>> CHUNK_BITS];
         int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
         int k = base + FIRST_COUNTER + dir * TrafficClass.COUNT * 3;
+        c[base + LAST_SECOND] = second;
         long p = r.packets, b = r.bytes;
         int proto = r.protocol;
         int cls = proto == PacketRecord.TCP ? TrafficClass.TCP
@@ -304,6 +305,11 @@ public final class CounterShard {
 
     public long keyLo(int slot) {
         return chunks[slot >>> CHUNK_BITS][(slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + KEY_LO];
+    }
+
+    /** The last second (as given to {@link #onSecond}) in which the host was counted. */
+    public long lastSecond(int slot) {
+        return chunks[slot >>> CHUNK_BITS][(slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + LAST_SECOND];
     }
 
     /** Copies a host's cumulative counters into dst[dstOff, dstOff + COUNTERS). */

@@ -147,8 +147,14 @@ public final class Evaluator {
         }
         int[] map = hostOfSlot[s];
         long[] prev = previous[s];
+        // Hosts not counted since well before the previous tick cannot have changed: skip reading their
+        // counters (a second of slack for a capture thread still finishing the second before it).
+        long unchangedBefore = lastTickSecond == Long.MIN_VALUE ? Long.MIN_VALUE : lastTickSecond - 2;
         for (int slot = 0; slot < n; slot++) {
             int host = map[slot];
+            if (host != NOT_MAPPED && shard.lastSecond(slot) < unchangedBefore) {
+                continue;
+            }
             if (host == NOT_MAPPED) {
                 host = hostFor(shard.keyHi(slot), shard.keyLo(slot));
                 map[slot] = host;

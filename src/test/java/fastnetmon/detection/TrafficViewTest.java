@@ -70,6 +70,21 @@ class TrafficViewTest {
     }
 
     @Test
+    void aHostQuietForLongIsReadAgainWhenItComesBack() {
+        Harness.Settings s = new Harness.Settings();
+        s.averageSeconds = 1e-9;
+        Harness h = new Harness(s.build());
+        h.send(100, udp("203.0.113.1", 1000, "10.10.0.1", 53));
+        h.tick();
+        h.ticks(10); // quiet: the evaluator stops reading its counters
+        assertTrue(h.evaluator.view().top(Direction.INCOMING, SortKey.PACKETS).isEmpty());
+        h.send(30_000, udp("203.0.113.1", 1000, "10.10.0.1", 53));
+        h.tick();
+        assertEquals(30_000, h.evaluator.view().top(Direction.INCOMING, SortKey.PACKETS).get(0).pps(), 1e-6);
+        assertEquals(30_000, h.ban("10.10.0.1").initialPps());
+    }
+
+    @Test
     void bansAppearInTheView() {
         Harness h = new Harness(new Harness.Settings().build());
         h.send(25_000, udp("203.0.113.1", 1000, "10.10.0.5", 53));
