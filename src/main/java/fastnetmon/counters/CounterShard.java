@@ -23,9 +23,15 @@ public final class CounterShard {
     static final int MAX_CHUNKS = 1 << 14;
     /** The most hosts one shard can hold: 64M. */
     public static final int MAX_HOSTS = MAX_CHUNKS * CHUNK_SLOTS;
-    /** Longs per host: key hi, key lo, sample flags, the last second it was counted in, then {@link #COUNTERS} counters. */
-    public static final int SLOT_LONGS = 40;
-    static final int KEY_HI = 0, KEY_LO = 1, SAMPLE_FLAGS = 2, LAST_SECOND = 3, FIRST_COUNTER = 4;
+    /**
+     * Longs per host: key hi, key lo, sample flags, the last second it was counted in, {@link #COUNTERS}
+     * counters, and the slot's generation: even while a host holds the slot, odd while it is free; it
+     * moves on when the host leaves and when another takes the slot, so the evaluator can tell.
+     */
+    public static final int SLOT_LONGS = 41;
+    static final int KEY_HI = 0, KEY_LO = 1, SAMPLE_FLAGS = 2, LAST_SECOND = 3, FIRST_COUNTER = 4, GENERATION = 40;
+    /** A host not counted for this long gives its slot back (memory follows the active hosts). */
+    public static final int IDLE_SECONDS = 120;
     /** packets, bytes, flows for each direction (IN, OUT) and traffic class. */
     public static final int COUNTERS = HostTraffic.SIZE * 3;
 
@@ -61,6 +67,9 @@ public final class CounterShard {
     private final long[] totals = new long[TOTALS];
     private long unparsed;
     private final int maxHosts;
+    private final int idleSeconds;
+    private int sweepCursor;
+    private long evictedHosts;
     private long untrackedPackets;
     private long second = Long.MIN_VALUE;
     private int slotCount;
@@ -76,6 +85,12 @@ public final class CounterShard {
      *                 network cannot exhaust memory
      */
     public CounterShard(String name, PrefixMatcher monitored, int flowTableLog2, int maxHosts) {
+        this(name, monitored, flowTableLog2, maxHosts, IDLE_SECONDS);
+    }
+
+    /** @param idleSeconds a host not counted for this long gives its slot back */
+    public CounterShard(String name, PrefixMatcher monitored, int flowTableLog2, int maxHosts, int idleSeconds) {
+        this.idleSeconds = idleSeconds;
         this.maxHosts = Math.min(Math.max(1, maxHosts), MAX_HOSTS);
         this.name = name;
         this.monitored = monitored;
@@ -91,6 +106,32 @@ public final class CounterShard {
         if (epochSecond != second) {
             second = epochSecond;
             flows.nextSecond();
+            evictIdle();
+        }
+    }
+
+    /**
+     * Gives back the slots of hosts not counted for idleSeconds, sweeping a part of the slots each
+     * second (all of them within about 30 s). Hosts whose packets are being sampled stay.
+     */
+    private void evictIdle() {
+        int n = slotCount;
+        int budget = Math.min(n, Math.max(1024, n / 30));
+        for (int k = 0; k < budget; k++) {
+            int slot = sweepCursor;
+            sweepCursor = slot + 1 < n ? slot + 1 : 0;
+            long[] c = chunks[slot >>> CHUNK_BITS];
+            int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
+            long generation = c[base + GENERATION];
+            long last = c[base + LAST_SECOND];
+            // Long.MIN_VALUE: counted before the source said which second it was; not judged idle.
+            if ((generation & 1) != 0 || last == Long.MIN_VALUE || last > second - idleSeconds || c[base + SAMPLE_FLAGS] != 0) {
+                continue;
+            }
+            index.remove(c[base + KEY_HI], c[base + KEY_LO]);
+            java.util.Arrays.fill(c, base + FIRST_COUNTER, base + FIRST_COUNTER + COUNTERS, 0);
+            LONGS.setRelease(c, base + GENERATION, generation + 1);
+            evictedHosts++;
         }
     }
 
@@ -198,7 +239,11 @@ public final class CounterShard {
         }
         int slot = index.findOrInsert(hi, lo);
         if (index.lastInsertWasNew()) {
-            addSlot(slot, hi, lo);
+            if (slot < slotCount) {
+                reuseSlot(slot, hi, lo);
+            } else {
+                addSlot(slot, hi, lo);
+            }
         }
         return slot;
     }
@@ -261,6 +306,16 @@ public final class CounterShard {
         PUBLISHED.setRelease(this, slotCount);
     }
 
+    /** A freed slot for a new host: its counters were zeroed when it was freed. */
+    private void reuseSlot(int slot, long hi, long lo) {
+        long[] c = chunks[slot >>> CHUNK_BITS];
+        int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
+        c[base + KEY_HI] = hi;
+        c[base + KEY_LO] = lo;
+        c[base + LAST_SECOND] = second;
+        LONGS.setRelease(c, base + GENERATION, c[base + GENERATION] + 1);
+    }
+
     static long flowKey(PacketRecord r, int dir) {
         return mix(flowBase(r) ^ dir);
     }
@@ -305,6 +360,20 @@ public final class CounterShard {
 
     public long keyLo(int slot) {
         return chunks[slot >>> CHUNK_BITS][(slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + KEY_LO];
+    }
+
+    /**
+     * The slot's generation (an acquire load): odd while the slot is free; it changes when its host
+     * leaves and when another takes it. A reader that reads it before and after the key and counters
+     * (with an acquire fence between) and sees the same even value read one host's consistent data.
+     */
+    public long generation(int slot) {
+        return (long) LONGS.getAcquire(chunks[slot >>> CHUNK_BITS], (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + GENERATION);
+    }
+
+    /** Hosts that gave their slot back after being idle. */
+    public long evictedHosts() {
+        return evictedHosts;
     }
 
     /** The last second (as given to {@link #onSecond}) in which the host was counted. */

@@ -2,8 +2,9 @@ package fastnetmon.counters;
 
 /**
  * Open-addressing map from a 128-bit host address (two longs, IPv4 mapped) to a dense slot number
- * 0, 1, 2... in order of first sight. Single writer; grows by rehashing, so memory follows the hosts
- * actually seen. Lookups and inserts allocate nothing except when the table grows.
+ * 0, 1, 2... in order of first sight, reusing the slots of removed hosts first. Single writer; grows
+ * by rehashing, so memory follows the hosts actually seen. Lookups, inserts and removals allocate
+ * nothing except when a table grows.
  */
 public final class HostIndex {
     /**
@@ -14,6 +15,11 @@ public final class HostIndex {
     private long[] table;
     private int mask;
     private int size;
+    /** Slot numbers handed out so far (the next new one). */
+    private int slots;
+    /** Slots of removed hosts, reused before new ones. */
+    private int[] free = new int[16];
+    private int freeCount;
     private boolean inserted;
 
     public HostIndex(int initialCapacity) {
@@ -68,7 +74,8 @@ public final class HostIndex {
             }
             i = (i + 1) & mask;
         }
-        int slot = size++;
+        int slot = freeCount > 0 ? free[--freeCount] : slots++;
+        size++;
         t[e] = h;
         t[e + 1] = l;
         t[e + 2] = slot + 1L;
@@ -79,10 +86,59 @@ public final class HostIndex {
         return slot;
     }
 
+    /** Removes the host; returns its slot, which the next new host gets, or -1 when it had none. */
+    public int remove(long h, long l) {
+        long[] t = table;
+        int i = hash(h, l) & mask;
+        while (true) {
+            int e = i * STRIDE;
+            if (t[e + 2] == 0) {
+                return -1;
+            }
+            if (t[e + 1] == l && t[e] == h) {
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        int slot = (int) t[i * STRIDE + 2] - 1;
+        // Backward-shift deletion: move later entries of the probe run into the hole when their home
+        // position does not lie between the hole and where they are, so every lookup still finds them.
+        int j = i;
+        while (true) {
+            j = (j + 1) & mask;
+            int ej = j * STRIDE;
+            if (t[ej + 2] == 0) {
+                break;
+            }
+            int home = hash(t[ej], t[ej + 1]) & mask;
+            boolean staysPut = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+            if (!staysPut) {
+                System.arraycopy(t, ej, t, i * STRIDE, 3);
+                i = j;
+            }
+        }
+        int ei = i * STRIDE;
+        t[ei] = 0;
+        t[ei + 1] = 0;
+        t[ei + 2] = 0;
+        size--;
+        if (freeCount == free.length) {
+            free = java.util.Arrays.copyOf(free, free.length * 2);
+        }
+        free[freeCount++] = slot;
+        return slot;
+    }
+
+    /** Slot numbers handed out so far, removed ones included: every slot is below this. */
+    public int slotLimit() {
+        return slots;
+    }
+
     public boolean lastInsertWasNew() {
         return inserted;
     }
 
+    /** Hosts in the index now. */
     public int size() {
         return size;
     }

@@ -13,6 +13,7 @@ import fastnetmon.networks.PrefixMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -51,6 +52,7 @@ public final class Evaluator {
 
     // Per shard slot.
     private final int[][] hostOfSlot;               // [shard][slot] -> host
+    private final long[][] generationOfSlot;        // [shard][slot] -> the slot's generation when mapped
     private final long[][] previous;                // [shard][slot * C + i] -> counter value at the last tick
 
     // This tick's hosts with traffic and their per-second counts.
@@ -100,6 +102,7 @@ public final class Evaluator {
         int n = this.shards.size();
         shardSlotOf = new int[n][0];
         hostOfSlot = new int[n][0];
+        generationOfSlot = new long[n][0];
         previous = new long[n][0];
     }
 
@@ -143,28 +146,51 @@ public final class Evaluator {
             int cap = Math.max(n, old * 2);
             hostOfSlot[s] = Arrays.copyOf(hostOfSlot[s], cap);
             Arrays.fill(hostOfSlot[s], old, cap, NOT_MAPPED);
+            generationOfSlot[s] = Arrays.copyOf(generationOfSlot[s], cap);
             previous[s] = Arrays.copyOf(previous[s], cap * C);
         }
         int[] map = hostOfSlot[s];
+        long[] gens = generationOfSlot[s];
         long[] prev = previous[s];
         // Hosts not counted since well before the previous tick cannot have changed: skip reading their
         // counters (a second of slack for a capture thread still finishing the second before it).
         long unchangedBefore = lastTickSecond == Long.MIN_VALUE ? Long.MIN_VALUE : lastTickSecond - 2;
         for (int slot = 0; slot < n; slot++) {
             int host = map[slot];
+            long generation = shard.generation(slot);
+            if ((generation & 1) != 0 || (host != NOT_MAPPED && generation != gens[slot])) {
+                // The host gave the slot back after being idle (and another may have taken it).
+                if (host != NOT_MAPPED) {
+                    release(s, slot, host);
+                    host = NOT_MAPPED;
+                }
+                if ((generation & 1) != 0) {
+                    continue;
+                }
+            }
             if (host != NOT_MAPPED && shard.lastSecond(slot) < unchangedBefore) {
                 continue;
             }
+            long hi = 0, lo = 0;
             if (host == NOT_MAPPED) {
-                host = hostFor(shard.keyHi(slot), shard.keyLo(slot));
+                hi = shard.keyHi(slot);
+                lo = shard.keyLo(slot);
+            }
+            shard.readCounters(slot, scratch, 0);
+            VarHandle.acquireFence();
+            if (shard.generation(slot) != generation) {
+                continue; // the slot changed hands while it was read: next tick
+            }
+            if (host == NOT_MAPPED) {
+                host = hostFor(hi, lo);
                 map[slot] = host;
+                gens[slot] = generation;
                 shardSlotOf[s][host] = slot;
                 Attack a = attackOf[host];
                 if (a != null && !a.detailsSent && a.samples.size() < settings.banDetailsRecordsCount()) {
                     shard.setSampleFlags(slot, 1L << a.trafficDirection());
                 }
             }
-            shard.readCounters(slot, scratch, 0);
             int base = slot * C;
             boolean changed = false;
             for (int i = 0; i < C; i++) {
@@ -193,6 +219,32 @@ public final class Evaluator {
                 prev[base + i] = scratch[i];
             }
         }
+    }
+
+    /** A shard's slot no longer holds the host: forget the mapping, and the host when nothing holds it. */
+    private void release(int s, int slot, int host) {
+        hostOfSlot[s][slot] = NOT_MAPPED;
+        Arrays.fill(previous[s], slot * C, slot * C + C, 0);
+        if (shardSlotOf[s][host] == slot) {
+            shardSlotOf[s][host] = NOT_MAPPED;
+        }
+        forgetIfUnused(host);
+    }
+
+    /** Drops a host that no shard holds and that is not banned (a banned host stays known while quiet). */
+    private void forgetIfUnused(int host) {
+        if (attackOf[host] != null) {
+            return;
+        }
+        for (int[] slots : shardSlotOf) {
+            if (slots[host] != NOT_MAPPED) {
+                return;
+            }
+        }
+        hosts.remove(hostHi[host], hostLo[host]);
+        Arrays.fill(average, host * C, host * C + C, 0);
+        averagedAt[host] = 0;
+        banDisabledLogged.remove(host);
     }
 
     private int hostFor(long hi, long lo) {
@@ -429,6 +481,7 @@ public final class Evaluator {
         attackOf[host] = null;
         log.warn("unban {} {}", a.ip, a.direction.text());
         handler.onUnban(a);
+        forgetIfUnused(host);
     }
 
     /** Whether the host crossed a threshold in the attack's direction in the second just evaluated. */

@@ -80,4 +80,42 @@ class HostIndexTest {
         assertEquals(1, idx.findOrInsert(0, 0));
         assertEquals(1, idx.find(0, 0));
     }
+
+    @Test
+    void removalsKeepEveryOtherHostFindableAndSlotsAreReused() {
+        // Random inserts and removals against a reference map, with a small table so probe runs are long.
+        java.util.Random r = new java.util.Random(11);
+        HostIndex idx = new HostIndex(16);
+        java.util.Map<Long, Integer> ref = new java.util.HashMap<>();
+        java.util.Set<Integer> freed = new java.util.HashSet<>();
+        for (int step = 0; step < 200_000; step++) {
+            long key = r.nextInt(3000);
+            if (r.nextInt(3) == 0) {
+                Integer had = ref.remove(key);
+                int slot = idx.remove(0, key);
+                assertEquals(had == null ? -1 : had, slot);
+                if (had != null) {
+                    freed.add(had);
+                }
+            } else {
+                int slot = idx.findOrInsert(0, key);
+                Integer had = ref.putIfAbsent(key, slot);
+                if (had != null) {
+                    assertEquals((int) had, slot);
+                } else {
+                    assertTrue(idx.lastInsertWasNew());
+                    if (!freed.isEmpty()) {
+                        assertTrue(freed.remove(slot), "a freed slot is reused before a new one: " + slot);
+                    }
+                }
+            }
+            if (step % 10_000 == 0) {
+                for (java.util.Map.Entry<Long, Integer> e : ref.entrySet()) {
+                    assertEquals((int) e.getValue(), idx.find(0, e.getKey()));
+                }
+            }
+        }
+        assertEquals(ref.size(), idx.size());
+        assertTrue(idx.slotLimit() <= 3000, "slots stay within the hosts ever present at once: " + idx.slotLimit());
+    }
 }

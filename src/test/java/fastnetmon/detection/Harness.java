@@ -34,8 +34,13 @@ final class Harness implements BanHandler {
     }
 
     Harness(DetectionSettings settings, int shardCount) {
+        this(settings, shardCount, CounterShard.IDLE_SECONDS);
+    }
+
+    Harness(DetectionSettings settings, int shardCount, int idleSeconds) {
         for (int i = 0; i < shardCount; i++) {
-            CounterShard s = new CounterShard("shard" + i, TestPackets.networks("10.0.0.0/8", "2001:db8::/32"), 16);
+            CounterShard s = new CounterShard("shard" + i, TestPackets.networks("10.0.0.0/8", "2001:db8::/32"), 16,
+                    CounterShard.MAX_HOSTS, idleSeconds);
             s.onSecond(second);
             shards.add(s);
         }
