@@ -1,20 +1,18 @@
 package fastnetmon.console;
 
+import fastnetmon.testing.DetectorFiles;
 import fastnetmon.testing.NetnsRig;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,18 +65,8 @@ class ConsoleTmuxTest {
 
     @Test
     void attackedHostOnTopBanListSortKeyResizeCleanQuitAndTheClientScreen() throws Exception {
-        Files.writeString(dir.resolve("networks_list"), "10.10.0.0/16\n2001:db8::/32\n");
-        Path script = dir.resolve("notify.sh");
-        Files.writeString(script, "#!/bin/sh\ncat > /dev/null\necho \"$1 $2 $3 $4\" >> \"" + dir.resolve("calls.log") + "\"\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.writeString(dir.resolve("fastnetmon.conf"), String.join("\n",
-                "networks_list_path = networks_list",
-                "white_list_path =",
-                "ban_state_path = bans.json",
-                "notify_script_path = notify.sh",
-                "log_file = fastnetmon.log",
-                "pid_path = fastnetmon.pid",
-                "attack_details_folder = attacks",
+        DetectorFiles.recordingScript(dir, dir.resolve("calls.log"), "$1 $2 $3 $4");
+        DetectorFiles.config(dir, List.of("10.10.0.0/16", "2001:db8::/32"),
                 "threshold_pps = 10000",
                 "ban_details_records_count = 20",
                 "ban_time = 3600",
@@ -87,8 +75,7 @@ class ConsoleTmuxTest {
                 "sort_parameter = packets",
                 "api = on",
                 "api_port = 10007",
-                "max_ips_in_list = 7",
-                ""));
+                "max_ips_in_list = 7");
         Path exit = dir.resolve("exit.code");
         Path run = dir.resolve("run.sh");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

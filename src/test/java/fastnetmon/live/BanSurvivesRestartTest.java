@@ -1,12 +1,12 @@
 package fastnetmon.live;
 
+import fastnetmon.testing.DetectorFiles;
 import fastnetmon.testing.NetnsRig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -27,24 +27,17 @@ class BanSurvivesRestartTest {
     @Test
     void aBanMadeBeforeARestartIsUnbannedAfterIt() throws Exception {
         NetnsRig.assumeAvailable("ip", "hping3", "timeout");
-        Files.writeString(dir.resolve("networks_list"), "10.10.0.0/16\n");
         Path calls = dir.resolve("calls.log");
-        Path script = dir.resolve("notify.sh");
-        Files.writeString(script, "#!/bin/sh\ncat > /dev/null\necho \"$1 $2 $3 $4\" >> \"" + calls + "\"\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path conf = dir.resolve("fastnetmon.conf");
-        Files.writeString(conf, String.join("\n",
-                "networks_list_path = networks_list", "white_list_path =", "notify_script_path = notify.sh",
-                "log_file = fastnetmon.log", "pid_path = fastnetmon.pid", "attack_details_folder = attacks",
-                "ban_state_path = state/bans.json", "threshold_pps = 10000", "ban_details_records_count = 10",
-                "ban_time = 8", "unban_only_if_attack_finished = off", "prometheus = off", "api = off",
-                "af_packet_threads = 1", ""));
+        DetectorFiles.recordingScript(dir, calls, "$1 $2 $3 $4");
+        Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16"), "threshold_pps = 10000",
+                "ban_details_records_count = 10", "ban_time = 8", "unban_only_if_attack_finished = off",
+                "prometheus = off", "api = off", "af_packet_threads = 1");
         try (NetnsRig rig = NetnsRig.create()) {
             Process first = start(rig, conf);
             rig.runInPeer(2, "hping3", "--flood", "--rand-source", "-S", "-p", "80", VICTIM);
             waitFor(calls, VICTIM + " incoming", "attack_details");
             stop(first);
-            String state = Files.readString(dir.resolve("state/bans.json"));
+            String state = Files.readString(dir.resolve("bans.json"));
             assertTrue(state.contains("\"ip\" : \"" + VICTIM + "\""), state);
 
             Process second = start(rig, conf);
@@ -57,25 +50,11 @@ class BanSurvivesRestartTest {
         assertTrue(lines.get(1).endsWith(" attack_details"), lines.toString());
         String pps = lines.get(0).split(" ")[2];
         assertEquals(VICTIM + " incoming " + pps + " unban", lines.get(2), "unban with the ban's own arguments");
-        assertTrue(Files.readString(dir.resolve("state/bans.json")).contains("\"bans\" : [ ]"));
+        assertTrue(Files.readString(dir.resolve("bans.json")).contains("\"bans\" : [ ]"));
     }
 
     private Process start(NetnsRig rig, Path conf) throws Exception {
-        Path err = Files.createTempFile(dir, "stderr", ".txt");
-        Process p = rig.startInMon(dir, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "fastnetmon.FastNetMon", "--configuration_file", conf.toString(),
-                "--log_to_console", NetnsRig.MON_IF), Files.createTempFile(dir, "stdout", ".txt"), err);
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (Files.readString(err).contains("capturing on")) {
-                return p;
-            }
-            if (!p.isAlive()) {
-                fail("detector exited: " + Files.readString(err));
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("detector did not start: " + Files.readString(err));
+        return DetectorFiles.startCapturing(DetectorFiles.inMonitor(rig, dir, conf), Files.createTempFile(dir, "output", ".txt"));
     }
 
     private static void stop(Process p) throws InterruptedException {

@@ -1,5 +1,6 @@
 package fastnetmon.live;
 
+import fastnetmon.testing.DetectorFiles;
 import fastnetmon.testing.NetnsRig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,14 +25,11 @@ class DaemonizeTest {
     void detachesAndStopsCleanlyOnSigterm() throws Exception {
         NetnsRig.assumeAvailable("ip", "setsid");
         try (NetnsRig rig = NetnsRig.create()) {
-            Files.writeString(dir.resolve("networks_list"), "10.10.0.0/16\n");
-            Path conf = dir.resolve("fastnetmon.conf");
-            Files.writeString(conf, "networks_list_path = networks_list\nwhite_list_path =\nban_state_path = bans.json\nlog_file = fastnetmon.log\n"
-                    + "pid_path = fastnetmon.pid\nnotify_script_enabled = off\nprometheus = off\naf_packet_threads = 1\n");
+            Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16"), "notify_script_enabled = off", "prometheus = off",
+                    "af_packet_threads = 1");
             Path out = dir.resolve("out.txt");
-            Process p = rig.startInMon(dir, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "fastnetmon.FastNetMon",
-                    "--configuration_file", conf.toString(), "--daemonize", NetnsRig.MON_IF), out, dir.resolve("err.txt"));
+            Process p = rig.startInMon(dir, DetectorFiles.command(List.of(), "--configuration_file", conf.toString(),
+                    "--daemonize", NetnsRig.MON_IF), out, dir.resolve("err.txt"));
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the launching command returns");
             assertEquals(0, p.exitValue(), Files.readString(dir.resolve("err.txt")));
             Matcher m = Pattern.compile("running in the background \\(pid (\\d+)\\)").matcher(Files.readString(out));

@@ -1,5 +1,6 @@
 package fastnetmon.live;
 
+import fastnetmon.testing.DetectorFiles;
 import fastnetmon.testing.NetnsRig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,7 +11,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -34,17 +34,14 @@ class LiveCaptureTest {
     private NetnsRig rig;
     private Process detector;
     private Path calls;
-    private Path stderr;
+    private Path output;
 
     @BeforeEach
     void setUp() throws Exception {
         NetnsRig.assumeAvailable("ip", "hping3", "curl", "timeout");
         rig = NetnsRig.create();
-        Files.writeString(dir.resolve("networks_list"), "10.10.0.0/16\n");
         calls = dir.resolve("calls.log");
-        Path script = dir.resolve("notify.sh");
-        Files.writeString(script, "#!/bin/sh\ncat > /dev/null\necho \"$(date +%s%3N) $1 $2 $3 $4\" >> \"" + calls + "\"\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        DetectorFiles.recordingScript(dir, calls, "$(date +%s%3N) $1 $2 $3 $4");
     }
 
     @AfterEach
@@ -59,15 +56,7 @@ class LiveCaptureTest {
     }
 
     private void startDetector(String engine) throws IOException, InterruptedException {
-        Path conf = dir.resolve("fastnetmon.conf");
-        Files.writeString(conf, String.join("\n",
-                "networks_list_path = networks_list",
-                "white_list_path =",
-                "ban_state_path = bans.json",
-                "notify_script_path = notify.sh",
-                "log_file = fastnetmon.log",
-                "pid_path = fastnetmon.pid",
-                "attack_details_folder = attacks",
+        Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16"),
                 "threshold_pps = 10000",
                 "ban_details_records_count = 20",
                 "ban_time = 3600",
@@ -75,24 +64,9 @@ class LiveCaptureTest {
                 "pcap = " + (engine.equals("pcap") ? "on" : "off"),
                 "af_packet_threads = 2",
                 "prometheus = on",
-                "prometheus_port = 9209",
-                ""));
-        stderr = dir.resolve("stderr.txt");
-        detector = rig.startInMon(dir, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "fastnetmon.FastNetMon",
-                "--configuration_file", conf.toString(), "--log_to_console", NetnsRig.MON_IF), dir.resolve("stdout.txt"), stderr);
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline) {
-            String err = Files.exists(stderr) ? Files.readString(stderr) : "";
-            if (err.contains("capturing on")) {
-                return;
-            }
-            if (!detector.isAlive()) {
-                fail("detector exited " + detector.exitValue() + ": " + err);
-            }
-            Thread.sleep(100);
-        }
-        fail("detector did not start capturing: " + Files.readString(stderr));
+                "prometheus_port = 9209");
+        output = dir.resolve("output.txt");
+        detector = DetectorFiles.startCapturing(DetectorFiles.inMonitor(rig, dir, conf), output);
     }
 
     private long metric(String name, String labels) {
@@ -125,7 +99,7 @@ class LiveCaptureTest {
             }
             Thread.sleep(100);
         }
-        assertTrue(lines.size() >= 2, "expected ban and attack_details, got " + lines + "\n" + Files.readString(stderr));
+        assertTrue(lines.size() >= 2, "expected ban and attack_details, got " + lines + "\n" + Files.readString(output));
         String[] ban = lines.get(0).split(" ");
         assertEquals(VICTIM, ban[1], lines.toString());
         assertEquals("incoming", ban[2], lines.toString());

@@ -3,13 +3,13 @@ package fastnetmon.capture.pfring;
 import fastnetmon.packet.PacketParser;
 import fastnetmon.packet.PacketRecord;
 import fastnetmon.tools.FrameBuilder;
+import fastnetmon.testing.DetectorFiles;
 import fastnetmon.tools.PcapWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -35,23 +35,15 @@ class PfRingDetectorTest {
                         .tcp(1024 + i % 60000, 80, PacketRecord.TCP_SYN).ethernet());
             }
         }
-        Files.writeString(dir.resolve("networks_list"), "10.10.0.0/16\n");
         Path calls = dir.resolve("calls.log");
-        Path script = dir.resolve("notify.sh");
-        Files.writeString(script, "#!/bin/sh\ncat > /dev/null\necho \"$1 $2 $4\" >> \"" + calls + "\"\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path conf = dir.resolve("fastnetmon.conf");
-        Files.writeString(conf, String.join("\n", "networks_list_path = networks_list", "white_list_path =",
-                "notify_script_path = notify.sh", "log_file = fastnetmon.log", "pid_path = fastnetmon.pid",
-                "attack_details_folder = attacks", "ban_state_path = bans.json", "threshold_pps = 20000",
-                "ban_details_records_count = 10", "pfring = on", "mirror_afpacket = off", "prometheus = off",
-                "api = off", ""));
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-D" + PfRingLibrary.PATH_PROPERTY + "=" + lib, "-cp", System.getProperty("java.class.path"),
-                "fastnetmon.FastNetMon", "--configuration_file", conf.toString(), "--log_to_console", "lo")
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile());
+        DetectorFiles.recordingScript(dir, calls, "$1 $2 $4");
+        Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16"), "threshold_pps = 20000",
+                "ban_details_records_count = 10", "pfring = on", "mirror_afpacket = off", "prometheus = off", "api = off");
+        Path output = dir.resolve("out.txt");
+        ProcessBuilder pb = new ProcessBuilder(DetectorFiles.command(List.of("-D" + PfRingLibrary.PATH_PROPERTY + "=" + lib),
+                "--configuration_file", conf.toString(), "--log_to_console", "lo")).directory(dir.toFile());
         pb.environment().put("PFRING_STANDIN_PCAP", pcap.toString());
-        Process p = pb.start();
+        Process p = DetectorFiles.startCapturing(pb, output);
         try {
             long deadline = System.currentTimeMillis() + 30_000;
             while (System.currentTimeMillis() < deadline) {
@@ -59,18 +51,18 @@ class PfRingDetectorTest {
                     break;
                 }
                 if (!p.isAlive()) {
-                    fail("detector exited: " + Files.readString(dir.resolve("out.txt")));
+                    fail("detector exited: " + Files.readString(output));
                 }
                 Thread.sleep(100);
             }
-            assertTrue(Files.exists(calls), Files.readString(dir.resolve("out.txt")));
-            assertTrue(Files.readString(dir.resolve("out.txt")).contains("capturing on lo with PF_RING"));
+            assertTrue(Files.exists(calls), Files.readString(output));
+            assertTrue(Files.readString(output).contains("capturing on lo with PF_RING"));
         } finally {
             p.destroy();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "detector did not stop on SIGTERM");
         }
         // The file was served at once, so no packet came after the ban: stopping sends the details it has.
         assertEquals(List.of("10.10.0.5 incoming ban", "10.10.0.5 incoming attack_details"), Files.readAllLines(calls),
-                Files.readString(dir.resolve("out.txt")));
+                Files.readString(output));
     }
 }
