@@ -310,6 +310,16 @@ public final class Evaluator {
         h.seconds = 1;
     }
 
+    /** The same from a host's averages. */
+    private static void fill(HostTraffic h, double[] src, int off) {
+        for (int i = 0; i < HostTraffic.SIZE; i++) {
+            h.packets[i] = src[off + i * 3];
+            h.bytes[i] = src[off + i * 3 + 1];
+            h.flows[i] = src[off + i * 3 + 2];
+        }
+        h.seconds = 1;
+    }
+
     /** Exponential smoothing over average_calculation_time, as FastNetMon's average speeds. */
     private void updateAverage(int host, long nowSecond) {
         decayTo(host, nowSecond - 1);
@@ -647,12 +657,7 @@ public final class Evaluator {
         }
         decayTo(host, lastTickSecond);
         HostTraffic h = new HostTraffic();
-        int base = host * C;
-        for (int i = 0; i < HostTraffic.SIZE; i++) {
-            h.packets[i] = average[base + i * 3];
-            h.bytes[i] = average[base + i * 3 + 1];
-            h.flows[i] = average[base + i * 3 + 2];
-        }
+        fill(h, average, host * C);
         return h;
     }
 
@@ -673,17 +678,8 @@ public final class Evaluator {
         if (attackOf[host] != null) {
             return null;
         }
-        HostTraffic avg = averageOf(hi, lo);
-        if (avg != null) {
-            second.seconds = 1;
-            System.arraycopy(avg.packets, 0, second.packets, 0, HostTraffic.SIZE);
-            System.arraycopy(avg.bytes, 0, second.bytes, 0, HostTraffic.SIZE);
-            System.arraycopy(avg.flows, 0, second.flows, 0, HostTraffic.SIZE);
-        } else {
-            Arrays.fill(second.packets, 0);
-            Arrays.fill(second.bytes, 0);
-            Arrays.fill(second.flows, 0);
-        }
+        decayTo(host, lastTickSecond);
+        fill(second, average, host * C); // all zero for a host without traffic
         int dir = direction == Direction.OUTGOING ? HostTraffic.OUT : HostTraffic.IN;
         Attack a = ban(host, IpAddresses.format(hi, lo), hi, lo, dir, "manual ban", nowNanos);
         a.detailsDeadlineNanos = nowNanos + detailsWaitSeconds * 1_000_000_000L;
