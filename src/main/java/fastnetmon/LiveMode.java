@@ -6,6 +6,7 @@ import fastnetmon.api.DetectorAccess;
 import fastnetmon.api.EvaluatorAccess;
 import fastnetmon.source.CaptureEngine;
 import fastnetmon.source.CaptureEngines;
+import fastnetmon.source.Source;
 import fastnetmon.source.SourceException;
 import fastnetmon.config.Configuration;
 import fastnetmon.console.ConsoleScreen;
@@ -20,9 +21,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -30,8 +31,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Live capture: one thread per capture engine (interface or fanout member), each counting into its
- * own shard, and one evaluator thread ticking on the wall clock every second. Stops on SIGINT/SIGTERM
+ * Live capture: every capture engine (interface or fanout member) is a source with its own runner
+ * thread and shard, and one evaluator thread ticks on the wall clock every second. Stops on SIGINT/SIGTERM
  * (or {@link #requestStop()}): capture stops, the last second is evaluated, pending attack details
  * are sent, script calls finish, and the pid file is removed.
  */
@@ -54,7 +55,13 @@ final class LiveMode {
 
     /** Runs until stopped; throws for anything that prevents the start. */
     void run(List<String> interfaces) throws StartupException, InterruptedException {
-        if (interfaces.isEmpty()) {
+        Map<String, CaptureEngines.Kind> plan;
+        try {
+            plan = CaptureEngines.plan(config, interfaces);
+        } catch (SourceException e) {
+            throw new StartupException(e.getMessage());
+        }
+        if (plan.isEmpty()) {
             throw new StartupException("no interface to capture on: name them (./fastnetmon eth3,eth4) or set interfaces in "
                     + (config.file() != null ? config.file() : "the configuration"));
         }
@@ -79,7 +86,7 @@ final class LiveMode {
         opened.push(ticker::shutdownNow);
         DetectorAccess access;
         try {
-            engines = CaptureEngines.open(config, interfaces, detector);
+            engines = CaptureEngines.open(config, plan, detector);
             opened.push(() -> engines.forEach(CaptureEngine::close));
             Path statePath = config.getPath("ban_state_path");
             banState = statePath != null ? new BanStateFile(statePath) : null;
@@ -88,23 +95,17 @@ final class LiveMode {
                 opened.push(banState::close);
                 restoreBans(statePath, banState, evaluator);
             }
-            metrics = Metrics.start(config, detector, evaluator, engines);
+            metrics = Metrics.start(config, detector.shards(), evaluator, detector.sources());
             opened.push(metrics);
             access = new EvaluatorAccess(evaluator, ticker, detector.monitored(),
-                    () -> engines.stream().mapToLong(CaptureEngine::received).sum(),
-                    () -> engines.stream().mapToLong(CaptureEngine::dropped).sum());
+                    () -> detector.sources().stream().filter(CaptureEngine.class::isInstance).mapToLong(Source::received).sum(),
+                    () -> detector.sources().stream().filter(CaptureEngine.class::isInstance).mapToLong(Source::dropped).sum());
             api = ApiServer.start(config, access, FastNetMon.Version.VERSION);
         } catch (SourceException | IOException e) {
             opened.forEach(LiveMode::closeQuietly);
             throw new StartupException(e.getMessage());
         }
 
-        List<Thread> threads = new ArrayList<>();
-        for (CaptureEngine engine : engines) {
-            Thread t = new Thread(() -> capture(engine), "capture-" + engine.interfaceName() + "-" + threads.size());
-            t.setDaemon(true);
-            threads.add(t);
-        }
         Thread hook = new Thread(() -> {
             requestStop();
             try {
@@ -115,12 +116,12 @@ final class LiveMode {
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
-        threads.forEach(Thread::start);
+        // From here on each engine belongs to its runner, which closes it.
+        engines.forEach(detector::startSource);
         long now = System.currentTimeMillis();
         long firstTick = 1000 - now % 1000 + TICK_LAG_MS;
         ticker.scheduleAtFixedRate(() -> tick(evaluator), firstTick, 1000, TimeUnit.MILLISECONDS);
-        log.info("capturing on {} with {} ({} capture threads)", String.join(",", interfaces),
-                CaptureEngines.engineName(config), engines.size());
+        log.info("capturing on {} ({} capture threads)", CaptureEngines.describe(plan), engines.size());
 
         Optional<AutoCloseable> console = ConsoleScreen.startIfTerminal(access,
                 ConsoleSettings.from(config, FastNetMon.Version.VERSION), this::requestStop);
@@ -129,10 +130,7 @@ final class LiveMode {
         console.ifPresent(LiveMode::closeQuietly);
         log.info("stopping: finishing capture, evaluation and script calls");
         closeQuietly(api);
-        engines.forEach(CaptureEngine::stop);
-        for (Thread t : threads) {
-            t.join(2000);
-        }
+        detector.stopSources();
         ticker.shutdown();
         ticker.awaitTermination(5, TimeUnit.SECONDS);
         tick(evaluator);
@@ -140,7 +138,6 @@ final class LiveMode {
         if (!detector.actions().close(Duration.ofSeconds(config.getLong("notify_script_timeout") + 5))) {
             log.warn("some notify script calls were still running at exit");
         }
-        engines.forEach(CaptureEngine::close);
         closeQuietly(metrics);
         if (banState != null) {
             banState.close();
@@ -185,16 +182,6 @@ final class LiveMode {
             evaluator.tick(System.currentTimeMillis() * 1_000_000L);
         } catch (RuntimeException e) {
             log.error("evaluator failed; it goes on next second", e);
-        }
-    }
-
-    private void capture(CaptureEngine engine) {
-        try {
-            engine.run();
-        } catch (SourceException e) {
-            log.error("capture on {} stopped: {}", engine.interfaceName(), e.getMessage());
-        } catch (RuntimeException e) {
-            log.error("capture on {} failed", engine.interfaceName(), e);
         }
     }
 }

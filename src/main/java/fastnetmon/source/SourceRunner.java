@@ -25,8 +25,7 @@ import java.util.concurrent.TimeUnit;
  * other sources go on. A {@link RuntimeException} is a bug: it is logged with its stack and stops the
  * source the same way.
  *
- * <p>Threading: {@link #start}, {@link #close()}, {@link #running()}, {@link #failure()} and
- * {@link #source()} from any thread.
+ * <p>Threading: every public method from any thread.
  */
 public final class SourceRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SourceRunner.class);
@@ -37,8 +36,10 @@ public final class SourceRunner implements AutoCloseable {
     private final Source source;
     private final EpochClock clock;
     private final AgentRunner runner;
+    private volatile Thread thread;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile String failure;
+    private final java.util.concurrent.atomic.AtomicBoolean stopAsked = new java.util.concurrent.atomic.AtomicBoolean();
 
     private SourceRunner(Source source, EpochClock clock) {
         this.source = Objects.requireNonNull(source, "source");
@@ -54,7 +55,7 @@ public final class SourceRunner implements AutoCloseable {
     /** The same on a given wall clock (tests). */
     static SourceRunner start(Source source, EpochClock clock) {
         SourceRunner r = new SourceRunner(source, clock);
-        AgentRunner.startOnThread(r.runner, task -> {
+        r.thread = AgentRunner.startOnThread(r.runner, task -> {
             Thread t = new Thread(task, "source-" + source.name());
             t.setDaemon(true);
             return t;
@@ -64,6 +65,11 @@ public final class SourceRunner implements AutoCloseable {
 
     public Source source() {
         return source;
+    }
+
+    /** The thread driving the source (for diagnostics and tests). */
+    public Thread thread() {
+        return thread;
     }
 
     /** False once the source has stopped (closed or failed) and been closed. */
@@ -83,15 +89,23 @@ public final class SourceRunner implements AutoCloseable {
      */
     @Override
     public void close() {
-        Thread closer = new Thread(() -> runner.close(), "close-" + source.name());
-        closer.setDaemon(true);
-        closer.start();
+        stop();
         try {
             if (!closed.await(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 log.error("source {} did not stop within {} ms; leaving it open", source.name(), CLOSE_WAIT_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Asks the source to stop and returns at once; {@link #close()} waits for it. */
+    public void stop() {
+        if (stopAsked.compareAndSet(false, true)) {
+            // AgentRunner.close() waits for the thread without a bound: let a thread of its own do that.
+            Thread closer = new Thread(() -> runner.close(), "close-" + source.name());
+            closer.setDaemon(true);
+            closer.start();
         }
     }
 
@@ -138,8 +152,8 @@ public final class SourceRunner implements AutoCloseable {
         private void statistics(long now) {
             long dropped = source.dropped();
             if (dropped > droppedBefore && now - lastDropWarning >= DROP_WARNING_EVERY_SECONDS) {
-                log.warn("source {}: {} dropped for lack of room so far ({} of {} received); see the capture tuning in the README",
-                        source.name(), dropped, dropped, source.received());
+                log.warn("source {}: {} dropped for lack of room so far, {} received", source.name(), dropped,
+                        source.received());
                 lastDropWarning = now;
             }
             droppedBefore = dropped;
