@@ -98,8 +98,7 @@ final class LiveMode {
             metrics = Metrics.start(config, detector.shards(), evaluator, detector.sources());
             opened.push(metrics);
             access = new EvaluatorAccess(evaluator, ticker, detector.monitored(),
-                    () -> detector.sources().stream().filter(CaptureEngine.class::isInstance).mapToLong(Source::received).sum(),
-                    () -> detector.sources().stream().filter(CaptureEngine.class::isInstance).mapToLong(Source::dropped).sum());
+                    () -> captureSum(detector, Source::received), () -> captureSum(detector, Source::dropped));
             api = ApiServer.start(config, access, FastNetMon.Version.VERSION);
         } catch (SourceException | IOException e) {
             opened.forEach(LiveMode::closeQuietly);
@@ -167,6 +166,11 @@ final class LiveMode {
         } catch (IOException e) {
             log.error("{}; starting without the bans it held", e.getMessage());
         }
+    }
+
+    /** A counter summed over the capture engines (flow sources count datagrams, not packets). */
+    private static long captureSum(Detector detector, java.util.function.ToLongFunction<Source> counter) {
+        return detector.sources().stream().filter(CaptureEngine.class::isInstance).mapToLong(counter).sum();
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -227,8 +227,8 @@ public final class AfPacketEngine implements CaptureEngine {
     // ---- capture (the source's runner thread) ----
 
     /**
-     * Counts the next ring block if the kernel has handed it over, else waits for it in {@code poll()} up
-     * to {@value #POLL_MILLIS} ms; returns the packets counted (0 when nothing came).
+     * Counts the next ring block if the kernel has handed it over and returns how many packets it held;
+     * else waits for it in {@code poll()} up to {@value #POLL_MILLIS} ms and returns 0.
      */
     @Override
     public int doWork() throws SourceException {
@@ -237,10 +237,10 @@ public final class AfPacketEngine implements CaptureEngine {
         }
         ByteBuffer b = blocks[current];
         if (((int) INT.getAcquire(b, BLOCK_STATUS) & TP_STATUS_USER) == 0) {
+            // Count a block that arrives during the wait in the next round, after the runner has
+            // looked at the clock: a block is counted in the second it was read in.
             waitForBlock();
-            if (((int) INT.getAcquire(b, BLOCK_STATUS) & TP_STATUS_USER) == 0) {
-                return 0;
-            }
+            return 0;
         }
         final PacketCounter pc = counter;
         final int link = linkType;
