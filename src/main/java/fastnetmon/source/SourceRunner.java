@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs one {@link Source} on a thread of its own, through Agrona's {@link AgentRunner}: the runner owns
@@ -39,7 +40,7 @@ public final class SourceRunner implements AutoCloseable {
     private volatile Thread thread;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile String failure;
-    private final java.util.concurrent.atomic.AtomicBoolean stopAsked = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean stopAsked = new AtomicBoolean();
 
     private SourceRunner(Source source, EpochClock clock) {
         this.source = Objects.requireNonNull(source, "source");
@@ -119,7 +120,7 @@ public final class SourceRunner implements AutoCloseable {
     private final class SourceAgent implements Agent {
         private long second = Long.MIN_VALUE;
         private long droppedBefore;
-        private long lastDropWarning = Long.MIN_VALUE;
+        private long lastDropWarning = Long.MIN_VALUE / 2; // far past, without overflow in now - it
 
         @Override
         public void onStart() {
@@ -130,13 +131,13 @@ public final class SourceRunner implements AutoCloseable {
 
         @Override
         public int doWork() {
-            long now = clock.time() / 1000;
-            if (now > second) { // a wall clock stepped back keeps the later second
-                second = now;
-                source.onSecond(now);
-                statistics(now);
-            }
             try {
+                long now = clock.time() / 1000;
+                if (now > second) { // a wall clock stepped back keeps the later second
+                    second = now;
+                    source.onSecond(now);
+                    statistics(now);
+                }
                 return source.doWork();
             } catch (SourceException e) {
                 failure = e.getMessage();

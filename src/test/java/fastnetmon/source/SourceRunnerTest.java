@@ -17,6 +17,7 @@ class SourceRunnerTest {
         final AtomicInteger rounds = new AtomicInteger();
         volatile int failAtRound = -1;
         volatile boolean throwRuntime;
+        volatile long dropped;
 
         @Override
         public String name() {
@@ -54,7 +55,7 @@ class SourceRunnerTest {
 
         @Override
         public long dropped() {
-            return 0;
+            return dropped;
         }
 
         @Override
@@ -122,5 +123,32 @@ class SourceRunnerTest {
         assertEquals(2, src.rounds.get());
         assertTrue(runner.failure().contains("bug"), runner.failure());
         assertEquals("close", src.calls.get(src.calls.size() - 1));
+    }
+
+    @Test
+    void growingDropsAreWarnedAtMostOnceAMinute() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SourceRunner.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events = new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            Recording src = new Recording();
+            AtomicLong millis = new AtomicLong(2_000_000_000L);
+            SourceRunner runner = SourceRunner.start(src, millis::get);
+            waitFor(() -> src.rounds.get() > 2);
+            for (int s = 1; s <= 70; s++) { // 70 s of a source dropping 5 a second
+                src.dropped += 5;
+                int seen = src.rounds.get();
+                millis.addAndGet(1000);
+                waitFor(() -> src.rounds.get() > seen + 1);
+            }
+            runner.close();
+            List<String> warnings = events.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .filter(m -> m.contains("dropped")).toList();
+            assertEquals(2, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).startsWith("source fake#0: 5 dropped for lack of room so far"), warnings.toString());
+        } finally {
+            logger.detachAppender(events);
+        }
     }
 }
