@@ -22,7 +22,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The pipeline wired from a configuration: monitored networks, one counter shard per traffic source,
  * the evaluator, and the actions it triggers. Sources (capture engines, replay, flow collectors) ask
  * it for a shard each, before or after the evaluator starts; one thread (replay or the live tick)
- * drives the evaluator. Threading: {@link #newShard} and {@link #shards()} from any thread.
+ * drives the evaluator. Each source runs on a {@link SourceRunner} the detector starts and stops.
+ * Threading: {@link #newShard}, {@link #startSource}, {@link #stopSources}, {@link #shards()} and
+ * {@link #sources()} from any thread.
  */
 public final class Detector implements ShardFactory {
     /** Flow table per shard: 1M entries (8 MiB), exact up to about 500k new flows a second, sampled beyond. */
