@@ -2,7 +2,11 @@ package fastnetmon;
 
 import fastnetmon.action.AttackActions;
 import fastnetmon.config.Configuration;
+import fastnetmon.config.Thresholds;
 import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.MonitoredNetworks;
+import fastnetmon.counters.TrackingLimits;
+import fastnetmon.counters.TrafficClass;
 import fastnetmon.detection.BanHandler;
 import fastnetmon.detection.DetectionSettings;
 import fastnetmon.detection.Evaluator;
@@ -24,14 +28,14 @@ public final class Detector {
     static final int FLOW_TABLE_LOG2 = 20;
 
     private final Configuration config;
-    private final PrefixMatcher monitored;
+    private final MonitoredNetworks monitored;
     private final List<CounterShard> shards = new ArrayList<>();
     private final AttackActions actions;
     private Evaluator evaluator;
 
     public Detector(Configuration config) {
         this.config = config;
-        this.monitored = PrefixMatcher.of(config.networks());
+        this.monitored = MonitoredNetworks.of(config.networks());
         Path script = config.getBoolean("notify_script_enabled") ? config.getPath("notify_script_path") : null;
         this.actions = new AttackActions(script, Duration.ofSeconds(config.getLong("notify_script_timeout")),
                 config.getPath("attack_details_folder"), ZoneId.systemDefault());
@@ -41,7 +45,7 @@ public final class Detector {
         if (evaluator != null) {
             throw new IllegalStateException("shards must be created before the evaluator starts");
         }
-        CounterShard shard = new CounterShard(name, monitored, FLOW_TABLE_LOG2, maxTrackedHosts());
+        CounterShard shard = new CounterShard(name, monitored, FLOW_TABLE_LOG2, trackingLimits());
         shards.add(shard);
         return shard;
     }
@@ -56,6 +60,42 @@ public final class Detector {
             return configured;
         }
         return (int) Math.min(CounterShard.MAX_HOSTS, Math.max(10_000, Runtime.getRuntime().maxMemory() / 3 / BYTES_PER_HOST));
+    }
+
+    /** A host untracked for want of room is taken in at this share of the lowest threshold that could ban it. */
+    static final int PROMOTION_SHARE = 4;
+    /** Promotion level when no threshold is enabled (hosts still go to the top lists by rate). */
+    static final long PROMOTION_FALLBACK_PPS = 1000;
+
+    /**
+     * max_tracked_hosts and tracked_host_idle_time, and the promotion levels: a quarter of the lowest
+     * enabled packet (or flow: a flow has a packet at least) and byte thresholds, over the global
+     * thresholds and every hostgroup's.
+     */
+    TrackingLimits trackingLimits() {
+        long pps = Long.MAX_VALUE, bytes = Long.MAX_VALUE;
+        List<Thresholds> scopes = new ArrayList<>();
+        scopes.add(config.globalThresholds());
+        config.hostGroups().forEach(g -> scopes.add(g.thresholds()));
+        for (Thresholds t : scopes) {
+            for (int cls = 0; cls < TrafficClass.COUNT; cls++) {
+                if (t.banForPps(cls)) {
+                    pps = Math.min(pps, t.thresholdPps(cls));
+                }
+                if (t.banForBandwidth(cls)) {
+                    bytes = Math.min(bytes, t.thresholdMbps(cls) * 1_000_000 / 8);
+                }
+            }
+            if (t.banForFlows()) {
+                pps = Math.min(pps, t.thresholdFlows());
+            }
+        }
+        if (pps == Long.MAX_VALUE && bytes == Long.MAX_VALUE) {
+            pps = PROMOTION_FALLBACK_PPS * PROMOTION_SHARE;
+        }
+        return new TrackingLimits(maxTrackedHosts(), config.getInt("tracked_host_idle_time"),
+                pps == Long.MAX_VALUE ? 0 : Math.max(1, pps / PROMOTION_SHARE),
+                bytes == Long.MAX_VALUE ? 0 : Math.max(1, bytes / PROMOTION_SHARE));
     }
 
     /** Creates the evaluator over the shards made so far. */
@@ -85,7 +125,7 @@ public final class Detector {
 
     /** The monitored networks (networks_list). */
     public PrefixMatcher monitored() {
-        return monitored;
+        return monitored.matcher();
     }
 
     public List<CounterShard> shards() {

@@ -5,6 +5,7 @@ import fastnetmon.packet.PacketRecord;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
  * The counting stage for one source thread (a capture thread, a replay, a flow collector socket):
@@ -47,21 +48,42 @@ public final class CounterShard {
 
     public static final int TOTALS = 16;
 
-    private static final VarHandle PUBLISHED, LONGS;
+    private static final VarHandle PUBLISHED, PASSES, LONGS, CHUNKS;
+    /**
+     * Stands for a chunk whose hosts have all left (its memory given back): every slot free, with an
+     * odd generation, so readers that still look at it skip it.
+     */
+    private static final long[] FREED_CHUNK = new long[CHUNK_SLOTS * SLOT_LONGS];
 
     static {
         try {
             PUBLISHED = MethodHandles.lookup().findVarHandle(CounterShard.class, "published", int.class);
+            PASSES = MethodHandles.lookup().findVarHandle(CounterShard.class, "passes", int.class);
             LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+            CHUNKS = MethodHandles.arrayElementVarHandle(long[][].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
+        }
+        for (int base = GENERATION; base < FREED_CHUNK.length; base += SLOT_LONGS) {
+            FREED_CHUNK[base] = 1;
         }
     }
 
     private final String name;
     private final PrefixMatcher monitored;
+    private final MonitoredNetworks networks;
+    /** Per monitored network: packets and bytes in, packets and bytes out; see {@link #readNetworkTotals}. */
+    private final long[] networkTotals;
     private final HostIndex index = new HostIndex(1 << 12);
     private final long[][] chunks = new long[MAX_CHUNKS][];
+    /** Hosts in each chunk: a chunk left by all its hosts is given back. */
+    private final int[] chunkHosts = new int[MAX_CHUNKS];
+    /** Above every generation a slot had in a chunk given back; slots of a new chunk start here (odd: free). */
+    private long generationFloor = 1;
+    private long freedChunks;
+    private final HeavyHitters heavy;
+    private long promotedHosts, promotionsWithoutRoom;
+    private int random = 0x2545F491;
     private final FlowTracker flows;
     private final SampleRing samples = new SampleRing(12);
     private final long[] totals = new long[TOTALS];
@@ -90,11 +112,23 @@ public final class CounterShard {
 
     /** @param idleSeconds a host not counted for this long gives its slot back */
     public CounterShard(String name, PrefixMatcher monitored, int flowTableLog2, int maxHosts, int idleSeconds) {
-        this.idleSeconds = idleSeconds;
-        this.maxHosts = Math.min(Math.max(1, maxHosts), MAX_HOSTS);
+        this(name, new MonitoredNetworks(java.util.List.of(), monitored), flowTableLog2,
+                new TrackingLimits(maxHosts, idleSeconds, 0, 0));
+    }
+
+    /**
+     * @param networks the monitored networks; each packet also counts in its network's totals
+     * @param limits   how many hosts are tracked one by one, and how heavy untracked ones get in
+     */
+    public CounterShard(String name, MonitoredNetworks networks, int flowTableLog2, TrackingLimits limits) {
+        this.idleSeconds = limits.idleSeconds();
+        this.maxHosts = Math.min(Math.max(1, limits.maxHosts()), MAX_HOSTS);
         this.name = name;
-        this.monitored = monitored;
+        this.networks = networks;
+        this.monitored = networks.matcher();
+        this.networkTotals = new long[Math.max(1, networks.size()) * 4];
         this.flows = new FlowTracker(flowTableLog2);
+        this.heavy = new HeavyHitters(limits.promotePackets(), limits.promoteBytes());
     }
 
     public String name() {
@@ -108,7 +142,77 @@ public final class CounterShard {
             flows.nextSecond();
             evictIdle();
         }
+        promoteAfterRead();
     }
+
+    /**
+     * Takes the hosts the sketch found heavy into the table once the evaluator has begun a pass (see
+     * {@link #acquireSlotCount()}): the evaluator reads a rate as the difference from its last pass,
+     * so a host taken in just after a pass has its first rate over a whole period, never a part of
+     * one that would understate it. Then the sketch starts over: its window is the evaluator's period.
+     */
+    private void promoteAfterRead() {
+        int pass = (int) PASSES.getOpaque(this);
+        if (pass == promotedAtPass) {
+            return;
+        }
+        promotedAtPass = pass;
+        for (int k = 0; k < heavy.candidates(); k++) {
+            long hi = heavy.candidateHi(k), lo = heavy.candidateLo(k);
+            if (index.find(hi, lo) >= 0) {
+                continue;
+            }
+            if (index.size() >= maxHosts) {
+                int victim = lightestOfSample();
+                if (victim < 0) {
+                    promotionsWithoutRoom++;
+                    continue;
+                }
+                freeSlot(victim, false);
+            }
+            if (slotFor(hi, lo) >= 0) {
+                promotedHosts++;
+            }
+        }
+        heavy.clear();
+    }
+
+    private int promotedAtPass;
+    /** Passes the evaluator began; written by the reader only. */
+    @SuppressWarnings("unused") private volatile int passes;
+
+    /**
+     * The lightest of {@value #EVICTION_SAMPLE} tracked hosts picked at random: counted least recently,
+     * then fewest packets; never one taken in this second or whose packets are being sampled (an
+     * attack's details). -1 when the sample holds none that may go.
+     */
+    private int lightestOfSample() {
+        int n = slotCount, best = -1;
+        long bestLast = Long.MAX_VALUE, bestPackets = Long.MAX_VALUE;
+        int in = FIRST_COUNTER + counter(HostTraffic.IN, TrafficClass.TOTAL, 0);
+        int out = FIRST_COUNTER + counter(HostTraffic.OUT, TrafficClass.TOTAL, 0);
+        for (int k = 0; k < EVICTION_SAMPLE; k++) {
+            random ^= random << 13;
+            random ^= random >>> 17;
+            random ^= random << 5;
+            int slot = (int) ((random & 0xffff_ffffL) % n);
+            long[] c = chunks[slot >>> CHUNK_BITS];
+            int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
+            long last = c[base + LAST_SECOND];
+            if ((c[base + GENERATION] & 1) != 0 || c[base + SAMPLE_FLAGS] != 0 || last >= second) {
+                continue;
+            }
+            long packets = c[base + in] + c[base + out];
+            if (last < bestLast || (last == bestLast && packets < bestPackets)) {
+                best = slot;
+                bestLast = last;
+                bestPackets = packets;
+            }
+        }
+        return best;
+    }
+
+    static final int EVICTION_SAMPLE = 16;
 
     /**
      * Gives back the slots of hosts not counted for idleSeconds, sweeping a part of the slots each
@@ -128,10 +232,29 @@ public final class CounterShard {
             if ((generation & 1) != 0 || last == Long.MIN_VALUE || last > second - idleSeconds || c[base + SAMPLE_FLAGS] != 0) {
                 continue;
             }
-            index.remove(c[base + KEY_HI], c[base + KEY_LO]);
-            java.util.Arrays.fill(c, base + FIRST_COUNTER, base + FIRST_COUNTER + COUNTERS, 0);
-            LONGS.setRelease(c, base + GENERATION, generation + 1);
-            evictedHosts++;
+            freeSlot(slot, true);
+        }
+    }
+
+    /**
+     * Gives a slot back: the generation turns odd before the counters are cleared (a reader that sees
+     * them cleared sees the new generation too, and drops what it read). A chunk left empty by idle
+     * hosts is given back to the garbage collector (not when a heavy host is about to take the slot).
+     */
+    private void freeSlot(int slot, boolean giveBackEmptyChunk) {
+        int chunk = slot >>> CHUNK_BITS;
+        long[] c = chunks[chunk];
+        int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
+        long odd = c[base + GENERATION] + 1;
+        LONGS.setRelease(c, base + GENERATION, odd);
+        VarHandle.storeStoreFence();
+        index.remove(c[base + KEY_HI], c[base + KEY_LO]);
+        Arrays.fill(c, base + FIRST_COUNTER, base + FIRST_COUNTER + COUNTERS, 0);
+        evictedHosts++;
+        generationFloor = Math.max(generationFloor, odd);
+        if (--chunkHosts[chunk] == 0 && giveBackEmptyChunk) {
+            CHUNKS.setRelease(chunks, chunk, FREED_CHUNK);
+            freedChunks++;
         }
     }
 
@@ -143,13 +266,13 @@ public final class CounterShard {
     public void count(PacketRecord r) {
         int dir = classify(r);
         if (dir == INCOMING || dir == INTERNAL) {
-            int slot = slotFor(r.dstHi, r.dstLo);
+            int slot = slotFor(r.dstHi, r.dstLo, r);
             if (slot >= 0) {
                 countHost(slot, HostTraffic.IN, r, flowKey(r, HostTraffic.IN));
             }
         }
         if (dir == OUTGOING || dir == INTERNAL) {
-            int slot = slotFor(r.srcHi, r.srcLo);
+            int slot = slotFor(r.srcHi, r.srcLo, r);
             if (slot >= 0) {
                 countHost(slot, HostTraffic.OUT, r, flowKey(r, HostTraffic.OUT));
             }
@@ -199,13 +322,13 @@ public final class CounterShard {
                 int dir = dirs[j];
                 PacketRecord r = batch[from + j];
                 if (dir == INCOMING || dir == INTERNAL) {
-                    int slot = slotFor(r.dstHi, r.dstLo);
+                    int slot = slotFor(r.dstHi, r.dstLo, r);
                     if (slot >= 0) {
                         countHost(slot, HostTraffic.IN, r, keyIn[j]);
                     }
                 }
                 if (dir == OUTGOING || dir == INTERNAL) {
-                    int slot = slotFor(r.srcHi, r.srcLo);
+                    int slot = slotFor(r.srcHi, r.srcLo, r);
                     if (slot >= 0) {
                         countHost(slot, HostTraffic.OUT, r, keyOut[j]);
                     }
@@ -219,31 +342,46 @@ public final class CounterShard {
     /** Adds the packet to the totals and returns its direction's ordinal. */
     private int classify(PacketRecord r) {
         boolean v4 = r.ipVersion == 4;
-        boolean srcMon = (v4 ? monitored.lookupV4(r.src4) : monitored.lookup(r.srcHi, r.srcLo)) >= 0;
-        boolean dstMon = (v4 ? monitored.lookupV4(r.dst4) : monitored.lookup(r.dstHi, r.dstLo)) >= 0;
+        int srcNet = v4 ? monitored.lookupV4(r.src4) : monitored.lookup(r.srcHi, r.srcLo);
+        int dstNet = v4 ? monitored.lookupV4(r.dst4) : monitored.lookup(r.dstHi, r.dstLo);
+        boolean srcMon = srcNet >= 0, dstMon = dstNet >= 0;
         int dir = srcMon ? (dstMon ? INTERNAL : OUTGOING) : (dstMon ? INCOMING : 3);
         int t = (dir * 2 + (v4 ? 0 : 1)) * 2;
-        totals[t] += r.packets;
-        totals[t + 1] += r.bytes;
+        long p = r.packets, b = r.bytes;
+        totals[t] += p;
+        totals[t + 1] += b;
+        long[] nt = networkTotals;
+        if (dstMon) {
+            nt[dstNet * 4] += p;
+            nt[dstNet * 4 + 1] += b;
+        }
+        if (srcMon) {
+            nt[srcNet * 4 + 2] += p;
+            nt[srcNet * 4 + 3] += b;
+        }
         return dir;
     }
 
-    /** The host's slot, added when new; -1 when there is no room for it. */
-    private int slotFor(long hi, long lo) {
+    /**
+     * The host's slot, added when new; -1 when there is no room for it, and then its packet counts in
+     * the sketch that finds heavy hosts to take in.
+     */
+    private int slotFor(long hi, long lo, PacketRecord r) {
         if (index.size() >= maxHosts) {
             int slot = index.find(hi, lo);
             if (slot < 0) {
                 untrackedPackets++;
+                heavy.add(hi, lo, r.packets, r.bytes);
             }
             return slot;
         }
+        return slotFor(hi, lo);
+    }
+
+    private int slotFor(long hi, long lo) {
         int slot = index.findOrInsert(hi, lo);
         if (index.lastInsertWasNew()) {
-            if (slot < slotCount) {
-                reuseSlot(slot, hi, lo);
-            } else {
-                addSlot(slot, hi, lo);
-            }
+            takeSlot(slot, hi, lo);
         }
         return slot;
     }
@@ -293,27 +431,31 @@ public final class CounterShard {
         }
     }
 
-    private void addSlot(int slot, long hi, long lo) {
+    /**
+     * A new host takes a free slot (whose counters were zeroed when it was freed, or never used), in
+     * a new chunk when its chunk was never made or was given back: that chunk's slots start free, at
+     * a generation above any their slots had before, so a reader never takes the new host for an old.
+     */
+    private void takeSlot(int slot, long hi, long lo) {
         int chunk = slot >>> CHUNK_BITS;
-        if (chunks[chunk] == null) {
-            chunks[chunk] = new long[CHUNK_SLOTS * SLOT_LONGS];
-        }
         long[] c = chunks[chunk];
-        int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
-        c[base + KEY_HI] = hi;
-        c[base + KEY_LO] = lo;
-        slotCount = slot + 1;
-        PUBLISHED.setRelease(this, slotCount);
-    }
-
-    /** A freed slot for a new host: its counters were zeroed when it was freed. */
-    private void reuseSlot(int slot, long hi, long lo) {
-        long[] c = chunks[slot >>> CHUNK_BITS];
+        if (c == null || c == FREED_CHUNK) {
+            c = new long[CHUNK_SLOTS * SLOT_LONGS];
+            for (int g = GENERATION; g < c.length; g += SLOT_LONGS) {
+                c[g] = generationFloor;
+            }
+            CHUNKS.setRelease(chunks, chunk, c);
+        }
+        chunkHosts[chunk]++;
         int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
         c[base + KEY_HI] = hi;
         c[base + KEY_LO] = lo;
         c[base + LAST_SECOND] = second;
         LONGS.setRelease(c, base + GENERATION, c[base + GENERATION] + 1);
+        if (slot >= slotCount) {
+            slotCount = slot + 1;
+            PUBLISHED.setRelease(this, slotCount);
+        }
     }
 
     static long flowKey(PacketRecord r, int dir) {
@@ -344,6 +486,7 @@ public final class CounterShard {
 
     /** Release point for the evaluator; sources call it once per batch of packets. */
     public void publish() {
+        promoteAfterRead();
         PUBLISHED.setRelease(this, slotCount);
     }
 
@@ -351,6 +494,7 @@ public final class CounterShard {
 
     /** Number of host slots; an acquire load, so counters written before the last publish are visible. */
     public int acquireSlotCount() {
+        PASSES.setOpaque(this, (int) PASSES.getOpaque(this) + 1);
         return (int) PUBLISHED.getAcquire(this);
     }
 
@@ -368,7 +512,9 @@ public final class CounterShard {
      * (with an acquire fence between) and sees the same even value read one host's consistent data.
      */
     public long generation(int slot) {
-        return (long) LONGS.getAcquire(chunks[slot >>> CHUNK_BITS], (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + GENERATION);
+        // The chunk with an acquire load too: a chunk made again after being given back is published so.
+        long[] c = (long[]) CHUNKS.getAcquire(chunks, slot >>> CHUNK_BITS);
+        return (long) LONGS.getAcquire(c, (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + GENERATION);
     }
 
     /** Hosts that gave their slot back after being idle. */
@@ -407,6 +553,35 @@ public final class CounterShard {
     /** Packets to or from monitored hosts that were not tracked per host because the shard was full. */
     public long untrackedPackets() {
         return untrackedPackets;
+    }
+
+    /** The monitored networks whose totals {@link #readNetworkTotals} gives. */
+    public MonitoredNetworks networks() {
+        return networks;
+    }
+
+    /**
+     * Copies the cumulative totals per monitored network: for network i, {@code dst[4i]} packets and
+     * {@code dst[4i + 1]} bytes to it, {@code dst[4i + 2]} packets and {@code dst[4i + 3]} bytes from it
+     * (traffic inside the networks counts in both). {@code dst} holds 4 per network, at least 4.
+     */
+    public void readNetworkTotals(long[] dst) {
+        System.arraycopy(networkTotals, 0, dst, 0, networkTotals.length);
+    }
+
+    /** Untracked hosts taken into the table because they were heavy. */
+    public long promotedHosts() {
+        return promotedHosts;
+    }
+
+    /** Heavy hosts that found no lighter host to take the place of (all sampled were busier or sampled). */
+    public long promotionsWithoutRoom() {
+        return promotionsWithoutRoom;
+    }
+
+    /** Chunks of host slots given back after all their hosts left. */
+    public long freedChunks() {
+        return freedChunks;
     }
 
     /** Slot of a host in this shard, or -1. Only safe on the writer's thread (used by replay and tests). */

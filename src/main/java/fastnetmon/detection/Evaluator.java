@@ -6,6 +6,7 @@ import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostIndex;
 import fastnetmon.counters.HostTraffic;
+import fastnetmon.counters.NetworkRates;
 import fastnetmon.counters.TrafficClass;
 import fastnetmon.networks.Cidr;
 import fastnetmon.networks.IpAddresses;
@@ -72,8 +73,7 @@ public final class Evaluator {
     private final Map<Integer, Long> banDisabledLogged = new java.util.HashMap<>();
     private long lastTickSecond = Long.MIN_VALUE;
     private long lastTickNanos;
-    private long untrackedSeen;
-    private long untrackedWarnedAt = Long.MIN_VALUE / 2;
+    private final NetworkRates networkRates;
     private volatile Stats stats = new Stats(new long[CounterShard.TOTALS], 0, 0, 0);
     private volatile TrafficView view = TrafficView.empty();
     private final double[] averageTotals = new double[CounterShard.TOTALS];
@@ -87,6 +87,7 @@ public final class Evaluator {
         this.settings = settings;
         this.shards = List.copyOf(shards);
         this.handler = handler;
+        this.networkRates = new NetworkRates(this.shards);
         PrefixMatcher.Builder wl = new PrefixMatcher.Builder();
         for (Cidr c : settings.whitelist()) {
             wl.add(c, 0);
@@ -277,16 +278,7 @@ public final class Evaluator {
     }
 
     private void collectTotals(long nowNanos) {
-        long untracked = 0;
-        for (CounterShard shard : shards) {
-            untracked += shard.untrackedPackets();
-        }
-        if (untracked > untrackedSeen && nowNanos - untrackedWarnedAt >= 60_000_000_000L) {
-            untrackedWarnedAt = nowNanos;
-            log.warn("too many hosts to track one by one (max_tracked_hosts): {} packets of further hosts were counted "
-                    + "in the totals only", untracked);
-        }
-        untrackedSeen = untracked;
+        networkRates.update(nowNanos);
         Arrays.fill(totals, 0);
         long[] t = scratch;
         for (CounterShard shard : shards) {
@@ -744,6 +736,11 @@ public final class Evaluator {
 
     public long[] lastSecondTotals() {
         return lastSecondTotals.clone();
+    }
+
+    /** The last second's traffic per monitored network. Call on the evaluator's thread. */
+    public NetworkRates networkRates() {
+        return networkRates;
     }
 
     public long lastTickSecond() {

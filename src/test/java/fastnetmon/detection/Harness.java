@@ -47,6 +47,15 @@ final class Harness implements BanHandler {
         evaluator = new Evaluator(settings, shards, this);
     }
 
+    /** Drives the given shards (made by the test, started at {@link #FIRST_SECOND}). */
+    Harness(DetectionSettings settings, List<CounterShard> shards) {
+        this.shards.addAll(shards);
+        for (CounterShard s : shards) {
+            s.onSecond(second);
+        }
+        evaluator = new Evaluator(settings, shards, this);
+    }
+
     /** Counts the packet n times in the current second on shard 0. */
     Harness send(int n, PacketRecord r) {
         return send(0, n, r);
