@@ -3,7 +3,7 @@ package fastnetmon;
 import fastnetmon.action.AttackActions;
 import fastnetmon.config.Configuration;
 import fastnetmon.counters.CounterShard;
-import fastnetmon.detection.BanHandler;
+import fastnetmon.detection.BanListener;
 import fastnetmon.detection.DetectionSettings;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.networks.PrefixMatcher;
@@ -64,8 +64,11 @@ public final class Detector {
     }
 
     /** The same, telling {@code alsoTell} (when not null) of every ban and unban before the actions run. */
-    public Evaluator startEvaluator(BanHandler alsoTell) {
-        evaluator = new Evaluator(settings(config), shards, alsoTell == null ? actions : BanHandler.all(alsoTell, actions));
+    public Evaluator startEvaluator(BanListener alsoTell) {
+        evaluator = new Evaluator(settings(config), shards, alsoTell == null ? actions : e -> {
+            alsoTell.onEvent(e);
+            actions.onEvent(e);
+        });
         return evaluator;
     }
 
