@@ -7,7 +7,7 @@ import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.MonitoredNetworks;
 import fastnetmon.counters.TrackingLimits;
 import fastnetmon.counters.TrafficClass;
-import fastnetmon.detection.BanHandler;
+import fastnetmon.detection.BanListener;
 import fastnetmon.detection.DetectionSettings;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.networks.PrefixMatcher;
@@ -104,8 +104,11 @@ public final class Detector {
     }
 
     /** The same, telling {@code alsoTell} (when not null) of every ban and unban before the actions run. */
-    public Evaluator startEvaluator(BanHandler alsoTell) {
-        evaluator = new Evaluator(settings(config), shards, alsoTell == null ? actions : BanHandler.all(alsoTell, actions));
+    public Evaluator startEvaluator(BanListener alsoTell) {
+        evaluator = new Evaluator(settings(config), shards, alsoTell == null ? actions : e -> {
+            alsoTell.onEvent(e);
+            actions.onEvent(e);
+        });
         return evaluator;
     }
 

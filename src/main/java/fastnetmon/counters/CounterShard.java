@@ -13,12 +13,18 @@ import java.util.Arrays;
  * against the monitored networks, adds it to the global totals and to the per-host counters of its
  * monitored end(s), counts new flows, and copies packets of hosts under attack into a sample ring.
  *
- * <p>Per-host counters are cumulative. The evaluator reads them from another thread and takes
- * differences second by second; the writer publishes with a release store after each batch
- * ({@link #publish()}) and when it adds a host, the reader starts each pass with an acquire load
- * ({@link #acquireSlotCount()}).
+ * <p>Per-host counters are cumulative. The evaluator reads them through {@link HostCounters} from
+ * another thread, which reports differences read by read ({@link ShardReader} keeps the reader's side of
+ * the slot protocol); the writer publishes with a release store after each batch ({@link #publish()})
+ * and when it adds a host, the reader starts each pass with an acquire load ({@link #acquireSlotCount()}).
+ *
+ * <p>Threading: the write side ({@link #onSecond}, {@link #count}, {@link #countBatch},
+ * {@link #countUnparsed}, {@link #publish}) is called by one source thread; the {@link HostCounters}
+ * methods by one reader thread; {@link #name()}, {@link #readTotals}, {@link #unparsed()},
+ * {@link #untrackedPackets()} and {@link #evictedHosts()} from any thread (plain reads of counters,
+ * possibly a moment old).
  */
-public final class CounterShard {
+public final class CounterShard implements HostCounters {
     static final int CHUNK_BITS = 12;
     static final int CHUNK_SLOTS = 1 << CHUNK_BITS;
     static final int MAX_CHUNKS = 1 << 14;
@@ -37,8 +43,8 @@ public final class CounterShard {
     public static final int COUNTERS = HostTraffic.SIZE * 3;
 
     /** Offset of a counter within a host's counters: metric 0 packets, 1 bytes, 2 flows. */
-    public static int counter(int dir, int cls, int metric) {
-        return (dir * TrafficClass.COUNT + cls) * 3 + metric;
+    public static int counter(Direction dir, int cls, int metric) {
+        return (dir.hostIndex() * TrafficClass.COUNT + cls) * 3 + metric;
     }
 
     /** Totals: [direction][ipv4=0, ipv6=1][packets=0, bytes=1]. */
@@ -86,6 +92,7 @@ public final class CounterShard {
     private int random = 0x2545F491;
     private final FlowTracker flows;
     private final SampleRing samples = new SampleRing(12);
+    private final ShardReader reader = new ShardReader(this);
     private final long[] totals = new long[TOTALS];
     private long unparsed;
     private final int maxHosts;
@@ -131,6 +138,7 @@ public final class CounterShard {
         this.heavy = new HeavyHitters(limits.promotePackets(), limits.promoteBytes());
     }
 
+    @Override
     public String name() {
         return name;
     }
@@ -189,8 +197,8 @@ public final class CounterShard {
     private int lightestOfSample() {
         int n = slotCount, best = -1;
         long bestLast = Long.MAX_VALUE, bestPackets = Long.MAX_VALUE;
-        int in = FIRST_COUNTER + counter(HostTraffic.IN, TrafficClass.TOTAL, 0);
-        int out = FIRST_COUNTER + counter(HostTraffic.OUT, TrafficClass.TOTAL, 0);
+        int in = FIRST_COUNTER + counter(Direction.INCOMING, TrafficClass.TOTAL, 0);
+        int out = FIRST_COUNTER + counter(Direction.OUTGOING, TrafficClass.TOTAL, 0);
         for (int k = 0; k < EVICTION_SAMPLE; k++) {
             random ^= random << 13;
             random ^= random >>> 17;
@@ -268,13 +276,13 @@ public final class CounterShard {
         if (dir == INCOMING || dir == INTERNAL) {
             int slot = slotFor(r.dstHi, r.dstLo, r);
             if (slot >= 0) {
-                countHost(slot, HostTraffic.IN, r, flowKey(r, HostTraffic.IN));
+                countHost(slot, INCOMING, r, flowKey(r, INCOMING));
             }
         }
         if (dir == OUTGOING || dir == INTERNAL) {
             int slot = slotFor(r.srcHi, r.srcLo, r);
             if (slot >= 0) {
-                countHost(slot, HostTraffic.OUT, r, flowKey(r, HostTraffic.OUT));
+                countHost(slot, OUTGOING, r, flowKey(r, OUTGOING));
             }
         }
     }
@@ -305,7 +313,7 @@ public final class CounterShard {
                 int dir = classify(r);
                 dirs[j] = dir;
                 long base = flowBase(r);
-                long in = mix(base ^ HostTraffic.IN), out = mix(base ^ HostTraffic.OUT);
+                long in = mix(base ^ INCOMING), out = mix(base ^ OUTGOING);
                 keyIn[j] = in;
                 keyOut[j] = out;
                 keys[nk] = in;
@@ -324,20 +332,25 @@ public final class CounterShard {
                 if (dir == INCOMING || dir == INTERNAL) {
                     int slot = slotFor(r.dstHi, r.dstLo, r);
                     if (slot >= 0) {
-                        countHost(slot, HostTraffic.IN, r, keyIn[j]);
+                        countHost(slot, INCOMING, r, keyIn[j]);
                     }
                 }
                 if (dir == OUTGOING || dir == INTERNAL) {
                     int slot = slotFor(r.srcHi, r.srcLo, r);
                     if (slot >= 0) {
-                        countHost(slot, HostTraffic.OUT, r, keyOut[j]);
+                        countHost(slot, OUTGOING, r, keyOut[j]);
                     }
                 }
             }
         }
     }
 
-    private static final int INCOMING = 0, OUTGOING = 1, INTERNAL = 2; // Direction ordinals
+    /**
+     * {@link Direction} ordinals as ints for the counting loops (the one place they are derived): a
+     * packet's direction, and for INCOMING and OUTGOING also the half of a host's counters.
+     */
+    private static final int INCOMING = Direction.INCOMING.ordinal(), OUTGOING = Direction.OUTGOING.ordinal(),
+            INTERNAL = Direction.INTERNAL.ordinal(), OTHER = Direction.OTHER.ordinal();
 
     /** Adds the packet to the totals and returns its direction's ordinal. */
     private int classify(PacketRecord r) {
@@ -345,7 +358,7 @@ public final class CounterShard {
         int srcNet = v4 ? monitored.lookupV4(r.src4) : monitored.lookup(r.srcHi, r.srcLo);
         int dstNet = v4 ? monitored.lookupV4(r.dst4) : monitored.lookup(r.dstHi, r.dstLo);
         boolean srcMon = srcNet >= 0, dstMon = dstNet >= 0;
-        int dir = srcMon ? (dstMon ? INTERNAL : OUTGOING) : (dstMon ? INCOMING : 3);
+        int dir = srcMon ? (dstMon ? INTERNAL : OUTGOING) : (dstMon ? INCOMING : OTHER);
         int t = (dir * 2 + (v4 ? 0 : 1)) * 2;
         long p = r.packets, b = r.bytes;
         totals[t] += p;
@@ -427,7 +440,7 @@ public final class CounterShard {
         }
         long sampleFlags = c[base + SAMPLE_FLAGS];
         if (sampleFlags != 0 && (sampleFlags & (1L << dir)) != 0) {
-            samples.offer(r, dir);
+            samples.offer(r, Direction.of(dir));
         }
     }
 
@@ -490,7 +503,22 @@ public final class CounterShard {
         PUBLISHED.setRelease(this, slotCount);
     }
 
-    // ---- reader side (the evaluator) ----
+    // ---- reader side (the evaluator, through HostCounters; raw slot access for ShardReader and tests) ----
+
+    @Override
+    public void read(long tickSecond, Changes changes) {
+        reader.read(tickSecond, changes);
+    }
+
+    @Override
+    public void requestSamples(long hi, long lo, Direction direction) {
+        reader.requestSamples(hi, lo, direction);
+    }
+
+    @Override
+    public void drainSamples(SampleRing.Visitor visitor) {
+        samples.drain(visitor);
+    }
 
     /** Number of host slots; an acquire load, so counters written before the last publish are visible. */
     public int acquireSlotCount() {
@@ -498,11 +526,11 @@ public final class CounterShard {
         return (int) PUBLISHED.getAcquire(this);
     }
 
-    public long keyHi(int slot) {
+    long keyHi(int slot) {
         return chunks[slot >>> CHUNK_BITS][(slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + KEY_HI];
     }
 
-    public long keyLo(int slot) {
+    long keyLo(int slot) {
         return chunks[slot >>> CHUNK_BITS][(slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + KEY_LO];
     }
 
@@ -511,7 +539,7 @@ public final class CounterShard {
      * leaves and when another takes it. A reader that reads it before and after the key and counters
      * (with an acquire fence between) and sees the same even value read one host's consistent data.
      */
-    public long generation(int slot) {
+    long generation(int slot) {
         // The chunk with an acquire load too: a chunk made again after being given back is published so.
         long[] c = (long[]) CHUNKS.getAcquire(chunks, slot >>> CHUNK_BITS);
         return (long) LONGS.getAcquire(c, (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + GENERATION);
@@ -523,7 +551,7 @@ public final class CounterShard {
     }
 
     /** The last second (as given to {@link #onSecond}) in which the host was counted. */
-    public long lastSecond(int slot) {
+    long lastSecond(int slot) {
         return chunks[slot >>> CHUNK_BITS][(slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + LAST_SECOND];
     }
 
@@ -533,7 +561,10 @@ public final class CounterShard {
                 dst, dstOff, COUNTERS);
     }
 
-    /** Starts or stops copying a host's packets into the sample ring: bit 0 incoming, bit 1 outgoing. */
+    /**
+     * Starts or stops copying a host's packets into the sample ring: bit {@link Direction#hostIndex()} of
+     * each direction. Readers use {@link #requestSamples}; this is the raw slot access under it (and tests').
+     */
     public void setSampleFlags(int slot, long flags) {
         LONGS.setOpaque(chunks[slot >>> CHUNK_BITS], (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + SAMPLE_FLAGS, flags);
     }
@@ -542,6 +573,7 @@ public final class CounterShard {
         return samples;
     }
 
+    @Override
     public void readTotals(long[] dst) {
         System.arraycopy(totals, 0, dst, 0, TOTALS);
     }
@@ -551,25 +583,22 @@ public final class CounterShard {
     }
 
     /** Packets to or from monitored hosts that were not tracked per host because the shard was full. */
+    @Override
     public long untrackedPackets() {
         return untrackedPackets;
     }
 
-    /** The monitored networks whose totals {@link #readNetworkTotals} gives. */
+    @Override
     public MonitoredNetworks networks() {
         return networks;
     }
 
-    /**
-     * Copies the cumulative totals per monitored network: for network i, {@code dst[4i]} packets and
-     * {@code dst[4i + 1]} bytes to it, {@code dst[4i + 2]} packets and {@code dst[4i + 3]} bytes from it
-     * (traffic inside the networks counts in both). {@code dst} holds 4 per network, at least 4.
-     */
+    @Override
     public void readNetworkTotals(long[] dst) {
         System.arraycopy(networkTotals, 0, dst, 0, networkTotals.length);
     }
 
-    /** Untracked hosts taken into the table because they were heavy. */
+    @Override
     public long promotedHosts() {
         return promotedHosts;
     }

@@ -12,6 +12,9 @@ import java.util.List;
  * packet in its network's totals with the lookup it makes anyway. Immutable; safe from any thread.
  */
 public record MonitoredNetworks(List<Cidr> networks, PrefixMatcher matcher) {
+    /** No networks. */
+    public static final MonitoredNetworks NONE = of(List.of());
+
     public MonitoredNetworks {
         networks = List.copyOf(networks);
     }

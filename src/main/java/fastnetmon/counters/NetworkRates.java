@@ -4,6 +4,7 @@ import fastnetmon.networks.Cidr;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -12,34 +13,34 @@ import java.util.List;
  * are too many to track one by one. When packets of untracked hosts pile up it says so, at most once
  * a minute, naming the busiest network and its rate.
  *
- * <p>Threading: the evaluator's thread only ({@link #update} once per tick); shards are read as their
- * totals are (plain reads of counters a single writer adds to).
+ * <p>Threading: the evaluator's thread only ({@link #update} once per tick).
  */
 public final class NetworkRates {
     private static final Logger log = LoggerFactory.getLogger(NetworkRates.class);
     private static final long WARN_EVERY_NANOS = 60_000_000_000L;
 
-    private final List<CounterShard> shards;
-    private final List<Cidr> networks;
-    private final long[] scratch, sum, previous, lastPeriod;
+    private List<Cidr> networks = List.of();
+    private long[] scratch = new long[4], sum = new long[4], previous = new long[4], lastPeriod = new long[4];
     private long untrackedSeen, promotedSeen;
     private long warnedAt = Long.MIN_VALUE / 2;
 
-    public NetworkRates(List<CounterShard> shards) {
-        this.shards = List.copyOf(shards);
-        this.networks = shards.isEmpty() ? List.of() : shards.get(0).networks().networks();
-        int n = Math.max(1, networks.size()) * 4;
-        scratch = new long[n];
-        sum = new long[n];
-        previous = new long[n];
-        lastPeriod = new long[n];
-    }
-
-    /** Takes the counts since the previous call as the last period's, and warns when untracked hosts pile up. */
-    public void update(long nowNanos) {
-        java.util.Arrays.fill(sum, 0);
+    /**
+     * Takes the counts since the previous call as the last period's, and warns when untracked hosts pile
+     * up. Every counters instance monitors the same networks (those of the configuration).
+     */
+    public void update(List<? extends HostCounters> counters, long nowNanos) {
+        if (networks.isEmpty() && !counters.isEmpty() && !counters.get(0).networks().networks().isEmpty()) {
+            networks = counters.get(0).networks().networks();
+            int n = networks.size() * 4;
+            scratch = new long[n];
+            sum = new long[n];
+            previous = new long[n];
+            lastPeriod = new long[n];
+        }
+        Arrays.fill(sum, 0);
         long untracked = 0, promoted = 0;
-        for (CounterShard shard : shards) {
+        for (HostCounters shard : counters) {
+            Arrays.fill(scratch, 0);
             shard.readNetworkTotals(scratch);
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += scratch[i];

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What happens when a full shard meets a heavy new host, and how memory is given back after a flood. */
 class HostAdmissionTest {
-    private static final int TOTAL_PACKETS = CounterShard.counter(HostTraffic.IN, TrafficClass.TOTAL, 0);
+    private static final int TOTAL_PACKETS = CounterShard.counter(Direction.INCOMING, TrafficClass.TOTAL, 0);
 
     private static CounterShard shard(int maxHosts, int idleSeconds, long promotePackets) {
         CounterShard s = new CounterShard("t", MonitoredNetworks.of(TestPackets.cidrs("10.0.0.0/8")), 12,

@@ -1,5 +1,6 @@
 package fastnetmon.capture.afpacket;
 
+import fastnetmon.counters.Direction;
 import fastnetmon.capture.CaptureException;
 import fastnetmon.capture.PacketCounter;
 import fastnetmon.counters.CounterShard;
@@ -168,7 +169,7 @@ class AfPacketEngineTest {
             int slot = r.shard.slotOf(0, key);
             if (slot >= 0) {
                 r.shard.readCounters(slot, c, 0);
-                n += c[CounterShard.counter(HostTraffic.IN, TrafficClass.UDP, 0)];
+                n += c[CounterShard.counter(Direction.INCOMING, TrafficClass.UDP, 0)];
             }
         }
         return n;
