@@ -229,6 +229,9 @@ public final class CounterShard implements HostCounters {
     private void evictIdle() {
         int n = slotCount;
         int budget = Math.min(n, Math.max(1024, n / 30));
+        if (sweepCursor >= n) {
+            sweepCursor = 0;
+        }
         for (int k = 0; k < budget; k++) {
             int slot = sweepCursor;
             sweepCursor = slot + 1 < n ? slot + 1 : 0;
@@ -263,6 +266,11 @@ public final class CounterShard implements HostCounters {
         if (--chunkHosts[chunk] == 0 && giveBackEmptyChunk) {
             CHUNKS.setRelease(chunks, chunk, FREED_CHUNK);
             freedChunks++;
+        }
+        if (index.slotLimit() < slotCount) {
+            // The highest hosts left: readers stop at the new count and let go of what was above it.
+            slotCount = index.slotLimit();
+            PUBLISHED.setRelease(this, slotCount);
         }
     }
 

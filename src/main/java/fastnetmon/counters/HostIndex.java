@@ -2,9 +2,9 @@ package fastnetmon.counters;
 
 /**
  * Open-addressing map from a 128-bit host address (two longs, IPv4 mapped) to a dense slot number
- * 0, 1, 2... in order of first sight, reusing the slots of removed hosts first, the lowest first (so
- * after a flood of many hosts the survivors gather in the low slots and the shard can free the high
- * ones). Single writer; grows by rehashing and shrinks again when mostly empty, so memory follows the
+ * 0, 1, 2... in order of first sight, reusing the slots of removed hosts first, the lowest first, and
+ * lowering {@link #slotLimit()} when the highest leave (so after a flood of many hosts the survivors
+ * gather in the low slots and what is sized by the slots can shrink). Single writer; grows by rehashing and shrinks again when mostly empty, so memory follows the
  * hosts actually present. Lookups, inserts and removals allocate nothing except when a table resizes.
  */
 public final class HostIndex {
@@ -134,6 +134,12 @@ public final class HostIndex {
         free[w] |= 1L << slot;
         freeCount++;
         freeFrom = Math.min(freeFrom, w);
+        // Free slots at the top are no longer handed out: slotLimit() comes down, and arrays sized by it can shrink.
+        while (slots > 0 && (slots - 1) >>> 6 < free.length && (free[(slots - 1) >>> 6] & 1L << (slots - 1)) != 0) {
+            slots--;
+            free[slots >>> 6] &= ~(1L << slots);
+            freeCount--;
+        }
         if (size * 8 < mask + 1 && mask + 1 > minCapacity) {
             rehash((mask + 1) / 2);
         }
@@ -151,7 +157,10 @@ public final class HostIndex {
         return slot;
     }
 
-    /** Slot numbers handed out so far, removed ones included: every slot is below this. */
+    /**
+     * Every slot in use is below this: slot numbers handed out so far, less those at the top that were
+     * removed since (it comes down when the highest hosts leave).
+     */
     public int slotLimit() {
         return slots;
     }

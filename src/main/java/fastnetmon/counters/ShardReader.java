@@ -39,6 +39,10 @@ final class ShardReader {
 
     void read(long tickSecond, HostCounters.Changes changes) {
         int n = shard.acquireSlotCount();
+        if (n < slotsSeen) {
+            followShrink(n, changes);
+        }
+        slotsSeen = n;
         if (mapped.length < n) {
             int cap = Math.max(n, mapped.length * 2);
             mapped = Arrays.copyOf(mapped, cap);
@@ -91,6 +95,34 @@ final class ShardReader {
             }
         }
         previousTickSecond = tickSecond;
+    }
+
+    /** Slots above the count, seen at the previous read. */
+    private int slotsSeen;
+    private static final int MIN_SLOTS = 1024;
+
+    /**
+     * The shard's slot count came down (its highest hosts left, see {@link HostIndex#slotLimit()}): lets go
+     * of the hosts above it, and of the memory when the arrays are four times what the count needs.
+     */
+    private void followShrink(int n, HostCounters.Changes changes) {
+        for (int slot = n; slot < Math.min(slotsSeen, mapped.length); slot++) {
+            if (mapped[slot]) {
+                release(slot, changes);
+            }
+        }
+        int cap = Math.max(MIN_SLOTS, n * 2);
+        if (mapped.length > 2 * cap) {
+            mapped = Arrays.copyOf(mapped, cap);
+            mappedHi = Arrays.copyOf(mappedHi, cap);
+            mappedLo = Arrays.copyOf(mappedLo, cap);
+            generationOf = Arrays.copyOf(generationOf, cap);
+            previous = Arrays.copyOf(previous, cap * C);
+        }
+        int ids = Math.max(16, hostIds.slotLimit() * 2);
+        if (slotOfId.length > 2 * ids) {
+            slotOfId = Arrays.copyOf(slotOfId, ids);
+        }
     }
 
     private void take(int slot, long hi, long lo, long generation) {

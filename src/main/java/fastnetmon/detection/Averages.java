@@ -88,6 +88,14 @@ final class Averages {
         h.seconds = 1;
     }
 
+    /** Drops the averages of ids from {@code capacity} on (hosts no longer known; see {@link HostTable#trim()}). */
+    void trim(int capacity) {
+        if (averagedAt.length > capacity) {
+            average = Arrays.copyOf(average, capacity * C);
+            averagedAt = Arrays.copyOf(averagedAt, capacity);
+        }
+    }
+
     void forget(int host) {
         if (host < averagedAt.length) {
             Arrays.fill(average, host * C, host * C + C, 0);

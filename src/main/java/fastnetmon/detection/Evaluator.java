@@ -96,6 +96,10 @@ public final class Evaluator {
         lastTickSecond = nowSecond;
         publishView(nowNanos, nowSecond);
         second.clear();
+        // Memory follows the hosts known: after a flood of many hosts, what they took is given back.
+        int capacity = hosts.trim();
+        averages.trim(capacity);
+        second.trim(capacity);
         stats = new Stats(totals.lastSecond(), bans.madeCount(), bans.activeCount(), System.nanoTime() - started);
     }
 

@@ -106,6 +106,23 @@ final class HostTable {
         return holders[host];
     }
 
+    /**
+     * Gives back the memory of ids above the known hosts' (ids are reused lowest first, so after a flood
+     * of many hosts the known ones sit low) once the arrays are four times what they need; returns the
+     * capacity, below which every known host's id is.
+     */
+    int trim() {
+        int cap = Math.max(16, index.slotLimit() * 2);
+        if (hi.length > 2 * cap) {
+            hi = Arrays.copyOf(hi, cap);
+            lo = Arrays.copyOf(lo, cap);
+            groupOf = Arrays.copyOf(groupOf, cap);
+            whitelisted = Arrays.copyOf(whitelisted, cap);
+            holders = Arrays.copyOf(holders, cap);
+        }
+        return hi.length;
+    }
+
     /** Forgets the host; its id goes to the next new host. */
     void remove(int host) {
         index.remove(hi[host], lo[host]);

@@ -81,8 +81,26 @@ final class SecondCounts {
         h.seconds = 1;
     }
 
+    /**
+     * Gives back memory after a second of many hosts: positions beyond four times this second's hosts,
+     * and host ids from {@code capacity} on (no longer known; see {@link HostTable#trim()}). Call after {@link #clear()}.
+     */
+    void trim(int capacity) {
+        int want = Math.max(1024, lastCount * 2);
+        if (hosts.length > 2 * want) {
+            hosts = Arrays.copyOf(hosts, want);
+            counts = Arrays.copyOf(counts, want * C);
+        }
+        if (positionOf.length > capacity) {
+            positionOf = Arrays.copyOf(positionOf, capacity);
+        }
+    }
+
+    private int lastCount;
+
     /** Starts the next second. */
     void clear() {
+        lastCount = count;
         for (int i = 0; i < count; i++) {
             positionOf[hosts[i]] = -1;
         }

@@ -90,6 +90,23 @@ class HostAdmissionTest {
     }
 
     @Test
+    void whenTheHighestHostsLeaveTheSlotCountComesDown() {
+        CounterShard s = shard(50_000, 5, 0);
+        for (int i = 0; i < 10_000; i++) {
+            send(s, 1, host(i));
+        }
+        assertEquals(10_000, s.acquireSlotCount());
+        for (int sec = 1_001; sec < 1_060; sec++) {
+            s.onSecond(sec);
+            send(s, 1, host(0));                  // the first host stays busy
+        }
+        assertEquals(1, s.acquireSlotCount(), "readers size their arrays by what is left");
+        send(s, 1, "10.200.0.1");
+        assertEquals(1, slot(s, "10.200.0.1"));
+        assertEquals(2, s.acquireSlotCount());
+    }
+
+    @Test
     void afterAFloodOfManyHostsTheirMemoryIsGivenBackAndSlotsStartLowAgain() {
         CounterShard s = shard(50_000, 5, 0);
         for (int i = 0; i < 20_000; i++) {
