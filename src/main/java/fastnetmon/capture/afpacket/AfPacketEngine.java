@@ -256,6 +256,7 @@ public final class AfPacketEngine implements CaptureEngine {
             if (System.nanoTime() - nextStats >= 0) { // once per block or poll: busy or idle, about every second
                 readStatistics();
                 nextStats = System.nanoTime() + STATS_NANOS;
+                pc.onSecond(System.currentTimeMillis() / 1000); // idle too: idle hosts are given up on time
             }
             ByteBuffer b = ring[current];
             if (((int) INT.getAcquire(b, BLOCK_STATUS) & TP_STATUS_USER) == 0) {
