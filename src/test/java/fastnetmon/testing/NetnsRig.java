@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NetnsRig implements AutoCloseable {
     public static final String MON_IF = "mon0";
-    private static final String PEER_IF = "peer0";
+    /** The generator side of the link, in the peer namespace (hping3 --rand-dest needs it named: -I). */
+    public static final String PEER_IF = "peer0";
     public final String mon;
     public final String peer;
 
