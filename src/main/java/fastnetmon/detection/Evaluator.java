@@ -98,19 +98,21 @@ public final class Evaluator {
 
     /** What the counters report, into the host table and this second's counts. */
     private final class Reading implements HostCounters.Changes {
+        // The reader's id for a host is its id in the host table: stable while any counters hold it.
         @Override
-        public void added(long hi, long lo) {
-            hosts.hold(hosts.findOrAdd(hi, lo));
+        public int added(long hi, long lo) {
+            int host = hosts.findOrAdd(hi, lo);
+            hosts.hold(host);
+            return host;
         }
 
         @Override
-        public void counted(long hi, long lo, long[] counts) {
-            second.add(hosts.find(hi, lo), counts);
+        public void counted(int host, long[] counts) {
+            second.add(host, counts);
         }
 
         @Override
-        public void removed(long hi, long lo) {
-            int host = hosts.find(hi, lo);
+        public void removed(int host) {
             if (hosts.release(host) == 0) {
                 forgetIfUnused(host);
             }

@@ -33,25 +33,31 @@ class HostCountersTest {
     }
 
     /** What one read reported: "added IP", "counted IP in=P/B out=P", "removed IP", in order. */
-    private static final class Recorder implements HostCounters.Changes {
+    private final class Recorder implements HostCounters.Changes {
         final List<String> seen = new ArrayList<>();
 
         @Override
-        public void added(long hi, long lo) {
-            seen.add("added " + IpAddresses.format(hi, lo));
+        public int added(long hi, long lo) {
+            String ip = IpAddresses.format(hi, lo);
+            seen.add("added " + ip);
+            ips.add(ip); // the reader's id: an index into ips, never reused here
+            return ips.size() - 1;
         }
 
         @Override
-        public void counted(long hi, long lo, long[] counts) {
-            seen.add("counted " + IpAddresses.format(hi, lo) + " in=" + counts[IN_PACKETS] + "/" + counts[IN_BYTES]
+        public void counted(int id, long[] counts) {
+            seen.add("counted " + ips.get(id) + " in=" + counts[IN_PACKETS] + "/" + counts[IN_BYTES]
                     + " out=" + counts[OUT_PACKETS]);
         }
 
         @Override
-        public void removed(long hi, long lo) {
-            seen.add("removed " + IpAddresses.format(hi, lo));
+        public void removed(int id) {
+            seen.add("removed " + ips.get(id));
         }
     }
+
+    /** The hosts by the id the reader gave them. */
+    private final List<String> ips = new ArrayList<>();
 
     private List<String> read() {
         shard.publish();
@@ -197,17 +203,20 @@ class HostCountersTest {
         });
         HostCounters.Changes sum = new HostCounters.Changes() {
             @Override
-            public void added(long hi, long lo) {
-                assertNull(read.put(IpAddresses.format(hi, lo), 0L), "added twice");
+            public int added(long hi, long lo) {
+                String ip = IpAddresses.format(hi, lo);
+                assertNull(read.put(ip, 0L), "added twice");
+                ips.add(ip);
+                return ips.size() - 1;
             }
 
             @Override
-            public void counted(long hi, long lo, long[] counts) {
-                read.merge(IpAddresses.format(hi, lo), counts[IN_PACKETS], Long::sum);
+            public void counted(int id, long[] counts) {
+                read.merge(ips.get(id), counts[IN_PACKETS], Long::sum);
             }
 
             @Override
-            public void removed(long hi, long lo) {
+            public void removed(int id) {
                 throw new AssertionError("nothing is idle here");
             }
         };
