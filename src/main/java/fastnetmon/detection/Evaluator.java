@@ -39,6 +39,7 @@ public final class Evaluator {
     private final BanRules rules;
     private final SampleCollector samples;
     private final BanBook bans;
+    /** The second's traffic of the host being checked, reused host after host within a tick. */
     private final HostTraffic traffic = new HostTraffic();
     private final Reading reading = new Reading();
     private long lastTickSecond = Long.MIN_VALUE;
@@ -86,7 +87,7 @@ public final class Evaluator {
             int host = second.host(i);
             second.fill(i, traffic);
             averages.update(host, counts, i * C, nowSecond);
-            check(host, nowNanos);
+            check(host, traffic, nowNanos);
         }
         bans.sendCompletedDetails(nowNanos);
         bans.unbanExpired(nowNanos, this::stillAttacking);
@@ -130,7 +131,7 @@ public final class Evaluator {
     }
 
     /** A banned host's second raises its peak; another's may ban it. */
-    private void check(int host, long nowNanos) {
+    private void check(int host, HostTraffic traffic, long nowNanos) {
         BanEntry ban = bans.entryOf(host);
         if (ban != null) {
             Direction d = ban.start().direction;
