@@ -105,25 +105,11 @@ public final class Detector {
 
     /** The same, telling {@code alsoTell} (when not null) of every ban and unban before the actions run. */
     public Evaluator startEvaluator(BanListener alsoTell) {
-        evaluator = new Evaluator(settings(config), shards, alsoTell == null ? actions : e -> {
+        evaluator = new Evaluator(DetectionSettings.from(config), shards, alsoTell == null ? actions : e -> {
             alsoTell.onEvent(e);
             actions.onEvent(e);
         });
         return evaluator;
-    }
-
-    static DetectionSettings settings(Configuration c) {
-        return new DetectionSettings(
-                c.getBoolean("enable_ban_ipv6"),
-                c.getBoolean("process_incoming_traffic"),
-                c.getBoolean("process_outgoing_traffic"),
-                c.getInt("ban_details_records_count"),
-                c.getLong("ban_time"),
-                c.getBoolean("unban_only_if_attack_finished"),
-                c.getDouble("average_calculation_time"),
-                c.globalThresholds(),
-                c.hostGroups(),
-                c.whitelist());
     }
 
     /** The monitored networks (networks_list). */

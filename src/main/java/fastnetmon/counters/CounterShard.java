@@ -284,13 +284,13 @@ public final class CounterShard implements HostCounters {
         if (dir == INCOMING || dir == INTERNAL) {
             int slot = slotFor(r.dstHi, r.dstLo, r);
             if (slot >= 0) {
-                countHost(slot, INCOMING, r, flowKey(r, INCOMING));
+                countHost(slot, INCOMING, r, FlowKeys.of(r, INCOMING));
             }
         }
         if (dir == OUTGOING || dir == INTERNAL) {
             int slot = slotFor(r.srcHi, r.srcLo, r);
             if (slot >= 0) {
-                countHost(slot, OUTGOING, r, flowKey(r, OUTGOING));
+                countHost(slot, OUTGOING, r, FlowKeys.of(r, OUTGOING));
             }
         }
     }
@@ -320,8 +320,8 @@ public final class CounterShard implements HostCounters {
                 PacketRecord r = batch[from + j];
                 int dir = classify(r);
                 dirs[j] = dir;
-                long base = flowBase(r);
-                long in = mix(base ^ INCOMING), out = mix(base ^ OUTGOING);
+                long base = FlowKeys.base(r);
+                long in = FlowKeys.mix(base ^ INCOMING), out = FlowKeys.mix(base ^ OUTGOING);
                 keyIn[j] = in;
                 keyOut[j] = out;
                 keys[nk] = in;
@@ -477,32 +477,6 @@ public final class CounterShard implements HostCounters {
             slotCount = slot + 1;
             PUBLISHED.setRelease(this, slotCount);
         }
-    }
-
-    static long flowKey(PacketRecord r, int dir) {
-        return mix(flowBase(r) ^ dir);
-    }
-
-    /** The flow key before its direction (bit 0) and the final mixing: {@code flowKey(r, d) == mix(flowBase(r) ^ d)}. */
-    private static long flowBase(PacketRecord r) {
-        long a, b;
-        if (r.ipVersion == 4) {
-            a = (r.src4 & 0xffff_ffffL) << 32 | (r.dst4 & 0xffff_ffffL);
-            b = 0;
-        } else {
-            a = r.srcHi * 0x9E3779B97F4A7C15L + r.srcLo;
-            b = r.dstHi * 0xC2B2AE3D27D4EB4FL + r.dstLo;
-        }
-        return a * 0xff51afd7ed558ccdL ^ b ^ ((long) r.srcPort << 40 | (long) r.dstPort << 16 | r.protocol << 1);
-    }
-
-    private static long mix(long x) {
-        x ^= x >>> 33;
-        x *= 0xc4ceb9fe1a85ec53L;
-        x ^= x >>> 33;
-        x *= 0xff51afd7ed558ccdL;
-        x ^= x >>> 33;
-        return x;
     }
 
     /** Release point for the evaluator; sources call it once per batch of packets. */

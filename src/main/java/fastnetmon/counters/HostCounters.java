@@ -18,7 +18,8 @@ public interface HostCounters {
      * One read of what changed since the previous one. For each host the counters gave up since then
      * (idle: its counters are gone) {@link Changes#removed}; for each host they took up, {@link Changes#added}
      * before its counts; for each host counted since then, {@link Changes#counted} with what it counted
-     * since then. Every host added is removed once later, when the counters give it up.
+     * since then. Every host added is removed once later, when the counters give it up. Counted and
+     * removed name the host by the id the reader gave it when it was added.
      *
      * @param tickSecond the second the reader evaluates now, on the writers' clock (packet time in a
      *                   replay, wall time live); counters may skip hosts not counted for seconds before
@@ -61,16 +62,19 @@ public interface HostCounters {
 
     /** What {@link #read} reports; called on the reader's thread during the read. */
     interface Changes {
-        /** The counters took the host up (it is new, or came back after being given up). */
-        void added(long hi, long lo);
+        /**
+         * The counters took the host up (it is new, or came back after being given up). Returns the
+         * reader's id for it, which {@link #counted} and {@link #removed} hand back until it is removed.
+         */
+        int added(long hi, long lo);
 
         /**
          * What the host counted since the previous read: {@link CounterShard#COUNTERS} values laid out as
          * {@link CounterShard#counter}, valid during the call only.
          */
-        void counted(long hi, long lo, long[] counts);
+        void counted(int id, long[] counts);
 
         /** The counters gave the host up. */
-        void removed(long hi, long lo);
+        void removed(int id);
     }
 }

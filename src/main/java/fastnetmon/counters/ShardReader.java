@@ -21,6 +21,7 @@ final class ShardReader {
     // Per slot, as of the previous read.
     private boolean[] mapped = new boolean[0];
     private long[] mappedHi = new long[0], mappedLo = new long[0];
+    private int[] readerIdOf = new int[0];              // the id the reader gave the slot's host
     private long[] generationOf = new long[0];
     private long[] previous = new long[0];              // slot * C + i -> counter value at the previous read
     // The slot of each mapped host, for sample requests.
@@ -48,6 +49,7 @@ final class ShardReader {
             mapped = Arrays.copyOf(mapped, cap);
             mappedHi = Arrays.copyOf(mappedHi, cap);
             mappedLo = Arrays.copyOf(mappedLo, cap);
+            readerIdOf = Arrays.copyOf(readerIdOf, cap);
             generationOf = Arrays.copyOf(generationOf, cap);
             previous = Arrays.copyOf(previous, cap * C);
         }
@@ -80,7 +82,7 @@ final class ShardReader {
             }
             if (!held) {
                 take(slot, hi, lo, generation);
-                changes.added(hi, lo);
+                readerIdOf[slot] = changes.added(hi, lo);
             }
             int base = slot * C;
             boolean changed = false;
@@ -91,7 +93,7 @@ final class ShardReader {
                 previous[base + i] = counters[i];
             }
             if (changed) {
-                changes.counted(mappedHi[slot], mappedLo[slot], difference);
+                changes.counted(readerIdOf[slot], difference);
             }
         }
         previousTickSecond = tickSecond;
@@ -146,7 +148,7 @@ final class ShardReader {
         Arrays.fill(previous, slot * C, slot * C + C, 0);
         long hi = mappedHi[slot], lo = mappedLo[slot];
         hostIds.remove(hi, lo);
-        changes.removed(hi, lo);
+        changes.removed(readerIdOf[slot]);
     }
 
     void requestSamples(long hi, long lo, Direction direction) {

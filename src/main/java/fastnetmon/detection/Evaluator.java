@@ -41,6 +41,7 @@ public final class Evaluator {
     private final BanRules rules;
     private final SampleCollector samples;
     private final BanBook bans;
+    /** The second's traffic of the host being checked, reused host after host within a tick. */
     private final HostTraffic traffic = new HostTraffic();
     private final Reading reading = new Reading();
     private long lastTickSecond = Long.MIN_VALUE;
@@ -89,7 +90,7 @@ public final class Evaluator {
             int host = second.host(i);
             second.fill(i, traffic);
             averages.update(host, counts, i * C, nowSecond);
-            check(host, nowNanos);
+            check(host, traffic, nowNanos);
         }
         bans.sendCompletedDetails(nowNanos);
         bans.unbanExpired(nowNanos, this::stillAttacking);
@@ -105,19 +106,21 @@ public final class Evaluator {
 
     /** What the counters report, into the host table and this second's counts. */
     private final class Reading implements HostCounters.Changes {
+        // The reader's id for a host is its id in the host table: stable while any counters hold it.
         @Override
-        public void added(long hi, long lo) {
-            hosts.hold(hosts.findOrAdd(hi, lo));
+        public int added(long hi, long lo) {
+            int host = hosts.findOrAdd(hi, lo);
+            hosts.hold(host);
+            return host;
         }
 
         @Override
-        public void counted(long hi, long lo, long[] counts) {
-            second.add(hosts.find(hi, lo), counts);
+        public void counted(int host, long[] counts) {
+            second.add(host, counts);
         }
 
         @Override
-        public void removed(long hi, long lo) {
-            int host = hosts.find(hi, lo);
+        public void removed(int host) {
             if (hosts.release(host) == 0) {
                 forgetIfUnused(host);
             }
@@ -135,7 +138,7 @@ public final class Evaluator {
     }
 
     /** A banned host's second raises its peak; another's may ban it. */
-    private void check(int host, long nowNanos) {
+    private void check(int host, HostTraffic traffic, long nowNanos) {
         BanEntry ban = bans.entryOf(host);
         if (ban != null) {
             Direction d = ban.start().direction;

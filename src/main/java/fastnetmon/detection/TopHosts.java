@@ -6,6 +6,7 @@ import fastnetmon.counters.TrafficClass;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ final class TopHosts {
         this.averages = averages;
     }
 
-    /** The top lists after the second ending at {@code nowSecond}, whose hosts are in {@code second}. */
+    /** The top lists (unmodifiable) after the second ending at {@code nowSecond}, whose hosts are in {@code second}. */
     Map<Direction, Map<SortKey, List<TrafficView.HostRate>>> update(SecondCounts second, long nowSecond) {
         int[] pool = Arrays.copyOf(second.hosts(), second.size() + candidates.length);
         int n = second.size();
@@ -56,10 +57,10 @@ final class TopHosts {
                 }
                 byKey.put(key, List.copyOf(list));
             }
-            top.put(dir, byKey);
+            top.put(dir, Collections.unmodifiableMap(byKey));
         }
         candidates = Arrays.copyOf(next, nextCount);
-        return top;
+        return Collections.unmodifiableMap(top);
     }
 
     /**

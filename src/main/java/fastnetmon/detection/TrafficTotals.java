@@ -5,6 +5,7 @@ import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostCounters;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ final class TrafficTotals {
             double f = d == Direction.INCOMING ? averageFlows[0] : d == Direction.OUTGOING ? averageFlows[1] : 0;
             rates.put(d, new TrafficView.Rate(p, b * 8 / 1e6, f));
         }
-        return rates;
+        return Collections.unmodifiableMap(rates);
     }
 
     long[] totals() {
