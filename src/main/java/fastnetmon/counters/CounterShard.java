@@ -3,15 +3,13 @@ package fastnetmon.counters;
 import fastnetmon.networks.PrefixMatcher;
 import fastnetmon.packet.PacketRecord;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.Arrays;
-
 /**
  * The counting stage for one source thread (a capture thread, a replay, a flow collector socket):
  * the only writer of its counters, so counting takes no locks. Classifies each packet's direction
  * against the monitored networks, adds it to the global totals and to the per-host counters of its
- * monitored end(s), counts new flows, and copies packets of hosts under attack into a sample ring.
+ * monitored end(s) and its monitored networks' totals, counts new flows, and copies packets of hosts
+ * under attack into a sample ring. Which hosts have a slot, and who gets one when they are too many to
+ * track one by one, is {@link HostSlots}' job.
  *
  * <p>Per-host counters are cumulative. The evaluator reads them through {@link HostCounters} from
  * another thread, which reports differences read by read ({@link ShardReader} keeps the reader's side of
@@ -54,55 +52,19 @@ public final class CounterShard implements HostCounters {
 
     public static final int TOTALS = 16;
 
-    private static final VarHandle PUBLISHED, PASSES, LONGS, CHUNKS;
-    /**
-     * Stands for a chunk whose hosts have all left (its memory given back): every slot free, with an
-     * odd generation, so readers that still look at it skip it.
-     */
-    private static final long[] FREED_CHUNK = new long[CHUNK_SLOTS * SLOT_LONGS];
-
-    static {
-        try {
-            PUBLISHED = MethodHandles.lookup().findVarHandle(CounterShard.class, "published", int.class);
-            PASSES = MethodHandles.lookup().findVarHandle(CounterShard.class, "passes", int.class);
-            LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-            CHUNKS = MethodHandles.arrayElementVarHandle(long[][].class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-        for (int base = GENERATION; base < FREED_CHUNK.length; base += SLOT_LONGS) {
-            FREED_CHUNK[base] = 1;
-        }
-    }
 
     private final String name;
     private final PrefixMatcher monitored;
     private final MonitoredNetworks networks;
     /** Per monitored network: packets and bytes in, packets and bytes out; see {@link #readNetworkTotals}. */
     private final long[] networkTotals;
-    private final HostIndex index = new HostIndex(1 << 12);
-    private final long[][] chunks = new long[MAX_CHUNKS][];
-    /** Hosts in each chunk: a chunk left by all its hosts is given back. */
-    private final int[] chunkHosts = new int[MAX_CHUNKS];
-    /** Above every generation a slot had in a chunk given back; slots of a new chunk start here (odd: free). */
-    private long generationFloor = 1;
-    private long freedChunks;
-    private final HeavyHitters heavy;
-    private long promotedHosts, promotionsWithoutRoom;
-    private int random = 0x2545F491;
+    private final HostSlots slots;
     private final FlowTracker flows;
     private final SampleRing samples = new SampleRing(12);
     private final ShardReader reader = new ShardReader(this);
     private final long[] totals = new long[TOTALS];
     private long unparsed;
-    private final int maxHosts;
-    private final int idleSeconds;
-    private int sweepCursor;
-    private long evictedHosts;
-    private long untrackedPackets;
     private long second = Long.MIN_VALUE;
-    private int slotCount;
-    @SuppressWarnings("unused") private volatile int published;
 
     public CounterShard(String name, PrefixMatcher monitored, int flowTableLog2) {
         this(name, monitored, flowTableLog2, MAX_HOSTS);
@@ -128,14 +90,12 @@ public final class CounterShard implements HostCounters {
      * @param limits   how many hosts are tracked one by one, and how heavy untracked ones get in
      */
     public CounterShard(String name, MonitoredNetworks networks, int flowTableLog2, TrackingLimits limits) {
-        this.idleSeconds = limits.idleSeconds();
-        this.maxHosts = Math.min(Math.max(1, limits.maxHosts()), MAX_HOSTS);
+        this.slots = new HostSlots(limits);
         this.name = name;
         this.networks = networks;
         this.monitored = networks.matcher();
         this.networkTotals = new long[Math.max(1, networks.size()) * 4];
         this.flows = new FlowTracker(flowTableLog2);
-        this.heavy = new HeavyHitters(limits.promotePackets(), limits.promoteBytes());
     }
 
     @Override
@@ -148,130 +108,8 @@ public final class CounterShard implements HostCounters {
         if (epochSecond != second) {
             second = epochSecond;
             flows.nextSecond();
-            evictIdle();
         }
-        promoteAfterRead();
-    }
-
-    /**
-     * Takes the hosts the sketch found heavy into the table once the evaluator has begun a pass (see
-     * {@link #acquireSlotCount()}): the evaluator reads a rate as the difference from its last pass,
-     * so a host taken in just after a pass has its first rate over a whole period, never a part of
-     * one that would understate it. Then the sketch starts over: its window is the evaluator's period.
-     */
-    private void promoteAfterRead() {
-        int pass = (int) PASSES.getOpaque(this);
-        if (pass == promotedAtPass) {
-            return;
-        }
-        promotedAtPass = pass;
-        for (int k = 0; k < heavy.candidates(); k++) {
-            long hi = heavy.candidateHi(k), lo = heavy.candidateLo(k);
-            if (index.find(hi, lo) >= 0) {
-                continue;
-            }
-            if (index.size() >= maxHosts) {
-                int victim = lightestOfSample();
-                if (victim < 0) {
-                    promotionsWithoutRoom++;
-                    continue;
-                }
-                freeSlot(victim, false);
-            }
-            if (slotFor(hi, lo) >= 0) {
-                promotedHosts++;
-            }
-        }
-        heavy.clear();
-    }
-
-    private int promotedAtPass;
-    /** Passes the evaluator began; written by the reader only. */
-    @SuppressWarnings("unused") private volatile int passes;
-
-    /**
-     * The lightest of {@value #EVICTION_SAMPLE} tracked hosts picked at random: counted least recently,
-     * then fewest packets; never one taken in this second or whose packets are being sampled (an
-     * attack's details). -1 when the sample holds none that may go.
-     */
-    private int lightestOfSample() {
-        int n = slotCount, best = -1;
-        long bestLast = Long.MAX_VALUE, bestPackets = Long.MAX_VALUE;
-        int in = FIRST_COUNTER + counter(Direction.INCOMING, TrafficClass.TOTAL, 0);
-        int out = FIRST_COUNTER + counter(Direction.OUTGOING, TrafficClass.TOTAL, 0);
-        for (int k = 0; k < EVICTION_SAMPLE; k++) {
-            random ^= random << 13;
-            random ^= random >>> 17;
-            random ^= random << 5;
-            int slot = (int) ((random & 0xffff_ffffL) % n);
-            long[] c = chunks[slot >>> CHUNK_BITS];
-            int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
-            long last = c[base + LAST_SECOND];
-            if ((c[base + GENERATION] & 1) != 0 || c[base + SAMPLE_FLAGS] != 0 || last >= second) {
-                continue;
-            }
-            long packets = c[base + in] + c[base + out];
-            if (last < bestLast || (last == bestLast && packets < bestPackets)) {
-                best = slot;
-                bestLast = last;
-                bestPackets = packets;
-            }
-        }
-        return best;
-    }
-
-    static final int EVICTION_SAMPLE = 16;
-
-    /**
-     * Gives back the slots of hosts not counted for idleSeconds, sweeping a part of the slots each
-     * second (all of them within about 30 s). Hosts whose packets are being sampled stay.
-     */
-    private void evictIdle() {
-        int n = slotCount;
-        int budget = Math.min(n, Math.max(1024, n / 30));
-        if (sweepCursor >= n) {
-            sweepCursor = 0;
-        }
-        for (int k = 0; k < budget; k++) {
-            int slot = sweepCursor;
-            sweepCursor = slot + 1 < n ? slot + 1 : 0;
-            long[] c = chunks[slot >>> CHUNK_BITS];
-            int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
-            long generation = c[base + GENERATION];
-            long last = c[base + LAST_SECOND];
-            // Long.MIN_VALUE: counted before the source said which second it was; not judged idle.
-            if ((generation & 1) != 0 || last == Long.MIN_VALUE || last > second - idleSeconds || c[base + SAMPLE_FLAGS] != 0) {
-                continue;
-            }
-            freeSlot(slot, true);
-        }
-    }
-
-    /**
-     * Gives a slot back: the generation turns odd before the counters are cleared (a reader that sees
-     * them cleared sees the new generation too, and drops what it read). A chunk left empty by idle
-     * hosts is given back to the garbage collector (not when a heavy host is about to take the slot).
-     */
-    private void freeSlot(int slot, boolean giveBackEmptyChunk) {
-        int chunk = slot >>> CHUNK_BITS;
-        long[] c = chunks[chunk];
-        int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
-        long odd = c[base + GENERATION] + 1;
-        LONGS.setRelease(c, base + GENERATION, odd);
-        VarHandle.storeStoreFence();
-        index.remove(c[base + KEY_HI], c[base + KEY_LO]);
-        Arrays.fill(c, base + FIRST_COUNTER, base + FIRST_COUNTER + COUNTERS, 0);
-        evictedHosts++;
-        generationFloor = Math.max(generationFloor, odd);
-        if (--chunkHosts[chunk] == 0 && giveBackEmptyChunk) {
-            CHUNKS.setRelease(chunks, chunk, FREED_CHUNK);
-            freedChunks++;
-        }
-        if (index.slotLimit() < slotCount) {
-            // The highest hosts left: readers stop at the new count and let go of what was above it.
-            slotCount = index.slotLimit();
-            PUBLISHED.setRelease(this, slotCount);
-        }
+        slots.onSecond(epochSecond);
     }
 
     public void countUnparsed() {
@@ -282,13 +120,13 @@ public final class CounterShard implements HostCounters {
     public void count(PacketRecord r) {
         int dir = classify(r);
         if (dir == INCOMING || dir == INTERNAL) {
-            int slot = slotFor(r.dstHi, r.dstLo, r);
+            int slot = slots.slotFor(r.dstHi, r.dstLo, r.packets, r.bytes);
             if (slot >= 0) {
                 countHost(slot, INCOMING, r, FlowKeys.of(r, INCOMING));
             }
         }
         if (dir == OUTGOING || dir == INTERNAL) {
-            int slot = slotFor(r.srcHi, r.srcLo, r);
+            int slot = slots.slotFor(r.srcHi, r.srcLo, r.packets, r.bytes);
             if (slot >= 0) {
                 countHost(slot, OUTGOING, r, FlowKeys.of(r, OUTGOING));
             }
@@ -338,13 +176,13 @@ public final class CounterShard implements HostCounters {
                 int dir = dirs[j];
                 PacketRecord r = batch[from + j];
                 if (dir == INCOMING || dir == INTERNAL) {
-                    int slot = slotFor(r.dstHi, r.dstLo, r);
+                    int slot = slots.slotFor(r.dstHi, r.dstLo, r.packets, r.bytes);
                     if (slot >= 0) {
                         countHost(slot, INCOMING, r, keyIn[j]);
                     }
                 }
                 if (dir == OUTGOING || dir == INTERNAL) {
-                    int slot = slotFor(r.srcHi, r.srcLo, r);
+                    int slot = slots.slotFor(r.srcHi, r.srcLo, r.packets, r.bytes);
                     if (slot >= 0) {
                         countHost(slot, OUTGOING, r, keyOut[j]);
                     }
@@ -383,32 +221,8 @@ public final class CounterShard implements HostCounters {
         return dir;
     }
 
-    /**
-     * The host's slot, added when new; -1 when there is no room for it, and then its packet counts in
-     * the sketch that finds heavy hosts to take in.
-     */
-    private int slotFor(long hi, long lo, PacketRecord r) {
-        if (index.size() >= maxHosts) {
-            int slot = index.find(hi, lo);
-            if (slot < 0) {
-                untrackedPackets++;
-                heavy.add(hi, lo, r.packets, r.bytes);
-            }
-            return slot;
-        }
-        return slotFor(hi, lo);
-    }
-
-    private int slotFor(long hi, long lo) {
-        int slot = index.findOrInsert(hi, lo);
-        if (index.lastInsertWasNew()) {
-            takeSlot(slot, hi, lo);
-        }
-        return slot;
-    }
-
     private void countHost(int slot, int dir, PacketRecord r, long flowKey) {
-        long[] c = chunks[slot >>> CHUNK_BITS];
+        long[] c = slots.chunk(slot);
         int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
         int k = base + FIRST_COUNTER + dir * TrafficClass.COUNT * 3;
         c[base + LAST_SECOND] = second;
@@ -452,37 +266,9 @@ public final class CounterShard implements HostCounters {
         }
     }
 
-    /**
-     * A new host takes a free slot (whose counters were zeroed when it was freed, or never used), in
-     * a new chunk when its chunk was never made or was given back: that chunk's slots start free, at
-     * a generation above any their slots had before, so a reader never takes the new host for an old.
-     */
-    private void takeSlot(int slot, long hi, long lo) {
-        int chunk = slot >>> CHUNK_BITS;
-        long[] c = chunks[chunk];
-        if (c == null || c == FREED_CHUNK) {
-            c = new long[CHUNK_SLOTS * SLOT_LONGS];
-            for (int g = GENERATION; g < c.length; g += SLOT_LONGS) {
-                c[g] = generationFloor;
-            }
-            CHUNKS.setRelease(chunks, chunk, c);
-        }
-        chunkHosts[chunk]++;
-        int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
-        c[base + KEY_HI] = hi;
-        c[base + KEY_LO] = lo;
-        c[base + LAST_SECOND] = second;
-        LONGS.setRelease(c, base + GENERATION, c[base + GENERATION] + 1);
-        if (slot >= slotCount) {
-            slotCount = slot + 1;
-            PUBLISHED.setRelease(this, slotCount);
-        }
-    }
-
     /** Release point for the evaluator; sources call it once per batch of packets. */
     public void publish() {
-        promoteAfterRead();
-        PUBLISHED.setRelease(this, slotCount);
+        slots.publish();
     }
 
     // ---- reader side (the evaluator, through HostCounters; raw slot access for ShardReader and tests) ----
@@ -502,45 +288,40 @@ public final class CounterShard implements HostCounters {
         samples.drain(visitor);
     }
 
-    /** Number of host slots; an acquire load, so counters written before the last publish are visible. */
+    /**
+     * Number of host slots; an acquire load, so counters written before the last publish are visible.
+     * Each call marks a reader's pass (see {@link HostSlots}: heavy hosts are taken in after one).
+     */
     public int acquireSlotCount() {
-        PASSES.setOpaque(this, (int) PASSES.getOpaque(this) + 1);
-        return (int) PUBLISHED.getAcquire(this);
+        return slots.acquireSlotCount();
     }
 
     long keyHi(int slot) {
-        return chunks[slot >>> CHUNK_BITS][(slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + KEY_HI];
+        return slots.key(slot, KEY_HI);
     }
 
     long keyLo(int slot) {
-        return chunks[slot >>> CHUNK_BITS][(slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + KEY_LO];
+        return slots.key(slot, KEY_LO);
     }
 
-    /**
-     * The slot's generation (an acquire load): odd while the slot is free; it changes when its host
-     * leaves and when another takes it. A reader that reads it before and after the key and counters
-     * (with an acquire fence between) and sees the same even value read one host's consistent data.
-     */
+    /** See {@link HostSlots#generation}. */
     long generation(int slot) {
-        // The chunk with an acquire load too: a chunk made again after being given back is published so.
-        long[] c = (long[]) CHUNKS.getAcquire(chunks, slot >>> CHUNK_BITS);
-        return (long) LONGS.getAcquire(c, (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + GENERATION);
+        return slots.generation(slot);
     }
 
-    /** Hosts that gave their slot back after being idle. */
+    /** Hosts that gave their slot back (idle, or to make room for a heavy one). */
     public long evictedHosts() {
-        return evictedHosts;
+        return slots.evictedHosts();
     }
 
     /** The last second (as given to {@link #onSecond}) in which the host was counted. */
     long lastSecond(int slot) {
-        return chunks[slot >>> CHUNK_BITS][(slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + LAST_SECOND];
+        return slots.key(slot, LAST_SECOND);
     }
 
     /** Copies a host's cumulative counters into dst[dstOff, dstOff + COUNTERS). */
     public void readCounters(int slot, long[] dst, int dstOff) {
-        System.arraycopy(chunks[slot >>> CHUNK_BITS], (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + FIRST_COUNTER,
-                dst, dstOff, COUNTERS);
+        System.arraycopy(slots.chunk(slot), (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + FIRST_COUNTER, dst, dstOff, COUNTERS);
     }
 
     /**
@@ -548,7 +329,7 @@ public final class CounterShard implements HostCounters {
      * each direction. Readers use {@link #requestSamples}; this is the raw slot access under it (and tests').
      */
     public void setSampleFlags(int slot, long flags) {
-        LONGS.setOpaque(chunks[slot >>> CHUNK_BITS], (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + SAMPLE_FLAGS, flags);
+        slots.setSampleFlags(slot, flags);
     }
 
     public SampleRing samples() {
@@ -567,7 +348,7 @@ public final class CounterShard implements HostCounters {
     /** Packets to or from monitored hosts that were not tracked per host because the shard was full. */
     @Override
     public long untrackedPackets() {
-        return untrackedPackets;
+        return slots.untrackedPackets();
     }
 
     @Override
@@ -582,21 +363,16 @@ public final class CounterShard implements HostCounters {
 
     @Override
     public long promotedHosts() {
-        return promotedHosts;
-    }
-
-    /** Heavy hosts that found no lighter host to take the place of (all sampled were busier or sampled). */
-    public long promotionsWithoutRoom() {
-        return promotionsWithoutRoom;
+        return slots.promotedHosts();
     }
 
     /** Chunks of host slots given back after all their hosts left. */
     public long freedChunks() {
-        return freedChunks;
+        return slots.freedChunks();
     }
 
     /** Slot of a host in this shard, or -1. Only safe on the writer's thread (used by replay and tests). */
     public int slotOf(long hi, long lo) {
-        return index.find(hi, lo);
+        return slots.slotOf(hi, lo);
     }
 }
