@@ -125,13 +125,8 @@ final class HeavyHitters {
         return min;
     }
 
+    /** 64 well-mixed bits of the address: 12 for each row's column, 16 for the candidate set. */
     private static long hash(long hi, long lo) {
-        long x = hi * 0x9E3779B97F4A7C15L ^ lo;
-        x ^= x >>> 31;
-        x *= 0xbf58476d1ce4e5b9L;
-        x ^= x >>> 27;
-        x *= 0x94d049bb133111ebL;
-        x ^= x >>> 31;
-        return x;
+        return FlowKeys.mix(hi * 0x9E3779B97F4A7C15L ^ lo);
     }
 }
