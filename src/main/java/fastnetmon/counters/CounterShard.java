@@ -276,6 +276,7 @@ public final class CounterShard implements HostCounters {
     @Override
     public void read(long tickSecond, Changes changes) {
         reader.read(tickSecond, changes);
+        slots.endOfRead();
     }
 
     @Override
@@ -288,10 +289,7 @@ public final class CounterShard implements HostCounters {
         samples.drain(visitor);
     }
 
-    /**
-     * Number of host slots; an acquire load, so counters written before the last publish are visible.
-     * Each call marks a reader's pass (see {@link HostSlots}: heavy hosts are taken in after one).
-     */
+    /** Number of host slots; an acquire load, so counters written before the last publish are visible. */
     public int acquireSlotCount() {
         return slots.acquireSlotCount();
     }

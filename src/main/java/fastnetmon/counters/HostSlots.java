@@ -31,7 +31,7 @@ import static fastnetmon.counters.CounterShard.counter;
  * after a slot's data and sees the same even value read one host's consistent data.
  *
  * <p>Threading: the shard's writer thread calls everything but {@link #acquireSlotCount},
- * {@link #generation}, {@link #key}, {@link #chunk} (reads) and {@link #setSampleFlags}, which the one
+ * {@link #endOfRead}, {@link #generation}, {@link #key}, {@link #chunk} (reads) and {@link #setSampleFlags}, which the one
  * reader thread calls; the statistics are plain reads from any thread, possibly a moment old.
  */
 final class HostSlots {
@@ -103,9 +103,9 @@ final class HostSlots {
 
     /**
      * Takes the hosts the sketch found heavy into the table once the evaluator has begun a pass (see
-     * {@link #acquireSlotCount()}): the evaluator reads a rate as the difference from its last pass,
-     * so a host taken in just after a pass has its first rate over a whole period, never a part of
-     * one that would understate it. Then the sketch starts over: its window is the evaluator's period.
+     * {@link #endOfRead()}): the evaluator reads a rate as the difference from its last pass, so a
+     * host taken in after a pass has its first rate over a whole period, never a part of one that
+     * would understate it (nor a sliver of one, read in the same pass it was taken in). Then the sketch starts over: its window is the evaluator's period.
      */
     private void promoteAfterRead() {
         int pass = (int) PASSES.getOpaque(this);
@@ -272,10 +272,14 @@ final class HostSlots {
 
     // ---- reader side ----
 
-    /** Number of slots (an acquire load), marking the start of a reader's pass. */
+    /** Number of slots (an acquire load). */
     int acquireSlotCount() {
-        PASSES.setOpaque(this, (int) PASSES.getOpaque(this) + 1);
         return (int) PUBLISHED.getAcquire(this);
+    }
+
+    /** The reader has read every slot: hosts found heavy may be taken in now (see {@link #promoteAfterRead}). */
+    void endOfRead() {
+        PASSES.setOpaque(this, (int) PASSES.getOpaque(this) + 1);
     }
 
     /** One of a slot's longs (the key, the last second) read plainly. */
