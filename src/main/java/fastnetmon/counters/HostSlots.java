@@ -31,8 +31,9 @@ import static fastnetmon.counters.CounterShard.counter;
  * after a slot's data and sees the same even value read one host's consistent data.
  *
  * <p>Threading: the shard's writer thread calls everything but {@link #acquireSlotCount},
- * {@link #endOfRead}, {@link #generation}, {@link #key}, {@link #chunk} (reads) and {@link #setSampleFlags}, which the one
- * reader thread calls; the statistics are plain reads from any thread, possibly a moment old.
+ * {@link #endOfRead}, {@link #generation}, {@link #key}, {@link #chunk} (reads) and
+ * {@link #setSampleFlags}, which the one reader thread calls; the statistics are plain reads from
+ * any thread, possibly a moment old.
  */
 final class HostSlots {
     private static final VarHandle PUBLISHED, PASSES, LONGS, CHUNKS;
@@ -102,10 +103,10 @@ final class HostSlots {
     }
 
     /**
-     * Takes the hosts the sketch found heavy into the table once the evaluator has begun a pass (see
-     * {@link #endOfRead()}): the evaluator reads a rate as the difference from its last pass, so a
-     * host taken in after a pass has its first rate over a whole period, never a part of one that
-     * would understate it (nor a sliver of one, read in the same pass it was taken in). Then the sketch starts over: its window is the evaluator's period.
+     * Takes the hosts the sketch found heavy into the table once the reader has finished a pass (see
+     * {@link #endOfRead()}): the evaluator reads a rate as the difference from its previous pass, so a
+     * host taken in right after one has its first rate over a whole period, never a part of one that
+     * would understate it. Then the sketch starts over: its window is the evaluator's period.
      */
     private void promoteAfterRead() {
         int pass = (int) PASSES.getOpaque(this);
