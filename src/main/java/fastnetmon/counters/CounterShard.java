@@ -94,7 +94,8 @@ public final class CounterShard implements HostCounters {
         this.name = name;
         this.networks = networks;
         this.monitored = networks.matcher();
-        this.networkTotals = new long[Math.max(1, networks.size()) * 4];
+        // A matcher given without names may hold any values: room for each.
+        this.networkTotals = new long[Math.max(1, Math.max(networks.size(), monitored.maxValue() + 1)) * 4];
         this.flows = new FlowTracker(flowTableLog2);
     }
 
@@ -356,7 +357,7 @@ public final class CounterShard implements HostCounters {
 
     @Override
     public void readNetworkTotals(long[] dst) {
-        System.arraycopy(networkTotals, 0, dst, 0, networkTotals.length);
+        System.arraycopy(networkTotals, 0, dst, 0, Math.min(dst.length, networkTotals.length));
     }
 
     @Override
