@@ -2,9 +2,13 @@ package fastnetmon;
 
 import fastnetmon.action.AttackActions;
 import fastnetmon.config.Configuration;
+import fastnetmon.config.Thresholds;
 import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.MonitoredNetworks;
 import fastnetmon.counters.ShardFactory;
-import fastnetmon.detection.BanHandler;
+import fastnetmon.counters.TrackingLimits;
+import fastnetmon.counters.TrafficClass;
+import fastnetmon.detection.BanListener;
 import fastnetmon.detection.DetectionSettings;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.networks.PrefixMatcher;
@@ -14,6 +18,7 @@ import fastnetmon.source.SourceRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,7 +36,7 @@ public final class Detector implements ShardFactory {
     static final int FLOW_TABLE_LOG2 = 20;
 
     private final Configuration config;
-    private final PrefixMatcher monitored;
+    private final MonitoredNetworks monitored;
     private final List<CounterShard> shards = new CopyOnWriteArrayList<>();
     private final List<SourceRunner> runners = new CopyOnWriteArrayList<>();
     private final List<Source> sources = new CopyOnWriteArrayList<>();
@@ -40,7 +45,7 @@ public final class Detector implements ShardFactory {
 
     public Detector(Configuration config) {
         this.config = config;
-        this.monitored = PrefixMatcher.of(config.networks());
+        this.monitored = MonitoredNetworks.of(config.networks());
         Path script = config.getBoolean("notify_script_enabled") ? config.getPath("notify_script_path") : null;
         this.actions = new AttackActions(script, Duration.ofSeconds(config.getLong("notify_script_timeout")),
                 config.getPath("attack_details_folder"), ZoneId.systemDefault());
@@ -49,7 +54,7 @@ public final class Detector implements ShardFactory {
     /** A shard for one source thread; one made after the evaluator started is read from its next tick on. */
     @Override
     public synchronized CounterShard newShard(String name) {
-        CounterShard shard = new CounterShard(name, monitored, FLOW_TABLE_LOG2, maxTrackedHosts());
+        CounterShard shard = new CounterShard(name, monitored, FLOW_TABLE_LOG2, trackingLimits());
         shards.add(shard);
         if (evaluator != null) {
             evaluator.addCounters(shard);
@@ -69,34 +74,59 @@ public final class Detector implements ShardFactory {
         return (int) Math.min(CounterShard.MAX_HOSTS, Math.max(10_000, Runtime.getRuntime().maxMemory() / 3 / BYTES_PER_HOST));
     }
 
+    /** A host untracked for want of room is taken in at this share of the lowest threshold that could ban it. */
+    static final int PROMOTION_SHARE = 4;
+    /** Promotion level when no threshold is enabled (hosts still go to the top lists by rate). */
+    static final long PROMOTION_FALLBACK_PPS = 1000;
+
+    /**
+     * max_tracked_hosts and tracked_host_idle_time, and the promotion levels: a quarter of the lowest
+     * enabled packet (or flow: a flow has a packet at least) and byte thresholds, over the global
+     * thresholds and every hostgroup's.
+     */
+    TrackingLimits trackingLimits() {
+        long pps = Long.MAX_VALUE, bytes = Long.MAX_VALUE;
+        List<Thresholds> scopes = new ArrayList<>();
+        scopes.add(config.globalThresholds());
+        config.hostGroups().forEach(g -> scopes.add(g.thresholds()));
+        for (Thresholds t : scopes) {
+            for (int cls = 0; cls < TrafficClass.COUNT; cls++) {
+                if (t.banForPps(cls)) {
+                    pps = Math.min(pps, t.thresholdPps(cls));
+                }
+                if (t.banForBandwidth(cls)) {
+                    bytes = Math.min(bytes, t.thresholdMbps(cls) * 1_000_000 / 8);
+                }
+            }
+            if (t.banForFlows()) {
+                pps = Math.min(pps, t.thresholdFlows());
+            }
+        }
+        if (pps == Long.MAX_VALUE && bytes == Long.MAX_VALUE) {
+            pps = PROMOTION_FALLBACK_PPS * PROMOTION_SHARE;
+        }
+        return new TrackingLimits(maxTrackedHosts(), config.getInt("tracked_host_idle_time"),
+                pps == Long.MAX_VALUE ? 0 : Math.max(1, pps / PROMOTION_SHARE),
+                bytes == Long.MAX_VALUE ? 0 : Math.max(1, bytes / PROMOTION_SHARE));
+    }
+
     /** Creates the evaluator over the shards made so far. */
     public Evaluator startEvaluator() {
         return startEvaluator(null);
     }
 
     /** The same, telling {@code alsoTell} (when not null) of every ban and unban before the actions run. */
-    public synchronized Evaluator startEvaluator(BanHandler alsoTell) {
-        evaluator = new Evaluator(settings(config), shards, alsoTell == null ? actions : BanHandler.all(alsoTell, actions));
+    public synchronized Evaluator startEvaluator(BanListener alsoTell) {
+        evaluator = new Evaluator(DetectionSettings.from(config), shards, alsoTell == null ? actions : e -> {
+            alsoTell.onEvent(e);
+            actions.onEvent(e);
+        });
         return evaluator;
-    }
-
-    static DetectionSettings settings(Configuration c) {
-        return new DetectionSettings(
-                c.getBoolean("enable_ban_ipv6"),
-                c.getBoolean("process_incoming_traffic"),
-                c.getBoolean("process_outgoing_traffic"),
-                c.getInt("ban_details_records_count"),
-                c.getLong("ban_time"),
-                c.getBoolean("unban_only_if_attack_finished"),
-                c.getDouble("average_calculation_time"),
-                c.globalThresholds(),
-                c.hostGroups(),
-                c.whitelist());
     }
 
     /** The monitored networks (networks_list). */
     public PrefixMatcher monitored() {
-        return monitored;
+        return monitored.matcher();
     }
 
     /**

@@ -157,8 +157,7 @@ final class LiveMode {
     private static void restoreBans(Path statePath, BanStateFile banState, Evaluator evaluator) {
         try {
             for (Attack a : BanStateFile.load(statePath)) {
-                if (evaluator.restoreBan(a)) {
-                    banState.restored(a);
+                if (evaluator.restoreBan(a)) { // tells banState (RESTORED)
                     log.info("restored the ban of {} {} {} from {}: banned {} s ago", a.ip, a.direction.text(), a.attackType,
                             statePath, (System.currentTimeMillis() * 1_000_000L - a.bannedAtNanos) / 1_000_000_000L);
                 }

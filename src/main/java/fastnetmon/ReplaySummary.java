@@ -33,7 +33,7 @@ final class ReplaySummary {
             g.writeNumberField("wall_seconds", round(wallSeconds, 3));
             g.writeArrayFieldStart("bans");
             for (Attack a : bans) {
-                int d = a.trafficDirection();
+                Direction d = a.direction;
                 g.writeStartObject();
                 g.writeStringField("ip", a.ip);
                 g.writeStringField("direction", a.direction.text());

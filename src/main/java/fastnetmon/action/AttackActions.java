@@ -1,7 +1,8 @@
 package fastnetmon.action;
 
 import fastnetmon.detection.Attack;
-import fastnetmon.detection.BanHandler;
+import fastnetmon.detection.BanEvent;
+import fastnetmon.detection.BanListener;
 import fastnetmon.detection.SamplePacket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,7 @@ import java.util.function.Supplier;
  * goes to attack_details_folder. Calls return at once; the work runs on a bounded pool, strictly in call
  * order for one IP, concurrently for different IPs.
  */
-public final class AttackActions implements BanHandler {
+public final class AttackActions implements BanListener {
     private static final Logger log = LoggerFactory.getLogger(AttackActions.class);
     public static final int DEFAULT_PARALLELISM = 8;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -96,22 +97,17 @@ public final class AttackActions implements BanHandler {
         submit(a, "unban", () -> "");
     }
 
+    @Override
+    public void onEvent(BanEvent event) {
+        switch (event.kind()) {
+            case BAN -> ban(event.attack());
+            case ATTACK_DETAILS -> attackDetails(event.attack());
+            case UNBAN -> unban(event.attack());
+            case RESTORED -> { } // FastNetMon calls no script for a ban taken up at start
+        }
+    }
+
     /** Every action run so far, in completion order. */
-    @Override
-    public void onBan(Attack attack) {
-        ban(attack);
-    }
-
-    @Override
-    public void onAttackDetails(Attack attack) {
-        attackDetails(attack);
-    }
-
-    @Override
-    public void onUnban(Attack attack) {
-        unban(attack);
-    }
-
     public List<ScriptCall> history() {
         return List.copyOf(history);
     }

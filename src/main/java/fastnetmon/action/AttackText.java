@@ -1,5 +1,6 @@
 package fastnetmon.action;
 
+import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
 import fastnetmon.counters.TrafficClass;
 import fastnetmon.detection.Attack;
@@ -40,24 +41,24 @@ public final class AttackText {
         sb.append("Attack protocol: ").append(a.protocol).append('\n');
         // FastNetMon fills its "Total" and "Average" fields from the same averaged counters.
         for (String p : new String[]{"Total", "Average"}) {
-            sb.append(p).append(" incoming traffic: ").append(mbps(t, HostTraffic.IN, TrafficClass.TOTAL)).append(" mbps\n");
-            sb.append(p).append(" outgoing traffic: ").append(mbps(t, HostTraffic.OUT, TrafficClass.TOTAL)).append(" mbps\n");
-            sb.append(p).append(" incoming pps: ").append(pps(t, HostTraffic.IN, TrafficClass.TOTAL)).append(" packets per second\n");
-            sb.append(p).append(" outgoing pps: ").append(pps(t, HostTraffic.OUT, TrafficClass.TOTAL)).append(" packets per second\n");
-            sb.append(p).append(" incoming flows: ").append(flows(t, HostTraffic.IN)).append(" flows per second\n");
-            sb.append(p).append(" outgoing flows: ").append(flows(t, HostTraffic.OUT)).append(" flows per second\n");
+            sb.append(p).append(" incoming traffic: ").append(mbps(t, Direction.INCOMING, TrafficClass.TOTAL)).append(" mbps\n");
+            sb.append(p).append(" outgoing traffic: ").append(mbps(t, Direction.OUTGOING, TrafficClass.TOTAL)).append(" mbps\n");
+            sb.append(p).append(" incoming pps: ").append(pps(t, Direction.INCOMING, TrafficClass.TOTAL)).append(" packets per second\n");
+            sb.append(p).append(" outgoing pps: ").append(pps(t, Direction.OUTGOING, TrafficClass.TOTAL)).append(" packets per second\n");
+            sb.append(p).append(" incoming flows: ").append(flows(t, Direction.INCOMING)).append(" flows per second\n");
+            sb.append(p).append(" outgoing flows: ").append(flows(t, Direction.OUTGOING)).append(" flows per second\n");
         }
         for (int i = 0; i < CLASSES.length; i++) {
             int c = CLASSES[i];
             String n = CLASS_TEXT[i];
-            sb.append("Incoming ").append(n).append(" traffic: ").append(mbps(t, HostTraffic.IN, c)).append(" mbps\n");
-            sb.append("Outgoing ").append(n).append(" traffic: ").append(mbps(t, HostTraffic.OUT, c)).append(" mbps\n");
-            sb.append("Incoming ").append(n).append(" pps: ").append(pps(t, HostTraffic.IN, c)).append(" packets per second\n");
-            sb.append("Outgoing ").append(n).append(" pps: ").append(pps(t, HostTraffic.OUT, c)).append(" packets per second\n");
+            sb.append("Incoming ").append(n).append(" traffic: ").append(mbps(t, Direction.INCOMING, c)).append(" mbps\n");
+            sb.append("Outgoing ").append(n).append(" traffic: ").append(mbps(t, Direction.OUTGOING, c)).append(" mbps\n");
+            sb.append("Incoming ").append(n).append(" pps: ").append(pps(t, Direction.INCOMING, c)).append(" packets per second\n");
+            sb.append("Outgoing ").append(n).append(" pps: ").append(pps(t, Direction.OUTGOING, c)).append(" packets per second\n");
         }
         sb.append('\n');
-        sb.append("Average packet size for incoming traffic: ").append(averageSize(t, HostTraffic.IN)).append(" bytes \n");
-        sb.append("Average packet size for outgoing traffic: ").append(averageSize(t, HostTraffic.OUT)).append(" bytes \n");
+        sb.append("Average packet size for incoming traffic: ").append(averageSize(t, Direction.INCOMING)).append(" bytes \n");
+        sb.append("Average packet size for outgoing traffic: ").append(averageSize(t, Direction.OUTGOING)).append(" bytes \n");
         return sb.toString();
     }
 
@@ -155,25 +156,25 @@ public final class AttackText {
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
-    private static long pps(HostTraffic t, int dir, int cls) {
+    private static long pps(HostTraffic t, Direction dir, int cls) {
         return Math.round(t.pps(dir, cls));
     }
 
-    private static long flows(HostTraffic t, int dir) {
+    private static long flows(HostTraffic t, Direction dir) {
         return Math.round(t.flowsPerSecond(dir, TrafficClass.TOTAL));
     }
 
-    private static long bytesPerSecond(HostTraffic t, int dir, int cls) {
+    private static long bytesPerSecond(HostTraffic t, Direction dir, int cls) {
         return Math.round(t.bytes[HostTraffic.index(dir, cls)] / t.seconds);
     }
 
     /** convert_speed_to_mbps: integer bytes per second to whole megabits, truncated. */
-    private static long mbps(HostTraffic t, int dir, int cls) {
+    private static long mbps(HostTraffic t, Direction dir, int cls) {
         return (long) ((double) bytesPerSecond(t, dir, cls) / 1000 / 1000 * 8);
     }
 
     /** Bytes per packet with one decimal, rounded like C++ std::fixed (half-even on the exact binary value). */
-    private static String averageSize(HostTraffic t, int dir) {
+    private static String averageSize(HostTraffic t, Direction dir) {
         long packets = pps(t, dir, TrafficClass.TOTAL);
         double size = packets > 0 ? (double) bytesPerSecond(t, dir, TrafficClass.TOTAL) / packets : 0;
         return new BigDecimal(size).setScale(1, RoundingMode.HALF_EVEN).toPlainString();

@@ -8,7 +8,8 @@ import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
 import fastnetmon.counters.TrafficClass;
 import fastnetmon.detection.Attack;
-import fastnetmon.detection.BanHandler;
+import fastnetmon.detection.BanEvent;
+import fastnetmon.detection.BanListener;
 import fastnetmon.networks.IpAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * blackhole in place forever. Updated on every ban and unban, written whole to a temporary file and
  * renamed over the old one on a thread of its own.
  */
-public final class BanStateFile implements BanHandler {
+public final class BanStateFile implements BanListener {
     private static final Logger log = LoggerFactory.getLogger(BanStateFile.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -71,7 +72,7 @@ public final class BanStateFile implements BanHandler {
             if (addr == null) {
                 throw new IOException("ban state file " + path + ": '" + b.path("ip").asText() + "' is not an IP address");
             }
-            int d = dir == Direction.OUTGOING ? HostTraffic.OUT : HostTraffic.IN;
+            Direction d = dir;
             HostTraffic initial = new HostTraffic();
             initial.packets[HostTraffic.index(d, TrafficClass.TOTAL)] = b.path("pps").asLong();
             initial.bytes[HostTraffic.index(d, TrafficClass.TOTAL)] = b.path("mbps").asDouble() * 1e6 / 8;
@@ -79,8 +80,7 @@ public final class BanStateFile implements BanHandler {
             Attack a = new Attack(IpAddresses.format(addr[0], addr[1]), addr[0], addr[1], dir,
                     b.path("attack_type").asText("unknown"), b.path("protocol").asText("unknown"), initial,
                     b.path("reason").asText(""), b.path("hostgroup").asText("global"), b.path("banned_at_ns").asLong());
-            a.peakPps = Math.max(a.peakPps, b.path("peak_pps").asLong());
-            a.detailsSent = true; // its details went out before the restart
+            a = a.withPeak(Math.max(a.peakPps, b.path("peak_pps").asLong()), a.peakMbps);
             out.add(a);
         }
         return out;
@@ -93,17 +93,20 @@ public final class BanStateFile implements BanHandler {
     }
 
     @Override
+    public void onEvent(BanEvent event) {
+        switch (event.kind()) {
+            case BAN -> onBan(event.attack());
+            case RESTORED -> restored(event.attack());
+            case ATTACK_DETAILS -> { } // nothing to keep: the details have gone out
+            case UNBAN -> onUnban(event.attack());
+        }
+    }
+
     public void onBan(Attack attack) {
         bans.put(attack.ip, attack);
         save();
     }
 
-    @Override
-    public void onAttackDetails(Attack attack) {
-        // Nothing to keep: the details have gone out.
-    }
-
-    @Override
     public void onUnban(Attack attack) {
         bans.remove(attack.ip);
         save();
@@ -113,7 +116,7 @@ public final class BanStateFile implements BanHandler {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode list = root.putArray("bans");
         for (Attack a : bans.values()) {
-            int d = a.trafficDirection();
+            Direction d = a.direction;
             ObjectNode b = list.addObject();
             b.put("ip", a.ip);
             b.put("direction", a.direction.text());

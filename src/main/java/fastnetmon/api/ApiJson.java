@@ -56,7 +56,7 @@ final class ApiJson {
     }
 
     static ObjectNode ban(Attack a) {
-        int d = a.trafficDirection();
+        Direction d = a.direction;
         return object()
                 .put("ip", a.ip)
                 .put("direction", a.direction.text())
@@ -114,8 +114,8 @@ final class ApiJson {
     /** GET /api/host/IP: averaged counters per direction and traffic class (zeros when none seen). */
     static ObjectNode hostCounters(String ip, HostTraffic t, Attack ban) {
         ObjectNode o = object().put("ip", ip);
-        for (int dir = HostTraffic.IN; dir <= HostTraffic.OUT; dir++) {
-            ObjectNode side = o.putObject(dir == HostTraffic.IN ? "incoming" : "outgoing");
+        for (Direction dir : Direction.PER_HOST) {
+            ObjectNode side = o.putObject(dir.text());
             for (int c = 0; c < TrafficClass.COUNT; c++) {
                 side.set(TrafficClass.name(c), t == null ? rate(0, 0, 0)
                         : rate(t.pps(dir, c), t.mbps(dir, c), t.flowsPerSecond(dir, c)));

@@ -95,7 +95,8 @@ public final class ConfigKeys {
                 0, 0, List.of(), FNM, false));
 
         // Speed calculation
-        key("max_tracked_hosts", Type.INT, "0", OURS, "Hosts counted one by one per capture thread at most (0: as many as a third of the Java heap holds); traffic of further hosts counts in the totals only, with a warning", 0, CounterShard.MAX_HOSTS);
+        key("max_tracked_hosts", Type.INT, "0", OURS, "Hosts counted one by one per capture thread at most (0: as many as a third of the Java heap holds); packets of further hosts count in the totals and their network's, and a host among them whose rate is heavy takes the place of a lighter one (see Guarantees)", 0, CounterShard.MAX_HOSTS);
+        key("tracked_host_idle_time", Type.INT, "120", OURS, "Seconds without traffic after which a host counted one by one gives its place (and, once its neighbours have too, its memory) back", 1, 86400);
         key("average_calculation_time", Type.INT, "5", FNM, "Seconds over which speeds are averaged", 1, 3600);
         key("speed_calculation_delay", Type.INT, "1", FNM + " (accepted; speeds are recalculated every second)", "Seconds between speed recalculations", 1, 3600);
 

@@ -3,21 +3,26 @@ package fastnetmon.counters;
 import fastnetmon.networks.PrefixMatcher;
 import fastnetmon.packet.PacketRecord;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 /**
  * The counting stage for one source thread (a capture thread, a replay, a flow collector socket):
  * the only writer of its counters, so counting takes no locks. Classifies each packet's direction
  * against the monitored networks, adds it to the global totals and to the per-host counters of its
- * monitored end(s), counts new flows, and copies packets of hosts under attack into a sample ring.
+ * monitored end(s) and its monitored networks' totals, counts new flows, and copies packets of hosts
+ * under attack into a sample ring. Which hosts have a slot, and who gets one when they are too many to
+ * track one by one, is {@link HostSlots}' job.
  *
- * <p>Per-host counters are cumulative. The evaluator reads them from another thread and takes
- * differences second by second; the writer publishes with a release store after each batch
- * ({@link #publish()}) and when it adds a host, the reader starts each pass with an acquire load
- * ({@link #acquireSlotCount()}).
+ * <p>Per-host counters are cumulative. The evaluator reads them through {@link HostCounters} from
+ * another thread, which reports differences read by read ({@link ShardReader} keeps the reader's side of
+ * the slot protocol); the writer publishes with a release store after each batch ({@link #publish()})
+ * and when it adds a host, the reader starts each pass with an acquire load ({@link #acquireSlotCount()}).
+ *
+ * <p>Threading: the write side ({@link #onSecond}, {@link #count}, {@link #countBatch},
+ * {@link #countUnparsed}, {@link #publish}) is called by one source thread; the {@link HostCounters}
+ * methods by one reader thread; {@link #name()}, {@link #readTotals}, {@link #unparsed()},
+ * {@link #untrackedPackets()} and {@link #evictedHosts()} from any thread (plain reads of counters,
+ * possibly a moment old).
  */
-public final class CounterShard {
+public final class CounterShard implements HostCounters {
     static final int CHUNK_BITS = 12;
     static final int CHUNK_SLOTS = 1 << CHUNK_BITS;
     static final int MAX_CHUNKS = 1 << 14;
@@ -36,8 +41,8 @@ public final class CounterShard {
     public static final int COUNTERS = HostTraffic.SIZE * 3;
 
     /** Offset of a counter within a host's counters: metric 0 packets, 1 bytes, 2 flows. */
-    public static int counter(int dir, int cls, int metric) {
-        return (dir * TrafficClass.COUNT + cls) * 3 + metric;
+    public static int counter(Direction dir, int cls, int metric) {
+        return (dir.hostIndex() * TrafficClass.COUNT + cls) * 3 + metric;
     }
 
     /** Totals: [direction][ipv4=0, ipv6=1][packets=0, bytes=1]. */
@@ -47,33 +52,19 @@ public final class CounterShard {
 
     public static final int TOTALS = 16;
 
-    private static final VarHandle PUBLISHED, LONGS;
-
-    static {
-        try {
-            PUBLISHED = MethodHandles.lookup().findVarHandle(CounterShard.class, "published", int.class);
-            LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final String name;
     private final PrefixMatcher monitored;
-    private final HostIndex index = new HostIndex(1 << 12);
-    private final long[][] chunks = new long[MAX_CHUNKS][];
+    private final MonitoredNetworks networks;
+    /** Per monitored network: packets and bytes in, packets and bytes out; see {@link #readNetworkTotals}. */
+    private final long[] networkTotals;
+    private final HostSlots slots;
     private final FlowTracker flows;
     private final SampleRing samples = new SampleRing(12);
+    private final ShardReader reader = new ShardReader(this);
     private final long[] totals = new long[TOTALS];
     private long unparsed;
-    private final int maxHosts;
-    private final int idleSeconds;
-    private int sweepCursor;
-    private long evictedHosts;
-    private long untrackedPackets;
     private long second = Long.MIN_VALUE;
-    private int slotCount;
-    @SuppressWarnings("unused") private volatile int published;
 
     public CounterShard(String name, PrefixMatcher monitored, int flowTableLog2) {
         this(name, monitored, flowTableLog2, MAX_HOSTS);
@@ -90,13 +81,25 @@ public final class CounterShard {
 
     /** @param idleSeconds a host not counted for this long gives its slot back */
     public CounterShard(String name, PrefixMatcher monitored, int flowTableLog2, int maxHosts, int idleSeconds) {
-        this.idleSeconds = idleSeconds;
-        this.maxHosts = Math.min(Math.max(1, maxHosts), MAX_HOSTS);
+        this(name, new MonitoredNetworks(java.util.List.of(), monitored), flowTableLog2,
+                new TrackingLimits(maxHosts, idleSeconds, 0, 0));
+    }
+
+    /**
+     * @param networks the monitored networks; each packet also counts in its network's totals
+     * @param limits   how many hosts are tracked one by one, and how heavy untracked ones get in
+     */
+    public CounterShard(String name, MonitoredNetworks networks, int flowTableLog2, TrackingLimits limits) {
+        this.slots = new HostSlots(limits);
         this.name = name;
-        this.monitored = monitored;
+        this.networks = networks;
+        this.monitored = networks.matcher();
+        // A matcher given without names may hold any values: room for each.
+        this.networkTotals = new long[Math.max(1, Math.max(networks.size(), monitored.maxValue() + 1)) * 4];
         this.flows = new FlowTracker(flowTableLog2);
     }
 
+    @Override
     public String name() {
         return name;
     }
@@ -106,33 +109,8 @@ public final class CounterShard {
         if (epochSecond != second) {
             second = epochSecond;
             flows.nextSecond();
-            evictIdle();
         }
-    }
-
-    /**
-     * Gives back the slots of hosts not counted for idleSeconds, sweeping a part of the slots each
-     * second (all of them within about 30 s). Hosts whose packets are being sampled stay.
-     */
-    private void evictIdle() {
-        int n = slotCount;
-        int budget = Math.min(n, Math.max(1024, n / 30));
-        for (int k = 0; k < budget; k++) {
-            int slot = sweepCursor;
-            sweepCursor = slot + 1 < n ? slot + 1 : 0;
-            long[] c = chunks[slot >>> CHUNK_BITS];
-            int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
-            long generation = c[base + GENERATION];
-            long last = c[base + LAST_SECOND];
-            // Long.MIN_VALUE: counted before the source said which second it was; not judged idle.
-            if ((generation & 1) != 0 || last == Long.MIN_VALUE || last > second - idleSeconds || c[base + SAMPLE_FLAGS] != 0) {
-                continue;
-            }
-            index.remove(c[base + KEY_HI], c[base + KEY_LO]);
-            java.util.Arrays.fill(c, base + FIRST_COUNTER, base + FIRST_COUNTER + COUNTERS, 0);
-            LONGS.setRelease(c, base + GENERATION, generation + 1);
-            evictedHosts++;
-        }
+        slots.onSecond(epochSecond);
     }
 
     public void countUnparsed() {
@@ -143,15 +121,15 @@ public final class CounterShard {
     public void count(PacketRecord r) {
         int dir = classify(r);
         if (dir == INCOMING || dir == INTERNAL) {
-            int slot = slotFor(r.dstHi, r.dstLo);
+            int slot = slots.slotFor(r.dstHi, r.dstLo, r.packets, r.bytes);
             if (slot >= 0) {
-                countHost(slot, HostTraffic.IN, r, flowKey(r, HostTraffic.IN));
+                countHost(slot, INCOMING, r, FlowKeys.of(r, INCOMING));
             }
         }
         if (dir == OUTGOING || dir == INTERNAL) {
-            int slot = slotFor(r.srcHi, r.srcLo);
+            int slot = slots.slotFor(r.srcHi, r.srcLo, r.packets, r.bytes);
             if (slot >= 0) {
-                countHost(slot, HostTraffic.OUT, r, flowKey(r, HostTraffic.OUT));
+                countHost(slot, OUTGOING, r, FlowKeys.of(r, OUTGOING));
             }
         }
     }
@@ -181,8 +159,8 @@ public final class CounterShard {
                 PacketRecord r = batch[from + j];
                 int dir = classify(r);
                 dirs[j] = dir;
-                long base = flowBase(r);
-                long in = mix(base ^ HostTraffic.IN), out = mix(base ^ HostTraffic.OUT);
+                long base = FlowKeys.base(r);
+                long in = FlowKeys.mix(base ^ INCOMING), out = FlowKeys.mix(base ^ OUTGOING);
                 keyIn[j] = in;
                 keyOut[j] = out;
                 keys[nk] = in;
@@ -199,57 +177,53 @@ public final class CounterShard {
                 int dir = dirs[j];
                 PacketRecord r = batch[from + j];
                 if (dir == INCOMING || dir == INTERNAL) {
-                    int slot = slotFor(r.dstHi, r.dstLo);
+                    int slot = slots.slotFor(r.dstHi, r.dstLo, r.packets, r.bytes);
                     if (slot >= 0) {
-                        countHost(slot, HostTraffic.IN, r, keyIn[j]);
+                        countHost(slot, INCOMING, r, keyIn[j]);
                     }
                 }
                 if (dir == OUTGOING || dir == INTERNAL) {
-                    int slot = slotFor(r.srcHi, r.srcLo);
+                    int slot = slots.slotFor(r.srcHi, r.srcLo, r.packets, r.bytes);
                     if (slot >= 0) {
-                        countHost(slot, HostTraffic.OUT, r, keyOut[j]);
+                        countHost(slot, OUTGOING, r, keyOut[j]);
                     }
                 }
             }
         }
     }
 
-    private static final int INCOMING = 0, OUTGOING = 1, INTERNAL = 2; // Direction ordinals
+    /**
+     * {@link Direction} ordinals as ints for the counting loops (the one place they are derived): a
+     * packet's direction, and for INCOMING and OUTGOING also the half of a host's counters.
+     */
+    private static final int INCOMING = Direction.INCOMING.ordinal(), OUTGOING = Direction.OUTGOING.ordinal(),
+            INTERNAL = Direction.INTERNAL.ordinal(), OTHER = Direction.OTHER.ordinal();
 
     /** Adds the packet to the totals and returns its direction's ordinal. */
     private int classify(PacketRecord r) {
         boolean v4 = r.ipVersion == 4;
-        boolean srcMon = (v4 ? monitored.lookupV4(r.src4) : monitored.lookup(r.srcHi, r.srcLo)) >= 0;
-        boolean dstMon = (v4 ? monitored.lookupV4(r.dst4) : monitored.lookup(r.dstHi, r.dstLo)) >= 0;
-        int dir = srcMon ? (dstMon ? INTERNAL : OUTGOING) : (dstMon ? INCOMING : 3);
+        int srcNet = v4 ? monitored.lookupV4(r.src4) : monitored.lookup(r.srcHi, r.srcLo);
+        int dstNet = v4 ? monitored.lookupV4(r.dst4) : monitored.lookup(r.dstHi, r.dstLo);
+        boolean srcMon = srcNet >= 0, dstMon = dstNet >= 0;
+        int dir = srcMon ? (dstMon ? INTERNAL : OUTGOING) : (dstMon ? INCOMING : OTHER);
         int t = (dir * 2 + (v4 ? 0 : 1)) * 2;
-        totals[t] += r.packets;
-        totals[t + 1] += r.bytes;
+        long p = r.packets, b = r.bytes;
+        totals[t] += p;
+        totals[t + 1] += b;
+        long[] nt = networkTotals;
+        if (dstMon) {
+            nt[dstNet * 4] += p;
+            nt[dstNet * 4 + 1] += b;
+        }
+        if (srcMon) {
+            nt[srcNet * 4 + 2] += p;
+            nt[srcNet * 4 + 3] += b;
+        }
         return dir;
     }
 
-    /** The host's slot, added when new; -1 when there is no room for it. */
-    private int slotFor(long hi, long lo) {
-        if (index.size() >= maxHosts) {
-            int slot = index.find(hi, lo);
-            if (slot < 0) {
-                untrackedPackets++;
-            }
-            return slot;
-        }
-        int slot = index.findOrInsert(hi, lo);
-        if (index.lastInsertWasNew()) {
-            if (slot < slotCount) {
-                reuseSlot(slot, hi, lo);
-            } else {
-                addSlot(slot, hi, lo);
-            }
-        }
-        return slot;
-    }
-
     private void countHost(int slot, int dir, PacketRecord r, long flowKey) {
-        long[] c = chunks[slot >>> CHUNK_BITS];
+        long[] c = slots.chunk(slot);
         int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
         int k = base + FIRST_COUNTER + dir * TrafficClass.COUNT * 3;
         c[base + LAST_SECOND] = second;
@@ -289,113 +263,79 @@ public final class CounterShard {
         }
         long sampleFlags = c[base + SAMPLE_FLAGS];
         if (sampleFlags != 0 && (sampleFlags & (1L << dir)) != 0) {
-            samples.offer(r, dir);
+            samples.offer(r, Direction.of(dir));
         }
-    }
-
-    private void addSlot(int slot, long hi, long lo) {
-        int chunk = slot >>> CHUNK_BITS;
-        if (chunks[chunk] == null) {
-            chunks[chunk] = new long[CHUNK_SLOTS * SLOT_LONGS];
-        }
-        long[] c = chunks[chunk];
-        int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
-        c[base + KEY_HI] = hi;
-        c[base + KEY_LO] = lo;
-        slotCount = slot + 1;
-        PUBLISHED.setRelease(this, slotCount);
-    }
-
-    /** A freed slot for a new host: its counters were zeroed when it was freed. */
-    private void reuseSlot(int slot, long hi, long lo) {
-        long[] c = chunks[slot >>> CHUNK_BITS];
-        int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
-        c[base + KEY_HI] = hi;
-        c[base + KEY_LO] = lo;
-        c[base + LAST_SECOND] = second;
-        LONGS.setRelease(c, base + GENERATION, c[base + GENERATION] + 1);
-    }
-
-    static long flowKey(PacketRecord r, int dir) {
-        return mix(flowBase(r) ^ dir);
-    }
-
-    /** The flow key before its direction (bit 0) and the final mixing: {@code flowKey(r, d) == mix(flowBase(r) ^ d)}. */
-    private static long flowBase(PacketRecord r) {
-        long a, b;
-        if (r.ipVersion == 4) {
-            a = (r.src4 & 0xffff_ffffL) << 32 | (r.dst4 & 0xffff_ffffL);
-            b = 0;
-        } else {
-            a = r.srcHi * 0x9E3779B97F4A7C15L + r.srcLo;
-            b = r.dstHi * 0xC2B2AE3D27D4EB4FL + r.dstLo;
-        }
-        return a * 0xff51afd7ed558ccdL ^ b ^ ((long) r.srcPort << 40 | (long) r.dstPort << 16 | r.protocol << 1);
-    }
-
-    private static long mix(long x) {
-        x ^= x >>> 33;
-        x *= 0xc4ceb9fe1a85ec53L;
-        x ^= x >>> 33;
-        x *= 0xff51afd7ed558ccdL;
-        x ^= x >>> 33;
-        return x;
     }
 
     /** Release point for the evaluator; sources call it once per batch of packets. */
     public void publish() {
-        PUBLISHED.setRelease(this, slotCount);
+        slots.publish();
     }
 
-    // ---- reader side (the evaluator) ----
+    // ---- reader side (the evaluator, through HostCounters; raw slot access for ShardReader and tests) ----
+
+    @Override
+    public void read(long tickSecond, Changes changes) {
+        reader.read(tickSecond, changes);
+        slots.endOfRead();
+    }
+
+    @Override
+    public void requestSamples(long hi, long lo, Direction direction) {
+        reader.requestSamples(hi, lo, direction);
+    }
+
+    @Override
+    public void drainSamples(SampleRing.Visitor visitor) {
+        samples.drain(visitor);
+    }
 
     /** Number of host slots; an acquire load, so counters written before the last publish are visible. */
     public int acquireSlotCount() {
-        return (int) PUBLISHED.getAcquire(this);
+        return slots.acquireSlotCount();
     }
 
-    public long keyHi(int slot) {
-        return chunks[slot >>> CHUNK_BITS][(slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + KEY_HI];
+    long keyHi(int slot) {
+        return slots.key(slot, KEY_HI);
     }
 
-    public long keyLo(int slot) {
-        return chunks[slot >>> CHUNK_BITS][(slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + KEY_LO];
+    long keyLo(int slot) {
+        return slots.key(slot, KEY_LO);
     }
 
-    /**
-     * The slot's generation (an acquire load): odd while the slot is free; it changes when its host
-     * leaves and when another takes it. A reader that reads it before and after the key and counters
-     * (with an acquire fence between) and sees the same even value read one host's consistent data.
-     */
-    public long generation(int slot) {
-        return (long) LONGS.getAcquire(chunks[slot >>> CHUNK_BITS], (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + GENERATION);
+    /** See {@link HostSlots#generation}. */
+    long generation(int slot) {
+        return slots.generation(slot);
     }
 
-    /** Hosts that gave their slot back after being idle. */
+    /** Hosts that gave their slot back (idle, or to make room for a heavy one). */
     public long evictedHosts() {
-        return evictedHosts;
+        return slots.evictedHosts();
     }
 
     /** The last second (as given to {@link #onSecond}) in which the host was counted. */
-    public long lastSecond(int slot) {
-        return chunks[slot >>> CHUNK_BITS][(slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + LAST_SECOND];
+    long lastSecond(int slot) {
+        return slots.key(slot, LAST_SECOND);
     }
 
     /** Copies a host's cumulative counters into dst[dstOff, dstOff + COUNTERS). */
     public void readCounters(int slot, long[] dst, int dstOff) {
-        System.arraycopy(chunks[slot >>> CHUNK_BITS], (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + FIRST_COUNTER,
-                dst, dstOff, COUNTERS);
+        System.arraycopy(slots.chunk(slot), (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + FIRST_COUNTER, dst, dstOff, COUNTERS);
     }
 
-    /** Starts or stops copying a host's packets into the sample ring: bit 0 incoming, bit 1 outgoing. */
+    /**
+     * Starts or stops copying a host's packets into the sample ring: bit {@link Direction#hostIndex()} of
+     * each direction. Readers use {@link #requestSamples}; this is the raw slot access under it (and tests').
+     */
     public void setSampleFlags(int slot, long flags) {
-        LONGS.setOpaque(chunks[slot >>> CHUNK_BITS], (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS + SAMPLE_FLAGS, flags);
+        slots.setSampleFlags(slot, flags);
     }
 
     public SampleRing samples() {
         return samples;
     }
 
+    @Override
     public void readTotals(long[] dst) {
         System.arraycopy(totals, 0, dst, 0, TOTALS);
     }
@@ -405,12 +345,33 @@ public final class CounterShard {
     }
 
     /** Packets to or from monitored hosts that were not tracked per host because the shard was full. */
+    @Override
     public long untrackedPackets() {
-        return untrackedPackets;
+        return slots.untrackedPackets();
+    }
+
+    @Override
+    public MonitoredNetworks networks() {
+        return networks;
+    }
+
+    @Override
+    public void readNetworkTotals(long[] dst) {
+        System.arraycopy(networkTotals, 0, dst, 0, Math.min(dst.length, networkTotals.length));
+    }
+
+    @Override
+    public long promotedHosts() {
+        return slots.promotedHosts();
+    }
+
+    /** Chunks of host slots given back after all their hosts left. */
+    public long freedChunks() {
+        return slots.freedChunks();
     }
 
     /** Slot of a host in this shard, or -1. Only safe on the writer's thread (used by replay and tests). */
     public int slotOf(long hi, long lo) {
-        return index.find(hi, lo);
+        return slots.slotOf(hi, lo);
     }
 }

@@ -2,9 +2,10 @@ package fastnetmon.counters;
 
 /**
  * Open-addressing map from a 128-bit host address (two longs, IPv4 mapped) to a dense slot number
- * 0, 1, 2... in order of first sight, reusing the slots of removed hosts first. Single writer; grows
- * by rehashing, so memory follows the hosts actually seen. Lookups, inserts and removals allocate
- * nothing except when a table grows.
+ * 0, 1, 2... in order of first sight, reusing the slots of removed hosts first, the lowest first, and
+ * lowering {@link #slotLimit()} when the highest leave (so after a flood of many hosts the survivors
+ * gather in the low slots and what is sized by the slots can shrink). Single writer; grows by rehashing and shrinks again when mostly empty, so memory follows the
+ * hosts actually present. Lookups, inserts and removals allocate nothing except when a table resizes.
  */
 public final class HostIndex {
     /**
@@ -17,13 +18,17 @@ public final class HostIndex {
     private int size;
     /** Slot numbers handed out so far (the next new one). */
     private int slots;
-    /** Slots of removed hosts, reused before new ones. */
-    private int[] free = new int[16];
+    /** Slots of removed hosts, reused before new ones: a bit per slot below {@link #slots}. */
+    private long[] free = new long[4];
     private int freeCount;
+    /** No free slot below 64 * this word. */
+    private int freeFrom;
     private boolean inserted;
+    private final int minCapacity;
 
     public HostIndex(int initialCapacity) {
         int cap = Integer.highestOneBit(Math.max(16, initialCapacity - 1)) << 1;
+        minCapacity = cap;
         allocate(cap);
     }
 
@@ -74,7 +79,7 @@ public final class HostIndex {
             }
             i = (i + 1) & mask;
         }
-        int slot = freeCount > 0 ? free[--freeCount] : slots++;
+        int slot = freeCount > 0 ? takeLowestFree() : slots++;
         size++;
         t[e] = h;
         t[e + 1] = l;
@@ -122,14 +127,40 @@ public final class HostIndex {
         t[ei + 1] = 0;
         t[ei + 2] = 0;
         size--;
-        if (freeCount == free.length) {
-            free = java.util.Arrays.copyOf(free, free.length * 2);
+        int w = slot >>> 6;
+        if (w >= free.length) {
+            free = java.util.Arrays.copyOf(free, Math.max(w + 1, free.length * 2));
         }
-        free[freeCount++] = slot;
+        free[w] |= 1L << slot;
+        freeCount++;
+        freeFrom = Math.min(freeFrom, w);
+        // Free slots at the top are no longer handed out: slotLimit() comes down, and arrays sized by it can shrink.
+        while (slots > 0 && (slots - 1) >>> 6 < free.length && (free[(slots - 1) >>> 6] & 1L << (slots - 1)) != 0) {
+            slots--;
+            free[slots >>> 6] &= ~(1L << slots);
+            freeCount--;
+        }
+        if (size * 8 < mask + 1 && mask + 1 > minCapacity) {
+            rehash((mask + 1) / 2);
+        }
         return slot;
     }
 
-    /** Slot numbers handed out so far, removed ones included: every slot is below this. */
+    private int takeLowestFree() {
+        while (free[freeFrom] == 0) {
+            freeFrom++;
+        }
+        long word = free[freeFrom];
+        int slot = freeFrom << 6 | Long.numberOfTrailingZeros(word);
+        free[freeFrom] = word & (word - 1);
+        freeCount--;
+        return slot;
+    }
+
+    /**
+     * Every slot in use is below this: slot numbers handed out so far, less those at the top that were
+     * removed since (it comes down when the highest hosts leave).
+     */
     public int slotLimit() {
         return slots;
     }
@@ -144,8 +175,12 @@ public final class HostIndex {
     }
 
     private void grow() {
+        rehash((mask + 1) * 2);
+    }
+
+    private void rehash(int capacity) {
         long[] old = table;
-        allocate((mask + 1) * 2);
+        allocate(capacity);
         long[] t = table;
         for (int e = 0; e < old.length; e += STRIDE) {
             if (old[e + 2] != 0) {

@@ -6,8 +6,6 @@ package fastnetmon.counters;
  * Internal traffic counts as incoming for its destination and outgoing for its source, as in FastNetMon.
  */
 public final class HostTraffic {
-    /** Index of the incoming and outgoing halves (only these two directions are kept per host). */
-    public static final int IN = 0, OUT = 1;
     public static final int SIZE = 2 * TrafficClass.COUNT;
 
     public final double[] packets = new double[SIZE];
@@ -15,23 +13,24 @@ public final class HostTraffic {
     public final double[] flows = new double[SIZE];
     public double seconds = 1;
 
-    public static int index(int dir, int cls) {
-        return dir * TrafficClass.COUNT + cls;
+    /** Index into the arrays for a direction of {@link Direction#PER_HOST} and a {@link TrafficClass}. */
+    public static int index(Direction dir, int cls) {
+        return dir.hostIndex() * TrafficClass.COUNT + cls;
     }
 
-    public double pps(int dir, int cls) {
+    public double pps(Direction dir, int cls) {
         return packets[index(dir, cls)] / seconds;
     }
 
-    public double bps(int dir, int cls) {
+    public double bps(Direction dir, int cls) {
         return bytes[index(dir, cls)] * 8 / seconds;
     }
 
-    public double mbps(int dir, int cls) {
+    public double mbps(Direction dir, int cls) {
         return bps(dir, cls) / 1_000_000.0;
     }
 
-    public double flowsPerSecond(int dir, int cls) {
+    public double flowsPerSecond(Direction dir, int cls) {
         return flows[index(dir, cls)] / seconds;
     }
 

@@ -29,7 +29,7 @@ public final class SampleRing {
     final int[] meta;
     final int[] ports;
     final int[] length;
-    /** Which way the packet goes for the sampled host: {@link HostTraffic#IN} or {@link HostTraffic#OUT}. */
+    /** Which way the packet goes for the sampled host: the {@link Direction}'s ordinal. */
     final byte[] direction;
     @SuppressWarnings("unused") private volatile long head; // next to write (producer)
     @SuppressWarnings("unused") private volatile long tail; // next to read (consumer)
@@ -51,7 +51,7 @@ public final class SampleRing {
     }
 
     /** Producer side. */
-    void offer(PacketRecord r, int dir) {
+    void offer(PacketRecord r, Direction dir) {
         long h = (long) HEAD.getOpaque(this);
         if (h - (long) TAIL.getAcquire(this) > mask) {
             dropped++;
@@ -67,7 +67,7 @@ public final class SampleRing {
         meta[i] = r.protocol << 24 | (r.tcpFlags & 0xff) << 16 | (r.ttl & 0xff) << 8 | (r.fragmented ? 1 : 0);
         ports[i] = r.srcPort << 16 | (r.dstPort & 0xffff);
         length[i] = r.length;
-        direction[i] = (byte) dir;
+        direction[i] = (byte) dir.ordinal();
         HEAD.setRelease(this, h + 1);
     }
 
@@ -79,7 +79,7 @@ public final class SampleRing {
             int i = (int) t & mask;
             int m = meta[i];
             v.sample(timestamp[i], srcHi[i], srcLo[i], dstHi[i], dstLo[i], ports[i] >>> 16, ports[i] & 0xffff,
-                    m >>> 24, (m >>> 16) & 0xff, (m >>> 8) & 0xff, (m & 1) != 0, packets[i], length[i], direction[i]);
+                    m >>> 24, (m >>> 16) & 0xff, (m >>> 8) & 0xff, (m & 1) != 0, packets[i], length[i], Direction.of(direction[i]));
         }
         TAIL.setRelease(this, h);
     }
@@ -91,6 +91,6 @@ public final class SampleRing {
     @FunctionalInterface
     public interface Visitor {
         void sample(long timestampNanos, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort,
-                    int protocol, int tcpFlags, int ttl, boolean fragmented, long packets, int length, int direction);
+                    int protocol, int tcpFlags, int ttl, boolean fragmented, long packets, int length, Direction direction);
     }
 }

@@ -3,12 +3,17 @@ package fastnetmon.detection;
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * A detected attack on one host: what triggered it and what is known since. Created by the evaluator;
- * read by the actions (notify script, details file) and the summary.
+ * A ban as it stood at one moment: what triggered it and what was known of it then. Immutable (the
+ * {@link #initial} traffic is not to be modified either), so any thread may read it: the evaluator makes
+ * a fresh one for every {@link BanEvent} and every published view, and the actions, the API and the
+ * summary read them.
+ *
+ * <p>Two snapshots of the same ban (host, direction and ban time) are {@link #equals equal}, whatever
+ * their peak and samples.
  */
 public final class Attack {
     /** Host address as text (dotted quad or compressed IPv6). */
@@ -28,19 +33,23 @@ public final class Attack {
     /** Packet time (replay) or wall time (live) of the ban, in nanoseconds since the epoch. */
     public final long bannedAtNanos;
     /** Highest per-second packet rate seen in the attack direction since the ban. */
-    public volatile long peakPps;
-    public volatile double peakMbps;
-    /** Set by the evaluator once attack_details has been requested; no samples are added after. */
-    public volatile boolean detailsSent;
-    /** For manual bans: attack_details goes out at this time even with fewer samples (0: no deadline). */
-    public volatile long detailsDeadlineNanos;
+    public final long peakPps;
+    public final double peakMbps;
     /** The ban outlasted ban_time because the attack went on (unban_only_if_attack_finished). */
-    public volatile boolean unbanPostponed;
-    /** Sample packets of the host's traffic in the attack direction, collected after the ban. */
-    public final List<SamplePacket> samples = new ArrayList<>();
+    public final boolean unbanPostponed;
+    /** Sample packets of the host's traffic in the attack direction collected after the ban, unmodifiable. */
+    public final List<SamplePacket> samples;
 
+    /** A ban at its start: the peak is the triggering second's rate, no samples yet. */
     public Attack(String ip, long ipHi, long ipLo, Direction direction, String attackType, String protocol,
                   HostTraffic initial, String reason, String hostgroup, long bannedAtNanos) {
+        this(ip, ipHi, ipLo, direction, attackType, protocol, initial, reason, hostgroup, bannedAtNanos,
+                Math.round(initial.pps(direction, 0)), initial.mbps(direction, 0), false, List.of());
+    }
+
+    public Attack(String ip, long ipHi, long ipLo, Direction direction, String attackType, String protocol,
+                  HostTraffic initial, String reason, String hostgroup, long bannedAtNanos,
+                  long peakPps, double peakMbps, boolean unbanPostponed, List<SamplePacket> samples) {
         this.ip = ip;
         this.ipHi = ipHi;
         this.ipLo = ipLo;
@@ -51,18 +60,44 @@ public final class Attack {
         this.reason = reason;
         this.hostgroup = hostgroup;
         this.bannedAtNanos = bannedAtNanos;
-        int d = direction == Direction.OUTGOING ? HostTraffic.OUT : HostTraffic.IN;
-        this.peakPps = Math.round(initial.pps(d, 0));
-        this.peakMbps = initial.mbps(d, 0);
+        this.peakPps = peakPps;
+        this.peakMbps = peakMbps;
+        this.unbanPostponed = unbanPostponed;
+        this.samples = List.copyOf(samples);
     }
 
-    /** Index into {@link HostTraffic} arrays for this attack's direction. */
-    public int trafficDirection() {
-        return direction == Direction.OUTGOING ? HostTraffic.OUT : HostTraffic.IN;
+    /** The same ban with another peak. */
+    public Attack withPeak(long pps, double mbps) {
+        return new Attack(ip, ipHi, ipLo, direction, attackType, protocol, initial, reason, hostgroup, bannedAtNanos,
+                pps, mbps, unbanPostponed, samples);
+    }
+
+    /** The same ban with these samples. */
+    public Attack withSamples(List<SamplePacket> samples) {
+        return new Attack(ip, ipHi, ipLo, direction, attackType, protocol, initial, reason, hostgroup, bannedAtNanos,
+                peakPps, peakMbps, unbanPostponed, samples);
     }
 
     /** Packets per second of the triggering second in the attack direction: the script's third argument. */
     public long initialPps() {
-        return Math.round(initial.pps(trafficDirection(), 0));
+        return Math.round(initial.pps(direction, 0));
+    }
+
+    /** Snapshots of the same ban: host, direction and ban time. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Attack a && a.ipHi == ipHi && a.ipLo == ipLo && a.direction == direction
+                && a.bannedAtNanos == bannedAtNanos;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(ipHi, ipLo, direction, bannedAtNanos);
+    }
+
+    @Override
+    public String toString() {
+        return "Attack[" + ip + " " + direction.text() + " " + attackType + " at " + bannedAtNanos + " peak " + peakPps
+                + " pps, " + samples.size() + " samples" + (unbanPostponed ? ", unban postponed" : "") + "]";
     }
 }

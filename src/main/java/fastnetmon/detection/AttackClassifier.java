@@ -1,5 +1,6 @@
 package fastnetmon.detection;
 
+import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
 import fastnetmon.counters.TrafficClass;
 
@@ -11,7 +12,7 @@ public final class AttackClassifier {
     /** Share of the direction's packets a class must exceed to name the attack after it (FastNetMon: 0.9). */
     static final double DOMINANT_SHARE = 0.9;
 
-    public static String attackType(HostTraffic t, int dir) {
+    public static String attackType(HostTraffic t, Direction dir) {
         double total = t.packets[HostTraffic.index(dir, TrafficClass.TOTAL)];
         if (total <= 0) {
             return "unknown";
@@ -33,7 +34,7 @@ public final class AttackClassifier {
     }
 
     /** The protocol with the most packets in that direction: tcp, udp, icmp, or unknown when none. */
-    public static String protocol(HostTraffic t, int dir) {
+    public static String protocol(HostTraffic t, Direction dir) {
         double tcp = t.packets[HostTraffic.index(dir, TrafficClass.TCP)];
         double udp = t.packets[HostTraffic.index(dir, TrafficClass.UDP)];
         double icmp = t.packets[HostTraffic.index(dir, TrafficClass.ICMP)];

@@ -1,12 +1,13 @@
 package fastnetmon.detection;
 
+import fastnetmon.config.Configuration;
 import fastnetmon.config.HostGroup;
 import fastnetmon.config.Thresholds;
 import fastnetmon.networks.Cidr;
 
 import java.util.List;
 
-/** What the evaluator needs from the configuration. */
+/** What the evaluator needs from the configuration: the detection stage's typed settings. */
 public record DetectionSettings(
         boolean enableBanIpv6,
         boolean processIncoming,
@@ -18,4 +19,19 @@ public record DetectionSettings(
         Thresholds global,
         List<HostGroup> hostGroups,
         List<Cidr> whitelist) {
+
+    /** The settings of a configuration (checked when it was read). */
+    public static DetectionSettings from(Configuration c) {
+        return new DetectionSettings(
+                c.getBoolean("enable_ban_ipv6"),
+                c.getBoolean("process_incoming_traffic"),
+                c.getBoolean("process_outgoing_traffic"),
+                c.getInt("ban_details_records_count"),
+                c.getLong("ban_time"),
+                c.getBoolean("unban_only_if_attack_finished"),
+                c.getDouble("average_calculation_time"),
+                c.globalThresholds(),
+                c.hostGroups(),
+                c.whitelist());
+    }
 }

@@ -1,111 +1,70 @@
 package fastnetmon.detection;
 
-import fastnetmon.config.HostGroup;
-import fastnetmon.config.Thresholds;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
-import fastnetmon.counters.HostIndex;
+import fastnetmon.counters.HostCounters;
 import fastnetmon.counters.HostTraffic;
+import fastnetmon.counters.NetworkRates;
 import fastnetmon.counters.TrafficClass;
-import fastnetmon.networks.Cidr;
-import fastnetmon.networks.IpAddresses;
-import fastnetmon.networks.PrefixMatcher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The once-a-second stage: reads every shard's cumulative counters, turns the differences into the
- * last second's per-host rates, bans hosts that cross a threshold, collects their sample packets,
- * and unbans after ban_time. It runs on one thread (the replay thread, or the live evaluator thread)
- * and never blocks: actions go to a {@link BanHandler} that returns at once.
+ * The once-a-second stage: reads what every counters instance counted since the previous tick, turns it
+ * into the last second's per-host rates and their averages, bans hosts that cross a threshold, collects
+ * their sample packets, unbans after ban_time, and publishes the view. The jobs are its parts' (host
+ * table, averages, top hosts, ban rules, ban book, sample collector, totals); this class runs the tick and
+ * answers the API.
+ *
+ * <p>Threading: {@link #tick} and the methods marked so run on one thread (the replay thread, or the live
+ * evaluator thread, where the API's calls are run too); {@link #addCounters}, {@link #view()} and
+ * {@link #stats()} are safe from any thread. It never blocks: ban events go to a {@link BanListener} that
+ * returns at once.
  */
 public final class Evaluator {
-    private static final Logger log = LoggerFactory.getLogger(Evaluator.class);
+    /** How many hosts each top list keeps (the console shows max_ips_in_list of them, the API up to this). */
+    public static final int TOP_HOSTS = TopHosts.SIZE;
     private static final int C = CounterShard.COUNTERS;
-    private static final int NOT_MAPPED = -1;
 
-    private final DetectionSettings settings;
-    private final List<CounterShard> shards;
-    /** Shards added while running, taken up at the start of the next tick. */
-    private final java.util.Queue<CounterShard> addedShards = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final BanHandler handler;
-    private final PrefixMatcher whitelist;
-    private final PrefixMatcher groups;
-
-    // Per evaluator host (dense index from `hosts`).
-    private final HostIndex hosts = new HostIndex(1 << 12);
-    private long[] hostHi = new long[0], hostLo = new long[0];
-    private int[] groupOf = new int[0];
-    private boolean[] whitelisted = new boolean[0];
-    private double[] average = new double[0];       // C per host: smoothed per-second rates
-    private long[] averagedAt = new long[0];        // second of the last update of `average`
-    private Attack[] attackOf = new Attack[0];
-    private int[][] shardSlotOf;                    // [shard][host] -> slot in that shard, or -1
-
-    // Per shard slot.
-    private int[][] hostOfSlot;                     // [shard][slot] -> host
-    private long[][] generationOfSlot;              // [shard][slot] -> the slot's generation when mapped
-    private long[][] previous;                // [shard][slot * C + i] -> counter value at the last tick
-
-    // This tick's hosts with traffic and their per-second counts.
-    private int[] touched = new int[1024];
-    private int touchedCount;
-    private int[] touchedPos = new int[0];          // host -> position in touched, or -1
-    private long[] current = new long[1024 * C];
-    private final long[] scratch = new long[C];
-    private final HostTraffic second = new HostTraffic();
-
-    private final long[] totals = new long[CounterShard.TOTALS];
-    private final long[] previousTotals = new long[CounterShard.TOTALS];
-    private final long[] lastSecondTotals = new long[CounterShard.TOTALS];
-
-    private final Map<Integer, Attack> active = new LinkedHashMap<>();
-    private final List<Attack> history = new ArrayList<>();
-    private final Map<Integer, Long> banDisabledLogged = new java.util.HashMap<>();
+    private final List<HostCounters> counters = new ArrayList<>();
+    private final Queue<HostCounters> joining = new ConcurrentLinkedQueue<>();
+    private final HostTable hosts;
+    private final Averages averages;
+    private final SecondCounts second = new SecondCounts();
+    private final TrafficTotals totals = new TrafficTotals();
+    private final NetworkRates networkRates = new NetworkRates();
+    private final TopHosts top;
+    private final BanRules rules;
+    private final SampleCollector samples;
+    private final BanBook bans;
+    /** The second's traffic of the host being checked, reused host after host within a tick. */
+    private final HostTraffic traffic = new HostTraffic();
+    private final Reading reading = new Reading();
     private long lastTickSecond = Long.MIN_VALUE;
     private long lastTickNanos;
-    private long untrackedSeen;
-    private long untrackedWarnedAt = Long.MIN_VALUE / 2;
     private volatile Stats stats = new Stats(new long[CounterShard.TOTALS], 0, 0, 0);
     private volatile TrafficView view = TrafficView.empty();
-    private final double[] averageTotals = new double[CounterShard.TOTALS];
-    private final double[] averageFlows = new double[2];
-    /** Hosts in the last published top lists: with this tick's hosts, the only ones that can be in the next. */
-    private int[] topCandidates = new int[0];
-    /** How many hosts each top list keeps (the console shows max_ips_in_list of them, the API up to this). */
-    public static final int TOP_HOSTS = 100;
 
-    public Evaluator(DetectionSettings settings, List<CounterShard> shards, BanHandler handler) {
-        this.settings = settings;
-        this.shards = new ArrayList<>(shards);
-        this.handler = handler;
-        PrefixMatcher.Builder wl = new PrefixMatcher.Builder();
-        for (Cidr c : settings.whitelist()) {
-            wl.add(c, 0);
-        }
-        this.whitelist = wl.build();
-        PrefixMatcher.Builder gb = new PrefixMatcher.Builder();
-        for (int g = 0; g < settings.hostGroups().size(); g++) {
-            for (Cidr c : settings.hostGroups().get(g).cidrs()) {
-                gb.add(c, g);
-            }
-        }
-        this.groups = gb.build();
-        int n = this.shards.size();
-        shardSlotOf = new int[n][0];
-        hostOfSlot = new int[n][0];
-        generationOfSlot = new long[n][0];
-        previous = new long[n][0];
+    public Evaluator(DetectionSettings settings, List<? extends HostCounters> counters, BanListener listener) {
+        this.hosts = new HostTable(settings.whitelist(), BanRules.groupNetworks(settings));
+        this.averages = new Averages(settings.averageCalculationTimeSeconds());
+        this.top = new TopHosts(hosts, averages);
+        this.rules = new BanRules(settings);
+        this.samples = new SampleCollector(hosts, this.counters);
+        this.bans = new BanBook(settings, Objects.requireNonNull(listener), hosts, samples, this::forgetIfUnused);
+        this.counters.addAll(counters);
+    }
+
+    /**
+     * Adds counters to evaluate (a source started after the evaluator), from the next tick on. Safe from
+     * any thread.
+     */
+    public void addCounters(HostCounters c) {
+        joining.add(Objects.requireNonNull(c));
     }
 
     /**
@@ -115,558 +74,112 @@ public final class Evaluator {
     public void tick(long nowNanos) {
         long started = System.nanoTime();
         long nowSecond = Math.floorDiv(nowNanos, 1_000_000_000L);
+        for (HostCounters c; (c = joining.poll()) != null; ) {
+            counters.add(c);
+            samples.added(c);
+        }
         lastTickNanos = nowNanos;
-        touchedCount = 0;
-        takeUpAddedShards();
-        for (int s = 0; s < shards.size(); s++) {
-            collect(s);
+        for (HostCounters c : counters) {
+            c.read(nowSecond, reading);
         }
-        collectTotals(nowNanos);
-        for (int s = 0; s < shards.size(); s++) {
-            shards.get(s).samples().drain(this::sample);
+        totals.collect(counters, nowNanos);
+        networkRates.update(counters, nowNanos);
+        samples.drain(bans);
+        long[] counts = second.counts();
+        for (int i = 0; i < second.size(); i++) {
+            int host = second.host(i);
+            second.fill(i, traffic);
+            averages.update(host, counts, i * C, nowSecond);
+            check(host, traffic, nowNanos);
         }
-        for (int i = 0; i < touchedCount; i++) {
-            int host = touched[i];
-            fill(second, current, i * C);
-            updateAverage(host, nowSecond);
-            check(host, nowNanos);
-        }
-        sendCompletedDetails();
-        unbanExpired(nowNanos);
-        for (int i = 0; i < touchedCount; i++) {
-            touchedPos[touched[i]] = -1;
-        }
+        bans.sendCompletedDetails(nowNanos);
+        bans.unbanExpired(nowNanos, this::stillAttacking);
         lastTickSecond = nowSecond;
         publishView(nowNanos, nowSecond);
-        stats = new Stats(lastSecondTotals.clone(), history.size(), active.size(), System.nanoTime() - started);
+        second.clear();
+        // Memory follows the hosts known: after a flood of many hosts, what they took is given back.
+        int capacity = hosts.trim();
+        averages.trim(capacity);
+        second.trim(capacity);
+        stats = new Stats(totals.lastSecond(), bans.madeCount(), bans.activeCount(), System.nanoTime() - started);
     }
 
-    /**
-     * Reads {@code shard} too from the next tick on. Thread-safe; for sources started after the
-     * evaluator.
-     */
-    public void addCounters(CounterShard shard) {
-        addedShards.add(java.util.Objects.requireNonNull(shard, "shard"));
-    }
-
-    private void takeUpAddedShards() {
-        for (CounterShard shard; (shard = addedShards.poll()) != null; ) {
-            int n = shards.size();
-            shards.add(shard);
-            shardSlotOf = Arrays.copyOf(shardSlotOf, n + 1);
-            shardSlotOf[n] = new int[groupOf.length];
-            Arrays.fill(shardSlotOf[n], NOT_MAPPED);
-            hostOfSlot = Arrays.copyOf(hostOfSlot, n + 1);
-            hostOfSlot[n] = new int[0];
-            generationOfSlot = Arrays.copyOf(generationOfSlot, n + 1);
-            generationOfSlot[n] = new long[0];
-            previous = Arrays.copyOf(previous, n + 1);
-            previous[n] = new long[0];
+    /** What the counters report, into the host table and this second's counts. */
+    private final class Reading implements HostCounters.Changes {
+        // The reader's id for a host is its id in the host table: stable while any counters hold it.
+        @Override
+        public int added(long hi, long lo) {
+            int host = hosts.findOrAdd(hi, lo);
+            hosts.hold(host);
+            return host;
         }
-    }
 
-    private void collect(int s) {
-        CounterShard shard = shards.get(s);
-        int n = shard.acquireSlotCount();
-        if (hostOfSlot[s].length < n) {
-            int old = hostOfSlot[s].length;
-            int cap = Math.max(n, old * 2);
-            hostOfSlot[s] = Arrays.copyOf(hostOfSlot[s], cap);
-            Arrays.fill(hostOfSlot[s], old, cap, NOT_MAPPED);
-            generationOfSlot[s] = Arrays.copyOf(generationOfSlot[s], cap);
-            previous[s] = Arrays.copyOf(previous[s], cap * C);
+        @Override
+        public void counted(int host, long[] counts) {
+            second.add(host, counts);
         }
-        int[] map = hostOfSlot[s];
-        long[] gens = generationOfSlot[s];
-        long[] prev = previous[s];
-        // Hosts not counted since well before the previous tick cannot have changed: skip reading their
-        // counters (a second of slack for a capture thread still finishing the second before it).
-        long unchangedBefore = lastTickSecond == Long.MIN_VALUE ? Long.MIN_VALUE : lastTickSecond - 2;
-        for (int slot = 0; slot < n; slot++) {
-            int host = map[slot];
-            long generation = shard.generation(slot);
-            if ((generation & 1) != 0 || (host != NOT_MAPPED && generation != gens[slot])) {
-                // The host gave the slot back after being idle (and another may have taken it).
-                if (host != NOT_MAPPED) {
-                    release(s, slot, host);
-                    host = NOT_MAPPED;
-                }
-                if ((generation & 1) != 0) {
-                    continue;
-                }
-            }
-            if (host != NOT_MAPPED && shard.lastSecond(slot) < unchangedBefore) {
-                continue;
-            }
-            long hi = 0, lo = 0;
-            if (host == NOT_MAPPED) {
-                hi = shard.keyHi(slot);
-                lo = shard.keyLo(slot);
-            }
-            shard.readCounters(slot, scratch, 0);
-            VarHandle.acquireFence();
-            if (shard.generation(slot) != generation) {
-                continue; // the slot changed hands while it was read: next tick
-            }
-            if (host == NOT_MAPPED) {
-                host = hostFor(hi, lo);
-                map[slot] = host;
-                gens[slot] = generation;
-                shardSlotOf[s][host] = slot;
-                Attack a = attackOf[host];
-                if (a != null && !a.detailsSent && a.samples.size() < settings.banDetailsRecordsCount()) {
-                    shard.setSampleFlags(slot, 1L << a.trafficDirection());
-                }
-            }
-            int base = slot * C;
-            boolean changed = false;
-            for (int i = 0; i < C; i++) {
-                if (scratch[i] != prev[base + i]) {
-                    changed = true;
-                    break;
-                }
-            }
-            if (!changed) {
-                continue;
-            }
-            int pos = touchedPos[host];
-            if (pos < 0) {
-                pos = touchedCount++;
-                if (touched.length < touchedCount) {
-                    touched = Arrays.copyOf(touched, touched.length * 2);
-                    current = Arrays.copyOf(current, touched.length * C);
-                }
-                touched[pos] = host;
-                touchedPos[host] = pos;
-                Arrays.fill(current, pos * C, pos * C + C, 0);
-            }
-            int cur = pos * C;
-            for (int i = 0; i < C; i++) {
-                current[cur + i] += scratch[i] - prev[base + i];
-                prev[base + i] = scratch[i];
+
+        @Override
+        public void removed(int host) {
+            if (hosts.release(host) == 0) {
+                forgetIfUnused(host);
             }
         }
     }
 
-    /** A shard's slot no longer holds the host: forget the mapping, and the host when nothing holds it. */
-    private void release(int s, int slot, int host) {
-        hostOfSlot[s][slot] = NOT_MAPPED;
-        Arrays.fill(previous[s], slot * C, slot * C + C, 0);
-        if (shardSlotOf[s][host] == slot) {
-            shardSlotOf[s][host] = NOT_MAPPED;
-        }
-        forgetIfUnused(host);
-    }
-
-    /** Drops a host that no shard holds and that is not banned (a banned host stays known while quiet). */
+    /** Drops a host that no counters hold and that is not banned (a banned host stays known while quiet). */
     private void forgetIfUnused(int host) {
-        if (attackOf[host] != null) {
+        if (hosts.holders(host) > 0 || bans.banned(host)) {
             return;
         }
-        for (int[] slots : shardSlotOf) {
-            if (slots[host] != NOT_MAPPED) {
-                return;
-            }
-        }
-        hosts.remove(hostHi[host], hostLo[host]);
-        Arrays.fill(average, host * C, host * C + C, 0);
-        averagedAt[host] = 0;
-        banDisabledLogged.remove(host);
+        hosts.remove(host);
+        averages.forget(host);
+        rules.forget(host);
     }
 
-    private int hostFor(long hi, long lo) {
-        int host = hosts.findOrInsert(hi, lo);
-        if (hosts.lastInsertWasNew()) {
-            if (host >= groupOf.length) {
-                int cap = Math.max(16, groupOf.length * 2);
-                hostHi = Arrays.copyOf(hostHi, cap);
-                hostLo = Arrays.copyOf(hostLo, cap);
-                groupOf = Arrays.copyOf(groupOf, cap);
-                whitelisted = Arrays.copyOf(whitelisted, cap);
-                average = Arrays.copyOf(average, cap * C);
-                averagedAt = Arrays.copyOf(averagedAt, cap);
-                attackOf = Arrays.copyOf(attackOf, cap);
-                int old = touchedPos.length;
-                touchedPos = Arrays.copyOf(touchedPos, cap);
-                Arrays.fill(touchedPos, old, cap, -1);
-                for (int s = 0; s < shardSlotOf.length; s++) {
-                    int o = shardSlotOf[s].length;
-                    shardSlotOf[s] = Arrays.copyOf(shardSlotOf[s], cap);
-                    Arrays.fill(shardSlotOf[s], o, cap, NOT_MAPPED);
-                }
-            }
-            hostHi[host] = hi;
-            hostLo[host] = lo;
-            groupOf[host] = groups.lookup(hi, lo);
-            whitelisted[host] = whitelist.lookup(hi, lo) >= 0;
-        }
-        return host;
-    }
-
-    private void collectTotals(long nowNanos) {
-        long untracked = 0;
-        for (CounterShard shard : shards) {
-            untracked += shard.untrackedPackets();
-        }
-        if (untracked > untrackedSeen && nowNanos - untrackedWarnedAt >= 60_000_000_000L) {
-            untrackedWarnedAt = nowNanos;
-            log.warn("too many hosts to track one by one (max_tracked_hosts): {} packets of further hosts were counted "
-                    + "in the totals only", untracked);
-        }
-        untrackedSeen = untracked;
-        Arrays.fill(totals, 0);
-        long[] t = scratch;
-        for (CounterShard shard : shards) {
-            shard.readTotals(t);
-            for (int i = 0; i < CounterShard.TOTALS; i++) {
-                totals[i] += t[i];
-            }
-        }
-        for (int i = 0; i < totals.length; i++) {
-            lastSecondTotals[i] = totals[i] - previousTotals[i];
-            previousTotals[i] = totals[i];
-        }
-    }
-
-    private static void fill(HostTraffic h, long[] src, int off) {
-        for (int i = 0; i < HostTraffic.SIZE; i++) {
-            h.packets[i] = src[off + i * 3];
-            h.bytes[i] = src[off + i * 3 + 1];
-            h.flows[i] = src[off + i * 3 + 2];
-        }
-        h.seconds = 1;
-    }
-
-    /** The same from a host's averages. */
-    private static void fill(HostTraffic h, double[] src, int off) {
-        for (int i = 0; i < HostTraffic.SIZE; i++) {
-            h.packets[i] = src[off + i * 3];
-            h.bytes[i] = src[off + i * 3 + 1];
-            h.flows[i] = src[off + i * 3 + 2];
-        }
-        h.seconds = 1;
-    }
-
-    /** Exponential smoothing over average_calculation_time, as FastNetMon's average speeds. */
-    private void updateAverage(int host, long nowSecond) {
-        decayTo(host, nowSecond - 1);
-        double keep = Math.exp(-1 / tau());
-        int base = host * C;
-        for (int i = 0; i < HostTraffic.SIZE; i++) {
-            average[base + i * 3] = average[base + i * 3] * keep + second.packets[i] * (1 - keep);
-            average[base + i * 3 + 1] = average[base + i * 3 + 1] * keep + second.bytes[i] * (1 - keep);
-            average[base + i * 3 + 2] = average[base + i * 3 + 2] * keep + second.flows[i] * (1 - keep);
-        }
-        averagedAt[host] = nowSecond;
-    }
-
-    /** Brings a host's average forward over seconds in which it had no traffic. */
-    private void decayTo(int host, long second) {
-        long gap = second - averagedAt[host];
-        if (averagedAt[host] == 0 || gap <= 0) {
+    /** A banned host's second raises its peak; another's may ban it. */
+    private void check(int host, HostTraffic traffic, long nowNanos) {
+        BanEntry ban = bans.entryOf(host);
+        if (ban != null) {
+            Direction d = ban.start().direction;
+            ban.peak(Math.round(traffic.pps(d, TrafficClass.TOTAL)), traffic.mbps(d, TrafficClass.TOTAL));
             return;
         }
-        double keep = Math.exp(-gap / tau());
-        int base = host * C;
-        for (int i = 0; i < C; i++) {
-            average[base + i] *= keep;
-        }
-        averagedAt[host] = second;
-    }
-
-    private double tau() {
-        return Math.max(1e-9, settings.averageCalculationTimeSeconds());
-    }
-
-    private Thresholds thresholdsOf(int host) {
-        int g = groupOf[host];
-        return g >= 0 ? settings.hostGroups().get(g).thresholds() : settings.global();
-    }
-
-    private void check(int host, long nowNanos) {
-        Attack existing = attackOf[host];
-        if (existing != null) {
-            int d = existing.trafficDirection();
-            long pps = Math.round(second.pps(d, TrafficClass.TOTAL));
-            if (pps > existing.peakPps) {
-                existing.peakPps = pps;
-            }
-            existing.peakMbps = Math.max(existing.peakMbps, second.mbps(d, TrafficClass.TOTAL));
-            return;
-        }
-        if (whitelisted[host]) {
-            return;
-        }
-        Thresholds t = thresholdsOf(host);
-        for (int dir = HostTraffic.IN; dir <= HostTraffic.OUT; dir++) {
-            if (dir == HostTraffic.IN ? !settings.processIncoming() : !settings.processOutgoing()) {
-                continue;
-            }
-            String reason = ThresholdCheck.exceeded(t, second, dir);
-            if (reason == null) {
-                continue;
-            }
-            long hi = hostHi[host], lo = hostLo[host];
-            String ip = IpAddresses.format(hi, lo);
-            boolean v6 = !IpAddresses.isV4Mapped(hi, lo);
-            // enable_ban_ipv6 is a hostgroup setting like enable_ban: a group's own (or inherited) value applies.
-            boolean ipv6BanOn = groupOf[host] >= 0 ? t.enableBanIpv6() : settings.enableBanIpv6();
-            if (!t.enableBan() || (v6 && !ipv6BanOn)) {
-                Long last = banDisabledLogged.get(host);
-                if (last == null || nowNanos - last >= 60_000_000_000L) {
-                    banDisabledLogged.put(host, nowNanos);
-                    log.info("{} crosses a threshold ({}) but ban is disabled{}: not banned", ip, reason,
-                            t.enableBan() ? " for IPv6 (enable_ban_ipv6)" : " (enable_ban)");
-                }
-                return;
-            }
-            ban(host, ip, hi, lo, dir, reason, nowNanos);
-            return;
+        BanRules.Crossing c = rules.banFor(hosts, host, traffic, nowNanos);
+        if (c != null) {
+            bans.ban(host, traffic, c.direction(), c.reason(), rules.groupName(hosts.group(host)), nowNanos);
         }
     }
 
-    private Attack ban(int host, String ip, long hi, long lo, int dir, String reason, long nowNanos) {
-        int g = groupOf[host];
-        HostTraffic initial = second.copy();
-        Attack a = new Attack(ip, hi, lo, dir == HostTraffic.IN ? Direction.INCOMING : Direction.OUTGOING,
-                AttackClassifier.attackType(initial, dir), AttackClassifier.protocol(initial, dir), initial, reason,
-                g >= 0 ? settings.hostGroups().get(g).name() : "global", nowNanos);
-        attackOf[host] = a;
-        active.put(host, a);
-        history.add(a);
-        log.warn("ban {} {} {} {} pps: {}", ip, a.direction.text(), a.attackType, a.initialPps(), reason);
-        handler.onBan(a);
-        if (settings.banDetailsRecordsCount() > 0) {
-            setSampling(host, 1L << dir);
-        } else {
-            a.detailsSent = true;
-            handler.onAttackDetails(a);
-        }
-        return a;
-    }
-
-    private void setSampling(int host, long flags) {
-        for (int s = 0; s < shards.size(); s++) {
-            int slot = shardSlotOf[s][host];
-            if (slot != NOT_MAPPED) {
-                shards.get(s).setSampleFlags(slot, flags);
-            }
-        }
-    }
-
-    private void sample(long ts, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort,
-                        int protocol, int tcpFlags, int ttl, boolean fragmented, long packets, int length, int dir) {
-        long hi = dir == HostTraffic.IN ? dstHi : srcHi;
-        long lo = dir == HostTraffic.IN ? dstLo : srcLo;
-        int host = hosts.find(hi, lo);
-        if (host < 0) {
-            return;
-        }
-        Attack a = attackOf[host];
-        if (a == null || a.detailsSent || a.trafficDirection() != dir
-                || a.samples.size() >= settings.banDetailsRecordsCount()) {
-            return;
-        }
-        a.samples.add(new SamplePacket(ts, IpAddresses.format(srcHi, srcLo), srcPort, IpAddresses.format(dstHi, dstLo),
-                dstPort, protocol, tcpFlags, fragmented, packets, length, ttl));
-    }
-
-    private void sendCompletedDetails() {
-        for (Map.Entry<Integer, Attack> e : active.entrySet()) {
-            Attack a = e.getValue();
-            if (!a.detailsSent && (a.samples.size() >= settings.banDetailsRecordsCount()
-                    || (a.detailsDeadlineNanos != 0 && lastTickNanos >= a.detailsDeadlineNanos))) {
-                sendDetails(e.getKey(), a);
-            }
-        }
-    }
-
-    private void sendDetails(int host, Attack a) {
-        a.detailsSent = true;
-        setSampling(host, 0);
-        handler.onAttackDetails(a);
-    }
-
-    private void unbanExpired(long nowNanos) {
-        List<Integer> done = new ArrayList<>();
-        for (Map.Entry<Integer, Attack> e : active.entrySet()) {
-            Attack a = e.getValue();
-            int host = e.getKey();
-            if (settings.banTimeSeconds() <= 0 // ban_time = 0: bans last until the program stops
-                    || nowNanos - a.bannedAtNanos < settings.banTimeSeconds() * 1_000_000_000L) {
-                continue;
-            }
-            if (settings.unbanOnlyIfAttackFinished() && stillAttacking(host, a)) {
-                if (!a.unbanPostponed) {
-                    a.unbanPostponed = true;
-                    log.info("{}: ban_time is over but the attack goes on; unban waits for it to end", a.ip);
-                }
-                continue;
-            }
-            if (!a.detailsSent) {
-                sendDetails(host, a);
-            }
-            done.add(host);
-        }
-        for (int host : done) {
-            unban(host);
-        }
-    }
-
-    private void unban(int host) {
-        Attack a = active.remove(host);
-        attackOf[host] = null;
-        log.warn("unban {} {}", a.ip, a.direction.text());
-        handler.onUnban(a);
-        forgetIfUnused(host);
-    }
-
-    /** Whether the host crossed a threshold in the attack's direction in the second just evaluated. */
-    private boolean stillAttacking(int host, Attack a) {
-        int pos = touchedPos[host];
+    /** Whether the host crossed a threshold in the direction in the second just evaluated. */
+    private boolean stillAttacking(int host, Direction direction) {
+        int pos = second.positionOf(host);
         if (pos < 0) {
             return false;
         }
         HostTraffic h = new HostTraffic();
-        fill(h, current, pos * C);
-        return ThresholdCheck.exceeded(thresholdsOf(host), h, a.trafficDirection()) != null;
+        second.fill(pos, h);
+        return rules.exceeded(hosts.group(host), h, direction);
+    }
+
+    private void publishView(long nowNanos, long nowSecond) {
+        int in = CounterShard.counter(Direction.INCOMING, TrafficClass.TOTAL, 2);
+        int out = CounterShard.counter(Direction.OUTGOING, TrafficClass.TOTAL, 2);
+        double flowsIn = 0, flowsOut = 0; // flows per direction: this second's sum over hosts
+        for (int i = 0; i < second.size(); i++) {
+            flowsIn += second.value(i, in);
+            flowsOut += second.value(i, out);
+        }
+        var rates = totals.smooth(averages.keep(), flowsIn, flowsOut);
+        view = new TrafficView(nowNanos, rates, top.update(second, nowSecond), bans.active());
     }
 
     /** Sends attack_details for every attack still collecting samples, with what it has (at shutdown). */
     public void flushDetails() {
-        for (Map.Entry<Integer, Attack> e : active.entrySet()) {
-            if (!e.getValue().detailsSent) {
-                sendDetails(e.getKey(), e.getValue());
-            }
-        }
+        bans.flushDetails(lastTickNanos);
     }
 
-    // ---- read side for the summary, metrics and console ----
-
-    private void publishView(long nowNanos, long nowSecond) {
-        double keep = Math.exp(-1 / tau());
-        for (int i = 0; i < CounterShard.TOTALS; i++) {
-            averageTotals[i] = averageTotals[i] * keep + lastSecondTotals[i] * (1 - keep);
-        }
-        // Candidates: this tick's hosts (averaged at this second) and the previous top hosts, whose
-        // averages only decayed; no other host can have risen into a top list.
-        int[] candidates = Arrays.copyOf(touched, touchedCount + topCandidates.length);
-        int n = touchedCount;
-        for (int host : topCandidates) {
-            if (averagedAt[host] != nowSecond) {
-                decayTo(host, nowSecond);
-                candidates[n++] = host;
-            }
-        }
-        Map<Direction, Map<SortKey, List<TrafficView.HostRate>>> top = new EnumMap<>(Direction.class);
-        int[] heap = new int[TOP_HOSTS];
-        int[] next = new int[2 * SortKey.values().length * TOP_HOSTS];
-        int nextCount = 0;
-        double[] flowSums = new double[2];
-        for (int dir = HostTraffic.IN; dir <= HostTraffic.OUT; dir++) {
-            Map<SortKey, List<TrafficView.HostRate>> byKey = new EnumMap<>(SortKey.class);
-            for (SortKey key : SortKey.values()) {
-                int off = CounterShard.counter(dir, TrafficClass.TOTAL, key.ordinal()); // packets, bytes, flows
-                int size = topHosts(candidates, n, off, heap);
-                List<TrafficView.HostRate> list = new ArrayList<>(size);
-                for (int k = 0; k < size; k++) {
-                    list.add(hostRate(heap[k], dir));
-                    next[nextCount++] = heap[k];
-                }
-                byKey.put(key, List.copyOf(list));
-            }
-            top.put(dir == HostTraffic.IN ? Direction.INCOMING : Direction.OUTGOING, byKey);
-        }
-        // Flows per direction: this second's sum over hosts, smoothed like the other totals.
-        for (int i = 0; i < touchedCount; i++) {
-            flowSums[0] += current[i * C + CounterShard.counter(HostTraffic.IN, TrafficClass.TOTAL, 2)];
-            flowSums[1] += current[i * C + CounterShard.counter(HostTraffic.OUT, TrafficClass.TOTAL, 2)];
-        }
-        for (int d = 0; d < 2; d++) {
-            averageFlows[d] = averageFlows[d] * keep + flowSums[d] * (1 - keep);
-        }
-        Map<Direction, TrafficView.Rate> totals = new EnumMap<>(Direction.class);
-        for (Direction d : Direction.values()) {
-            double p = averageTotals[CounterShard.totalIndex(d, 4, 0)] + averageTotals[CounterShard.totalIndex(d, 6, 0)];
-            double b = averageTotals[CounterShard.totalIndex(d, 4, 1)] + averageTotals[CounterShard.totalIndex(d, 6, 1)];
-            double f = d == Direction.INCOMING ? averageFlows[0] : d == Direction.OUTGOING ? averageFlows[1] : 0;
-            totals.put(d, new TrafficView.Rate(p, b * 8 / 1e6, f));
-        }
-        topCandidates = Arrays.copyOf(next, nextCount);
-        view = new TrafficView(nowNanos, totals, top, List.copyOf(active.values()));
-    }
-
-    /**
-     * The up to {@link #TOP_HOSTS} candidates with the highest average at counter offset {@code off}
-     * (at least 0.5 a second), into {@code out} busiest first; returns how many. A min-heap of the
-     * best so far, in primitive arrays.
-     */
-    private int topHosts(int[] candidates, int n, int off, int[] out) {
-        int size = 0;
-        for (int c = 0; c < n; c++) {
-            int host = candidates[c];
-            double v = average[host * C + off];
-            if (v < 0.5) {
-                continue;
-            }
-            if (size < out.length) {
-                out[size] = host;
-                siftUp(out, size++, off);
-            } else if (v > average[out[0] * C + off]) {
-                out[0] = host;
-                siftDown(out, size, off);
-            }
-        }
-        // Heap sort into descending order: repeatedly move the smallest to the end.
-        for (int end = size - 1; end > 0; end--) {
-            int t = out[0];
-            out[0] = out[end];
-            out[end] = t;
-            siftDown(out, end, off);
-        }
-        return size;
-    }
-
-    private void siftUp(int[] h, int i, int off) {
-        while (i > 0) {
-            int parent = (i - 1) / 2;
-            if (average[h[i] * C + off] >= average[h[parent] * C + off]) {
-                return;
-            }
-            int t = h[i];
-            h[i] = h[parent];
-            h[parent] = t;
-            i = parent;
-        }
-    }
-
-    private void siftDown(int[] h, int size, int off) {
-        int i = 0;
-        while (true) {
-            int l = 2 * i + 1, r = l + 1, smallest = i;
-            if (l < size && average[h[l] * C + off] < average[h[smallest] * C + off]) {
-                smallest = l;
-            }
-            if (r < size && average[h[r] * C + off] < average[h[smallest] * C + off]) {
-                smallest = r;
-            }
-            if (smallest == i) {
-                return;
-            }
-            int t = h[i];
-            h[i] = h[smallest];
-            h[smallest] = t;
-            i = smallest;
-        }
-    }
-
-    private TrafficView.HostRate hostRate(int host, int dir) {
-        int base = host * C;
-        return new TrafficView.HostRate(IpAddresses.format(hostHi[host], hostLo[host]),
-                average[base + CounterShard.counter(dir, TrafficClass.TOTAL, 0)],
-                average[base + CounterShard.counter(dir, TrafficClass.TOTAL, 1)] * 8 / 1e6,
-                average[base + CounterShard.counter(dir, TrafficClass.TOTAL, 2)]);
-    }
+    // ---- for the summary, metrics, console and API ----
 
     /** The latest view for the console and the API; safe from any thread. */
     public TrafficView view() {
@@ -679,67 +192,63 @@ public final class Evaluator {
      */
     public HostTraffic averageOf(long hi, long lo) {
         int host = hosts.find(hi, lo);
-        if (host < 0 || averagedAt[host] == 0) {
+        if (host < 0 || !averages.seen(host)) {
             return null;
         }
-        decayTo(host, lastTickSecond);
+        averages.decayTo(host, lastTickSecond);
         HostTraffic h = new HostTraffic();
-        fill(h, average, host * C);
+        averages.fill(host, h);
         return h;
     }
 
-    /** The attack a host is banned for now, or null. Call on the evaluator's thread. */
+    /** The ban of a host in force now, as it stands, or null. Call on the evaluator's thread. */
     public Attack banOf(long hi, long lo) {
-        int host = hosts.find(hi, lo);
-        return host < 0 ? null : attackOf[host];
+        BanEntry e = bans.entryOf(hosts.find(hi, lo));
+        return e == null ? null : e.snapshot();
     }
 
     /**
-     * Bans a host by hand (the API): the same actions as an automatic ban, with the host's average
+     * Bans a host by hand (the API): the same events as an automatic ban, with the host's average
      * traffic as its power. Sample packets are collected for at most {@code detailsWaitSeconds}, then
      * attack_details goes out with what was collected. Returns null when the host is banned already.
      * Call on the evaluator's thread.
      */
     public Attack manualBan(long hi, long lo, Direction direction, long nowNanos, long detailsWaitSeconds) {
-        int host = hostFor(hi, lo);
-        if (attackOf[host] != null) {
+        int host = hosts.findOrAdd(hi, lo);
+        if (bans.banned(host)) {
             return null;
         }
-        decayTo(host, lastTickSecond);
-        fill(second, average, host * C); // all zero for a host without traffic
-        int dir = direction == Direction.OUTGOING ? HostTraffic.OUT : HostTraffic.IN;
-        Attack a = ban(host, IpAddresses.format(hi, lo), hi, lo, dir, "manual ban", nowNanos);
-        a.detailsDeadlineNanos = nowNanos + detailsWaitSeconds * 1_000_000_000L;
-        return a;
+        averages.decayTo(host, lastTickSecond);
+        HostTraffic average = new HostTraffic();
+        averages.fill(host, average); // all zero for a host without traffic
+        Direction dir = direction == Direction.OUTGOING ? Direction.OUTGOING : Direction.INCOMING;
+        BanEntry e = bans.ban(host, average, dir, "manual ban", rules.groupName(hosts.group(host)), nowNanos);
+        e.detailsDeadlineNanos = nowNanos + detailsWaitSeconds * 1_000_000_000L;
+        return e.snapshot();
+    }
+
+    /** {@link #restoreBan(Attack, long)} at the wall clock's time (live mode). */
+    public boolean restoreBan(Attack a) {
+        return restoreBan(a, System.currentTimeMillis() * 1_000_000L);
     }
 
     /**
-     * Takes up a ban made before a restart (from the ban state file): no script call now; it is
-     * unbanned as usual once its ban_time, counted from the original ban, is over. Returns false when
-     * the host is banned already. Call before ticks start, or on the evaluator's thread.
+     * Takes up a ban made before a restart (from the ban state file) and tells the listener (RESTORED):
+     * no script call; it is unbanned as usual once its ban_time, counted from the original ban, is over.
+     * Returns false when the host is banned already. Call before ticks start, or on the evaluator's thread.
      */
-    public boolean restoreBan(Attack a) {
-        int host = hostFor(a.ipHi, a.ipLo);
-        if (attackOf[host] != null) {
-            return false;
-        }
-        attackOf[host] = a;
-        active.put(host, a);
-        return true;
+    public boolean restoreBan(Attack a, long nowNanos) {
+        return bans.restore(hosts.findOrAdd(a.ipHi, a.ipLo), a, nowNanos);
     }
 
-    /** Unbans a host by hand; returns its attack, or null when it was not banned. Call on the evaluator's thread. */
+    /**
+     * Unbans a host by hand (attack_details first if it had not gone out); returns the ban as it ended,
+     * or null when the host was not banned. The events carry the last tick's time. Call on the
+     * evaluator's thread.
+     */
     public Attack manualUnban(long hi, long lo) {
         int host = hosts.find(hi, lo);
-        if (host < 0 || attackOf[host] == null) {
-            return null;
-        }
-        Attack a = attackOf[host];
-        if (!a.detailsSent) {
-            sendDetails(host, a);
-        }
-        unban(host);
-        return a;
+        return host < 0 ? null : bans.unban(host, lastTickNanos);
     }
 
     /**
@@ -755,22 +264,28 @@ public final class Evaluator {
         return stats;
     }
 
-    /** Every ban made so far, in order. */
+    /** Every ban made so far, in order, as each stands now. Call on the evaluator's thread. */
     public List<Attack> banHistory() {
-        return Collections.unmodifiableList(history);
+        return bans.history();
     }
 
-    public Collection<Attack> activeBans() {
-        return Collections.unmodifiableCollection(active.values());
+    /** The bans in force, as they stand. Call on the evaluator's thread. */
+    public List<Attack> activeBans() {
+        return bans.active();
     }
 
-    /** Cumulative totals summed over shards at the last tick; see {@link CounterShard#totalIndex}. */
+    /** Cumulative totals summed over counters at the last tick; see {@link CounterShard#totalIndex}. */
     public long[] totals() {
-        return totals.clone();
+        return totals.totals();
     }
 
     public long[] lastSecondTotals() {
-        return lastSecondTotals.clone();
+        return totals.lastSecond();
+    }
+
+    /** The last second's traffic per monitored network. Call on the evaluator's thread. */
+    public NetworkRates networkRates() {
+        return networkRates;
     }
 
     public long lastTickSecond() {

@@ -1,6 +1,7 @@
 package fastnetmon.detection;
 
 import fastnetmon.config.Thresholds;
+import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
 import fastnetmon.counters.TrafficClass;
 
@@ -13,7 +14,7 @@ public final class ThresholdCheck {
             TrafficClass.TCP_SYN};
 
     /** A short reason such as "pps 50012 > 20000" for the first threshold crossed, or null. */
-    public static String exceeded(Thresholds t, HostTraffic h, int dir) {
+    public static String exceeded(Thresholds t, HostTraffic h, Direction dir) {
         for (int cls : CLASSES) {
             String prefix = cls == TrafficClass.TOTAL ? "" : TrafficClass.name(cls) + " ";
             double pps = h.pps(dir, cls);

@@ -35,6 +35,7 @@ public final class PrefixMatcher {
     private final int[][] v6Value;
 
     private final int size;
+    private final int maxValue;
 
     private PrefixMatcher(Builder b) {
         List<Map.Entry<Cidr, Integer>> v4 = new ArrayList<>();
@@ -43,6 +44,7 @@ public final class PrefixMatcher {
             (e.getKey().isV4() ? v4 : v6).add(e);
         }
         size = b.entries.size();
+        maxValue = b.entries.values().stream().mapToInt(Integer::intValue).max().orElse(-1);
 
         // Painting shortest prefixes first lets longer ones overwrite them; a chunk is created pre-filled
         // with the value of the shorter prefix covering it.
@@ -167,6 +169,11 @@ public final class PrefixMatcher {
     }
 
     /** Number of distinct prefixes. */
+    /** The largest value a lookup can give (-1 when empty): arrays indexed by value need one more entry. */
+    public int maxValue() {
+        return maxValue;
+    }
+
     public int size() {
         return size;
     }

@@ -43,8 +43,7 @@ class AttackActionsTest {
     void callsForOneIpRunInOrderAndCallerNeverBlocks() throws Exception {
         AttackText.description(Fixtures.synFlood()); // load the text classes before timing
         AttackActions actions = new AttackActions(recorder("1"), Duration.ofSeconds(20), null, ZoneOffset.UTC);
-        Attack a = Fixtures.synFlood();
-        a.samples.add(syn(T0));
+        Attack a = Fixtures.synFlood().withSamples(java.util.List.of(syn(T0)));
 
         long start = System.nanoTime();
         actions.ban(a);
@@ -113,9 +112,7 @@ class AttackActionsTest {
         ListAppender<ILoggingEvent> logs = Fixtures.capture(AttackActions.class);
         try {
             AttackActions actions = new AttackActions(null, null, folder, ZoneOffset.UTC);
-            Attack a = Fixtures.synFlood();
-            a.samples.add(syn(T0));
-            a.samples.add(syn(T0 + 5_000));
+            Attack a = Fixtures.synFlood().withSamples(java.util.List.of(syn(T0), syn(T0 + 5_000)));
             actions.ban(a);
             actions.attackDetails(a);
             actions.unban(a);

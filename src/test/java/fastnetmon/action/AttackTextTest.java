@@ -1,5 +1,6 @@
 package fastnetmon.action;
 
+import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
 import fastnetmon.counters.TrafficClass;
 import fastnetmon.detection.Attack;
@@ -71,7 +72,7 @@ class AttackTextTest {
     @Test
     void descriptionMatchesFastNetMonLines() {
         Attack a = Fixtures.synFlood();
-        a.peakPps = 61000;
+        a = a.withPeak(61000, a.peakMbps);
         assertEquals(EXPECTED_DESCRIPTION, AttackText.description(a));
     }
 
@@ -89,7 +90,7 @@ class AttackTextTest {
     @Test
     void fragmentationAttackUsesFastNetMonName() {
         HostTraffic t = new HostTraffic();
-        Fixtures.set(t, HostTraffic.IN, TrafficClass.TOTAL, 10, 15000);
+        Fixtures.set(t, Direction.INCOMING, TrafficClass.TOTAL, 10, 15000);
         Attack a = new Attack("10.0.0.1", 0, 0, fastnetmon.counters.Direction.OUTGOING, "ip_fragmentation_flood",
                 "udp", t, "", "global", T0);
         String text = AttackText.description(a);
@@ -143,9 +144,7 @@ class AttackTextTest {
     @Test
     void detailsAreDescriptionBlankLineAndSamples() {
         Attack a = Fixtures.synFlood();
-        a.peakPps = 61000;
-        a.samples.add(tcp(T0, 2));
-        a.samples.add(tcp(T0 + 1000, 2));
+        a = a.withPeak(61000, a.peakMbps).withSamples(List.of(tcp(T0, 2), tcp(T0 + 1000, 2)));
         String details = AttackText.details(a, UTC);
         List<String> tail = List.of(details.substring(EXPECTED_DESCRIPTION.length()).split("\n", -1));
         assertTrue(details.startsWith(EXPECTED_DESCRIPTION));

@@ -32,7 +32,7 @@ final class Fixtures {
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
-    static void set(HostTraffic t, int dir, int cls, double packets, double bytes) {
+    static void set(HostTraffic t, Direction dir, int cls, double packets, double bytes) {
         t.packets[HostTraffic.index(dir, cls)] = packets;
         t.bytes[HostTraffic.index(dir, cls)] = bytes;
     }
@@ -40,7 +40,7 @@ final class Fixtures {
     /** An incoming SYN flood on 10.10.0.5 with known counters (see AttackTextTest for the text). */
     static Attack synFlood(String ip) {
         HostTraffic t = new HostTraffic();
-        int in = HostTraffic.IN, out = HostTraffic.OUT;
+        Direction in = Direction.INCOMING, out = Direction.OUTGOING;
         set(t, in, TrafficClass.TOTAL, 50012, 3_001_000);
         set(t, in, TrafficClass.TCP, 50000, 3_000_000);
         set(t, in, TrafficClass.TCP_SYN, 49990, 2_999_400);

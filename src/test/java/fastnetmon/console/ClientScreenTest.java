@@ -42,7 +42,7 @@ class ClientScreenTest {
                 SortKey.FLOWS, List.of(v6, v)));
         top.put(Direction.OUTGOING, Map.of(SortKey.PACKETS, List.of(o), SortKey.BYTES, List.of(o), SortKey.FLOWS, List.of(o)));
         HostTraffic t = new HostTraffic();
-        t.packets[HostTraffic.index(HostTraffic.IN, TrafficClass.TOTAL)] = 20613;
+        t.packets[HostTraffic.index(Direction.INCOMING, TrafficClass.TOTAL)] = 20613;
         Attack a = new Attack("10.10.0.5", 0, 0x0a0a0005L, Direction.INCOMING, "syn_flood", "tcp", t,
                 "pps 20613 > 10000", "global", bannedAtMillis * 1_000_000L);
         TrafficView view = new TrafficView(bannedAtMillis * 1_000_000L, totals, top, List.of(a));

@@ -180,7 +180,7 @@ class ConsoleScreenTest {
         top.put(Direction.INCOMING, Map.of(SortKey.PACKETS, List.of(v, v6), SortKey.BYTES, List.of(v, v6),
                 SortKey.FLOWS, List.of(v, v6)));
         HostTraffic t = new HostTraffic();
-        t.packets[HostTraffic.index(HostTraffic.IN, TrafficClass.TOTAL)] = 20613;
+        t.packets[HostTraffic.index(Direction.INCOMING, TrafficClass.TOTAL)] = 20613;
         long bannedAt = 1_700_000_000_000L;
         Attack a = new Attack("10.10.0.5", 0, 0x0a0a0005L, Direction.INCOMING, "syn_flood", "tcp", t,
                 "pps 20613 > 10000", "global", bannedAt * 1_000_000L);

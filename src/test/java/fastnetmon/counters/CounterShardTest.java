@@ -7,8 +7,6 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
-import static fastnetmon.counters.HostTraffic.IN;
-import static fastnetmon.counters.HostTraffic.OUT;
 import static fastnetmon.counters.TestPackets.addr;
 import static fastnetmon.counters.TestPackets.icmp;
 import static fastnetmon.counters.TestPackets.networks;
@@ -24,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CounterShardTest {
     private static final int PACKETS = 0, BYTES = 1, FLOWS = 2;
+    private static final Direction IN = Direction.INCOMING, OUT = Direction.OUTGOING;
 
     private final CounterShard shard = new CounterShard("test", networks("10.0.0.0/8", "2001:db8::/32"), 12);
 
@@ -40,7 +39,7 @@ class CounterShardTest {
         return c;
     }
 
-    private long get(String host, int dir, int cls, int metric) {
+    private long get(String host, Direction dir, int cls, int metric) {
         return counters(host)[CounterShard.counter(dir, cls, metric)];
     }
 
@@ -284,7 +283,7 @@ class CounterShardTest {
     }
 
     private record Sample(String src, String dst, int srcPort, int dstPort, int protocol, int flags, int ttl,
-                          boolean fragmented, long packets, int length, int direction, long ts) {
+                          boolean fragmented, long packets, int length, Direction direction, long ts) {
     }
 
     private List<Sample> drain() {
@@ -302,7 +301,7 @@ class CounterShardTest {
         shard.count(udp("1.2.3.4", 1, "10.0.0.2", 2));
         assertEquals(List.of(), drain());
 
-        shard.setSampleFlags(slot("10.0.0.1"), 1L << IN);
+        shard.setSampleFlags(slot("10.0.0.1"), 1L << IN.hostIndex());
         PacketRecord in = tcp("1.2.3.4", 4444, "10.0.0.1", 80, PacketRecord.TCP_SYN | PacketRecord.TCP_ACK);
         in.ttl = 57;
         in.timestampNanos = 123_456_789L;
@@ -320,7 +319,7 @@ class CounterShardTest {
                 new Sample("10.0.0.3", "10.0.0.1", 9, 10, PacketRecord.UDP, 0, 64, true, 7, 100, IN, 0)), drain());
         assertEquals(List.of(), drain());
 
-        shard.setSampleFlags(slot("10.0.0.1"), 1L << OUT);
+        shard.setSampleFlags(slot("10.0.0.1"), 1L << OUT.hostIndex());
         shard.count(udp("1.2.3.4", 1, "10.0.0.1", 2));
         shard.count(udp("2001:db8::9", 1, "2001:db9::9", 2)); // a host without flags
         shard.count(udp("10.0.0.1", 65535, "1.2.3.4", 65534));
@@ -336,7 +335,7 @@ class CounterShardTest {
     @Test
     void sampleFlagsWorkForIpv6Hosts() {
         shard.count(udp("2001:db9::1", 1, "2001:db8::1", 2));
-        shard.setSampleFlags(slot("2001:db8::1"), 1L << IN);
+        shard.setSampleFlags(slot("2001:db8::1"), 1L << IN.hostIndex());
         shard.count(udp("2001:db9::1", 3, "2001:db8::1", 4));
         shard.count(udp("2001:db9::1", 3, "2001:db8::2", 4));
         List<Sample> s = drain();

@@ -118,4 +118,27 @@ class HostIndexTest {
         assertEquals(ref.size(), idx.size());
         assertTrue(idx.slotLimit() <= 3000, "slots stay within the hosts ever present at once: " + idx.slotLimit());
     }
+
+    @Test
+    void freedSlotsAreReusedLowestFirstAndTheLimitComesDownWhenTheHighestLeave() {
+        HostIndex idx = new HostIndex(16);
+        for (int i = 0; i < 100_000; i++) {
+            idx.findOrInsert(0, i);
+        }
+        for (int i = 5; i < 100_000; i++) {
+            if (i != 70_000) {
+                idx.remove(0, i);
+            }
+        }
+        assertEquals(70_001, idx.slotLimit(), "slot 70000 is still in use");
+        assertEquals(5, idx.findOrInsert(1, 1), "the lowest free slot first");
+        assertEquals(6, idx.findOrInsert(1, 2));
+        idx.remove(0, 70_000);
+        assertEquals(7, idx.slotLimit());
+        assertEquals(7, idx.findOrInsert(1, 3));
+        for (int i = 0; i < 5; i++) {
+            assertEquals(i, idx.find(0, i));
+        }
+        assertEquals(8, idx.size());
+    }
 }

@@ -1,5 +1,6 @@
 package fastnetmon.counters;
 
+import fastnetmon.counters.Direction;
 import fastnetmon.packet.PacketRecord;
 import org.junit.jupiter.api.Test;
 
@@ -30,11 +31,11 @@ class SampleRingTest {
     void drainsInOrderAndEmpties() {
         SampleRing ring = new SampleRing(4);
         for (int i = 0; i < 5; i++) {
-            ring.offer(rec(i), HostTraffic.IN);
+            ring.offer(rec(i), Direction.INCOMING);
         }
         assertEquals(List.of(0, 1, 2, 3, 4), drain(ring));
         assertEquals(List.of(), drain(ring));
-        ring.offer(rec(5), HostTraffic.IN);
+        ring.offer(rec(5), Direction.INCOMING);
         assertEquals(List.of(5), drain(ring));
         assertEquals(0, ring.dropped());
     }
@@ -43,7 +44,7 @@ class SampleRingTest {
     void dropsNewSamplesWhenFull() {
         SampleRing ring = new SampleRing(3); // 8 samples
         for (int i = 0; i < 11; i++) {
-            ring.offer(rec(i), HostTraffic.IN);
+            ring.offer(rec(i), Direction.INCOMING);
         }
         assertEquals(3, ring.dropped());
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), drain(ring));
@@ -52,7 +53,7 @@ class SampleRingTest {
             List<Integer> expected = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 int n = 100 + round * 10 + i;
-                ring.offer(rec(n), HostTraffic.IN);
+                ring.offer(rec(n), Direction.INCOMING);
                 expected.add(n);
             }
             assertEquals(expected, drain(ring));
@@ -70,17 +71,17 @@ class SampleRingTest {
         r.packets = 1L << 40;
         r.length = 65535;
         r.timestampNanos = Long.MAX_VALUE;
-        ring.offer(r, HostTraffic.OUT);
+        ring.offer(r, Direction.OUTGOING);
         PacketRecord q = TestPackets.icmp("1.2.3.4", "10.0.0.1");
         q.ttl = 1;
-        ring.offer(q, HostTraffic.IN);
+        ring.offer(q, Direction.INCOMING);
         List<String> seen = new ArrayList<>();
         ring.drain((ts, sHi, sLo, dHi, dLo, sp, dp, proto, flags, ttl, frag, pk, len, dir) -> seen.add(
                 ts + " " + fastnetmon.networks.IpAddresses.format(sHi, sLo) + " " + sp + " "
                         + fastnetmon.networks.IpAddresses.format(dHi, dLo) + " " + dp + " " + proto + " " + flags
                         + " " + ttl + " " + frag + " " + pk + " " + len + " " + dir));
         assertEquals(List.of(
-                Long.MAX_VALUE + " 2001:db8::1 65535 2001:db9::ff 65534 255 255 255 true " + (1L << 40) + " 65535 1",
-                "0 1.2.3.4 0 10.0.0.1 0 1 0 1 false 1 100 0"), seen);
+                Long.MAX_VALUE + " 2001:db8::1 65535 2001:db9::ff 65534 255 255 255 true " + (1L << 40) + " 65535 OUTGOING",
+                "0 1.2.3.4 0 10.0.0.1 0 1 0 1 false 1 100 INCOMING"), seen);
     }
 }

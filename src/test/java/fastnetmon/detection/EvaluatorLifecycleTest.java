@@ -1,6 +1,7 @@
 package fastnetmon.detection;
 
 import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
 import fastnetmon.counters.TrafficClass;
 import fastnetmon.detection.Harness.Settings;
@@ -15,7 +16,6 @@ import static fastnetmon.counters.TestPackets.tcp;
 import static fastnetmon.counters.TestPackets.udp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What happens after a ban: attack details from sample packets, unban after ban_time, re-bans. */
@@ -56,8 +56,8 @@ class EvaluatorLifecycleTest {
         h.send(10, udp(ATTACKER, 4000, "10.0.0.2", 53));      // another host
         h.tick();
         assertEquals(List.of("ban " + HOST), h.events);
-        assertEquals(3, a.samples.size());
-        assertFalse(a.detailsSent);
+        assertEquals(3, h.current(HOST).samples.size());
+        assertTrue(a.samples.isEmpty(), "the ban event's snapshot does not change");
 
         h.send(10, udp(HOST, 53, ATTACKER, 4000));
         long ts = h.second * 1_000_000_000L;
@@ -66,10 +66,10 @@ class EvaluatorLifecycleTest {
         }
         h.tick();
         assertEquals(List.of("ban " + HOST, "details " + HOST + " 5"), h.events);
-        assertSame(a, h.details.get(0));
-        assertTrue(a.detailsSent);
+        Attack d = h.details.get(0);
+        assertEquals(a, d);
         List<Integer> ports = new ArrayList<>();
-        for (SamplePacket s : a.samples) {
+        for (SamplePacket s : d.samples) {
             assertEquals(ATTACKER, s.srcIp());
             assertEquals(HOST, s.dstIp());
             assertEquals(80, s.dstPort());
@@ -82,14 +82,15 @@ class EvaluatorLifecycleTest {
             ports.add(s.srcPort());
         }
         assertEquals(List.of(1, 2, 3, 4, 5), ports);
-        assertEquals(ts, a.samples.get(3).timestampNanos());
+        assertEquals(ts, d.samples.get(3).timestampNanos());
 
         // Sampling stops: nothing more reaches the ring, the samples stay as sent, no second details.
         h.send(20, attackPacket(10));
         assertEquals(0, samplesInRing(h.shards.get(0)));
         h.ticks(3);
         assertEquals(2, h.events.size());
-        assertEquals(5, a.samples.size());
+        assertEquals(5, h.current(HOST).samples.size());
+        assertEquals(5, d.samples.size());
     }
 
     @Test
@@ -100,8 +101,9 @@ class EvaluatorLifecycleTest {
         h.send(10, udp(ATTACKER, 1, HOST, 2));               // incoming: not the attack direction
         h.send(5, udp(HOST, 53, "203.0.113.9", 4001));
         h.tick();
-        Attack a = h.ban(HOST);
         assertEquals(List.of("ban " + HOST, "details " + HOST + " 5"), h.events);
+        Attack a = h.details.get(0);
+        assertEquals(5, a.samples.size());
         for (SamplePacket s : a.samples) {
             assertEquals(HOST, s.srcIp());
             assertEquals("203.0.113.9", s.dstIp());
@@ -118,7 +120,7 @@ class EvaluatorLifecycleTest {
         // Shard 1 first sees the host after the ban: its slot gets the sample flag at the next tick.
         h.send(1, 3, attackPacket(1));
         h.tick();
-        assertEquals(0, h.ban(HOST).samples.size());
+        assertEquals(0, h.current(HOST).samples.size());
         h.send(1, 2, attackPacket(2));
         h.send(0, 1, attackPacket(3));
         h.send(1, 1, attackPacket(4));
@@ -126,7 +128,7 @@ class EvaluatorLifecycleTest {
         h.tick();
         assertEquals(List.of("ban " + HOST, "details " + HOST + " 5"), h.events);
         assertEquals(List.of(2, 2, 4, 3, 5).stream().sorted().toList(),
-                h.ban(HOST).samples.stream().map(SamplePacket::srcPort).sorted().toList());
+                h.details.get(0).samples.stream().map(SamplePacket::srcPort).sorted().toList());
     }
 
     @Test
@@ -141,7 +143,7 @@ class EvaluatorLifecycleTest {
         h.send(5, attackPacket(3));
         h.tick();
         assertEquals(2, h.events.size());
-        assertEquals(2, h.ban(HOST).samples.size());
+        assertEquals(2, h.current(HOST).samples.size());
     }
 
     @Test
@@ -177,21 +179,21 @@ class EvaluatorLifecycleTest {
         Harness h = new Harness(s.build());
         long[] addr = fastnetmon.counters.TestPackets.addr(HOST);
         HostTraffic initial = new HostTraffic();
-        initial.packets[HostTraffic.index(HostTraffic.IN, TrafficClass.TOTAL)] = 50_000;
+        initial.packets[HostTraffic.index(Direction.INCOMING, TrafficClass.TOTAL)] = 50_000;
         // Banned 7 s before this run's first tick.
         Attack old = new Attack(HOST, addr[0], addr[1], fastnetmon.counters.Direction.INCOMING, "syn_flood", "tcp",
                 initial, "pps 50000 > 20000", "global", h.tickNanos() - 7_000_000_000L);
-        old.detailsSent = true;
         assertTrue(h.evaluator.restoreBan(old));
         assertFalse(h.evaluator.restoreBan(old), "one ban per host");
         h.send(25_000, udp("198.51.100.1", 1000, HOST, 53)); // still above the threshold: no new ban
         h.tick();
         h.ticks(2);
-        assertEquals(List.of(), h.events);
+        assertEquals(List.of("restored " + HOST), h.events, "a restored ban collects no details");
         assertEquals(List.of(old), List.copyOf(h.evaluator.activeBans()));
         h.tick(); // 10 s after the original ban
-        assertEquals(List.of("unban " + HOST), h.events);
-        assertSame(old, h.unbans.get(0));
+        assertEquals(List.of("restored " + HOST, "unban " + HOST), h.events);
+        assertEquals(old, h.unbans.get(0));
+        assertEquals(0, samplesInRing(h.shards.get(0)), "no samples were asked for");
         assertTrue(h.evaluator.banHistory().isEmpty(), "no ban was made in this run");
     }
 
@@ -208,7 +210,7 @@ class EvaluatorLifecycleTest {
         assertEquals(a.bannedAtNanos + 10_000_000_000L, (h.second) * 1_000_000_000L);
         // Details (without samples, none came) go out before the unban.
         assertEquals(List.of("ban " + HOST, "details " + HOST + " 0", "unban " + HOST), h.events);
-        assertSame(a, h.unbans.get(0));
+        assertEquals(a, h.unbans.get(0));
         assertTrue(h.evaluator.activeBans().isEmpty());
         assertEquals(List.of(a), h.evaluator.banHistory());
         h.ticks(20);
@@ -240,14 +242,17 @@ class EvaluatorLifecycleTest {
             h.send(i == 5 ? 40_000 : 30_000, syn(ATTACKER, 999, HOST, 80));
             h.tick();
         }
-        assertTrue(a.unbanPostponed);
-        assertEquals(40_000, a.peakPps);
+        assertTrue(h.current(HOST).unbanPostponed);
+        assertEquals(40_000, h.current(HOST).peakPps);
+        assertFalse(a.unbanPostponed, "the ban event's snapshot does not change");
         assertTrue(h.unbans.isEmpty(), h.events.toString());
         // Still traffic, but under the threshold (and a flood the other way does not count): unban now.
         h.send(19_000, syn(ATTACKER, 999, HOST, 80));
         h.send(30_000, udp(HOST, 53, ATTACKER, 4000));
         h.tick();
         assertEquals(List.of(a), h.unbans);
+        assertTrue(h.unbans.get(0).unbanPostponed);
+        assertEquals(40_000, h.unbans.get(0).peakPps);
         assertEquals("unban " + HOST, h.events.get(h.events.size() - 1));
         // The outgoing flood of that second was not evaluated as a new attack (the host was banned then)...
         assertEquals(1, h.bans.size());
@@ -296,9 +301,9 @@ class EvaluatorLifecycleTest {
         // The new attack collects its own samples.
         h.send(5, udp(ATTACKER, 7, HOST, 8));
         h.tick();
-        assertEquals(5, second.samples.size());
-        assertEquals(0, first.samples.size());
-        assertSame(second, h.details.get(h.details.size() - 1));
+        assertEquals(List.of(first, second), h.details);
+        assertEquals(0, h.details.get(0).samples.size());
+        assertEquals(5, h.details.get(1).samples.size());
         assertEquals(List.of(first, second), h.evaluator.banHistory());
     }
 }

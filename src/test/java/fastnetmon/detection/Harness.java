@@ -14,10 +14,10 @@ import java.util.List;
 
 /**
  * Drives shards and an evaluator second by second as FileReplay does (onSecond, count, publish,
- * tick at the end of the second) and records what the evaluator tells its {@link BanHandler}.
+ * tick at the end of the second) and records the events the evaluator tells its {@link BanListener}.
  * Monitored networks: 10.0.0.0/8 and 2001:db8::/32.
  */
-final class Harness implements BanHandler {
+final class Harness implements BanListener {
     static final long FIRST_SECOND = 1_700_000_000L;
 
     final List<CounterShard> shards = new ArrayList<>();
@@ -25,7 +25,10 @@ final class Harness implements BanHandler {
     final List<Attack> bans = new ArrayList<>();
     final List<Attack> details = new ArrayList<>();
     final List<Attack> unbans = new ArrayList<>();
-    /** "ban ip", "details ip N" (N samples), "unban ip", in order. */
+    final List<Attack> restored = new ArrayList<>();
+    /** Every event, in order. */
+    final List<BanEvent> all = new ArrayList<>();
+    /** "ban ip", "details ip N" (N samples), "unban ip", "restored ip", in order. */
     final List<String> events = new ArrayList<>();
     long second = FIRST_SECOND;
 
@@ -43,6 +46,15 @@ final class Harness implements BanHandler {
                     CounterShard.MAX_HOSTS, idleSeconds);
             s.onSecond(second);
             shards.add(s);
+        }
+        evaluator = new Evaluator(settings, shards, this);
+    }
+
+    /** Drives the given shards (made by the test, started at {@link #FIRST_SECOND}). */
+    Harness(DetectionSettings settings, List<CounterShard> shards) {
+        this.shards.addAll(shards);
+        for (CounterShard s : shards) {
+            s.onSecond(second);
         }
         evaluator = new Evaluator(settings, shards, this);
     }
@@ -97,22 +109,34 @@ final class Harness implements BanHandler {
         return bans.stream().anyMatch(a -> a.ip.equals(ip));
     }
 
-    @Override
-    public void onBan(Attack attack) {
-        bans.add(attack);
-        events.add("ban " + attack.ip);
+    /** The host's ban as it stands now (the evaluator's snapshot), or null. */
+    Attack current(String ip) {
+        long[] a = TestPackets.addr(ip);
+        return evaluator.banOf(a[0], a[1]);
     }
 
     @Override
-    public void onAttackDetails(Attack attack) {
-        details.add(attack);
-        events.add("details " + attack.ip + " " + attack.samples.size());
-    }
-
-    @Override
-    public void onUnban(Attack attack) {
-        unbans.add(attack);
-        events.add("unban " + attack.ip);
+    public void onEvent(BanEvent e) {
+        all.add(e);
+        Attack attack = e.attack();
+        switch (e.kind()) {
+            case BAN -> {
+                bans.add(attack);
+                events.add("ban " + attack.ip);
+            }
+            case ATTACK_DETAILS -> {
+                details.add(attack);
+                events.add("details " + attack.ip + " " + attack.samples.size());
+            }
+            case UNBAN -> {
+                unbans.add(attack);
+                events.add("unban " + attack.ip);
+            }
+            case RESTORED -> {
+                restored.add(attack);
+                events.add("restored " + attack.ip);
+            }
+        }
     }
 
     /** Mutable DetectionSettings with test defaults: everything processed, 5 detail records, no unban. */

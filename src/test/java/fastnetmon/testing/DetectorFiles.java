@@ -78,8 +78,38 @@ public final class DetectorFiles {
 
     /** A process builder for the detector inside the rig's monitor namespace, run in {@code dir}. */
     public static ProcessBuilder inMonitor(NetnsRig rig, Path dir, Path conf) {
+        return inMonitor(rig, dir, conf, List.of());
+    }
+
+    /** The same with JVM options (e.g. {@link #launcherJavaOptions()}). */
+    public static ProcessBuilder inMonitor(NetnsRig rig, Path dir, Path conf, List<String> jvmOptions) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", rig.mon));
-        cmd.addAll(command(List.of(), "--configuration_file", conf.toString(), "--log_to_console", NetnsRig.MON_IF));
+        cmd.addAll(command(jvmOptions, "--configuration_file", conf.toString(), "--log_to_console", NetnsRig.MON_IF));
         return new ProcessBuilder(cmd).directory(dir.toFile());
+    }
+
+    /** The JVM options the {@code fastnetmon} launcher runs the detector with (its {@code opts} default). */
+    public static List<String> launcherJavaOptions() throws IOException {
+        for (String line : Files.readAllLines(Path.of("fastnetmon"))) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^opts=\\$\\{FASTNETMON_JAVA_OPTS:-(.*)}$").matcher(line);
+            if (m.matches()) {
+                return List.of(m.group(1).trim().split("\\s+"));
+            }
+        }
+        throw new AssertionError("no opts= line in the fastnetmon launcher");
+    }
+
+    /** The resident memory of a process in MiB (VmRSS from /proc), or -1 when it is gone. */
+    public static long rssMib(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
     }
 }

@@ -17,9 +17,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NetnsRig implements AutoCloseable {
     public static final String MON_IF = "mon0";
+    /** The generator side of the link, in the peer namespace (hping3 --rand-dest needs it named: -I). */
+    public static final String PEER_IF = "peer0";
     /** The monitored end of the second link ({@link #addSecondLink}). */
     public static final String MON_IF2 = "mon1";
-    private static final String PEER_IF = "peer0";
     private static final String PEER_IF2 = "peer1";
     public final String mon;
     public final String peer;

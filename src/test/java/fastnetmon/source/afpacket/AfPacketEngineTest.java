@@ -1,5 +1,6 @@
 package fastnetmon.source.afpacket;
 
+import fastnetmon.counters.Direction;
 import fastnetmon.source.SourceException;
 import fastnetmon.source.SourceRunner;
 import fastnetmon.source.PacketCounter;
@@ -157,7 +158,7 @@ class AfPacketEngineTest {
             int slot = r.shard.slotOf(0, key);
             if (slot >= 0) {
                 r.shard.readCounters(slot, c, 0);
-                n += c[CounterShard.counter(HostTraffic.IN, TrafficClass.UDP, 0)];
+                n += c[CounterShard.counter(Direction.INCOMING, TrafficClass.UDP, 0)];
             }
         }
         return n;

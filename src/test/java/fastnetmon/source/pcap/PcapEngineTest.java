@@ -148,12 +148,12 @@ class PcapEngineTest {
             assertEquals(0, shard.unparsed(), "unparsed packets on " + iface + " (link type " + engine.linkType() + ")");
             long[] c = hostCounters(shard, LOCALHOST);
             long wire = linkHeaderLength(engine.linkType()) + 20 + 8 + PAYLOAD;
-            assertEquals(SENT, c[CounterShard.counter(HostTraffic.IN, TrafficClass.TOTAL, 0)], "incoming packets to 127.0.0.1");
-            assertEquals(SENT, c[CounterShard.counter(HostTraffic.IN, TrafficClass.UDP, 0)], "incoming UDP packets to 127.0.0.1");
-            assertEquals(SENT * wire, c[CounterShard.counter(HostTraffic.IN, TrafficClass.UDP, 1)], "incoming UDP bytes to 127.0.0.1");
-            assertEquals(SENT, c[CounterShard.counter(HostTraffic.OUT, TrafficClass.UDP, 0)], "outgoing UDP packets from 127.0.0.1");
+            assertEquals(SENT, c[CounterShard.counter(Direction.INCOMING, TrafficClass.TOTAL, 0)], "incoming packets to 127.0.0.1");
+            assertEquals(SENT, c[CounterShard.counter(Direction.INCOMING, TrafficClass.UDP, 0)], "incoming UDP packets to 127.0.0.1");
+            assertEquals(SENT * wire, c[CounterShard.counter(Direction.INCOMING, TrafficClass.UDP, 1)], "incoming UDP bytes to 127.0.0.1");
+            assertEquals(SENT, c[CounterShard.counter(Direction.OUTGOING, TrafficClass.UDP, 0)], "outgoing UDP packets from 127.0.0.1");
             // One flow, counted once in every second it was seen (the counter's seconds follow the wall clock).
-            long flows = c[CounterShard.counter(HostTraffic.IN, TrafficClass.UDP, 2)];
+            long flows = c[CounterShard.counter(Direction.INCOMING, TrafficClass.UDP, 2)];
             assertTrue(flows >= 1 && flows <= lastSecond - firstSecond + 1, "one flow per second seen, got " + flows);
             long[] totals = new long[CounterShard.TOTALS];
             shard.readTotals(totals);
@@ -327,7 +327,7 @@ class PcapEngineTest {
                         + ":" + dstPort + " p" + protocol + " ttl" + ttl + " len" + length + " dir" + direction);
             });
             String expected = "127.0.0.1:" + sender.getLocalPort() + ">127.0.0.1:" + port + " p17 ttl64 len"
-                    + (14 + 20 + 8 + PAYLOAD) + " dir" + HostTraffic.IN;
+                    + (14 + 20 + 8 + PAYLOAD) + " dir" + Direction.INCOMING;
             assertTrue(samples.size() >= 1, "no samples");
             for (String sample : samples) {
                 assertEquals(expected, sample);

@@ -90,7 +90,7 @@ class PfRingEngineTest {
         return file;
     }
 
-    private long counter(String host, int dir, int cls, int metric) {
+    private long counter(String host, Direction dir, int cls, int metric) {
         long[] a = addr(host);
         int slot = shard.slotOf(a[0], a[1]);
         assertTrue(slot >= 0, host + " was not counted");
@@ -125,7 +125,7 @@ class PfRingEngineTest {
             assertEquals(0, engine.dropped());
         }
         assertEquals(210, frames.size());
-        int in = HostTraffic.IN, out = HostTraffic.OUT;
+        Direction in = Direction.INCOMING, out = Direction.OUTGOING;
         assertEquals(100, counter("10.0.0.1", in, TrafficClass.TOTAL, PACKETS));
         assertEquals(100 * 100, counter("10.0.0.1", in, TrafficClass.TOTAL, BYTES));
         assertEquals(100, counter("10.0.0.1", in, TrafficClass.UDP, PACKETS));
@@ -157,8 +157,8 @@ class PfRingEngineTest {
             assertEquals(30, engine.received());
             assertEquals(7, engine.dropped(), "pfring_stats drop");
         }
-        assertEquals(30, counter("10.0.0.3", HostTraffic.IN, TrafficClass.TCP, PACKETS));
-        assertEquals(30 * 1400, counter("10.0.0.3", HostTraffic.IN, TrafficClass.TOTAL, BYTES));
+        assertEquals(30, counter("10.0.0.3", Direction.INCOMING, TrafficClass.TCP, PACKETS));
+        assertEquals(30 * 1400, counter("10.0.0.3", Direction.INCOMING, TrafficClass.TOTAL, BYTES));
         assertEquals(0, shard.unparsed());
     }
 

@@ -1,0 +1,77 @@
+package fastnetmon.detection;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ban book's own record of one ban: the ban as made, and what changes while it lasts (peak, sample
+ * packets being collected, whether attack_details went out, the postponed unban). Hands out immutable
+ * {@link Attack} snapshots, made anew only after a change.
+ *
+ * <p>Threading: the evaluator's thread only.
+ */
+final class BanEntry {
+    final int host;
+    private final Attack start;
+    private long peakPps;
+    private double peakMbps;
+    private boolean unbanPostponed;
+    private final List<SamplePacket> samples = new ArrayList<>();
+    /** attack_details has been requested; no samples are added after. */
+    boolean detailsSent;
+    /** For manual bans: attack_details goes out at this time even with fewer samples (0: no deadline). */
+    long detailsDeadlineNanos;
+    private Attack snapshot;
+
+    BanEntry(int host, Attack start) {
+        this.host = host;
+        this.start = start;
+        this.peakPps = start.peakPps;
+        this.peakMbps = start.peakMbps;
+        this.unbanPostponed = start.unbanPostponed;
+        this.samples.addAll(start.samples);
+        this.snapshot = start;
+    }
+
+    /** The ban as it stands now. */
+    Attack snapshot() {
+        if (snapshot == null) {
+            snapshot = new Attack(start.ip, start.ipHi, start.ipLo, start.direction, start.attackType, start.protocol,
+                    start.initial, start.reason, start.hostgroup, start.bannedAtNanos, peakPps, peakMbps,
+                    unbanPostponed, samples);
+        }
+        return snapshot;
+    }
+
+    Attack start() {
+        return start;
+    }
+
+    /** Takes in a second of the attack direction's traffic. */
+    void peak(long pps, double mbps) {
+        if (pps > peakPps || mbps > peakMbps) {
+            peakPps = Math.max(peakPps, pps);
+            peakMbps = Math.max(peakMbps, mbps);
+            snapshot = null;
+        }
+    }
+
+    /** Returns true the first time. */
+    boolean postponeUnban() {
+        if (unbanPostponed) {
+            return false;
+        }
+        unbanPostponed = true;
+        snapshot = null;
+        return true;
+    }
+
+    int sampleCount() {
+        return samples.size();
+    }
+
+    void addSample(SamplePacket p) {
+        samples.add(p);
+        snapshot = null;
+    }
+}

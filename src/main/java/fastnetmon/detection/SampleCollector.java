@@ -1,0 +1,79 @@
+package fastnetmon.detection;
+
+import fastnetmon.counters.Direction;
+import fastnetmon.counters.HostCounters;
+import fastnetmon.counters.SampleRing;
+import fastnetmon.networks.IpAddresses;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sample packets of banned hosts, for attack_details: asks every counters instance for a host's packets
+ * of the attack direction (also one added later), and hands each sample that comes back to the ban it
+ * belongs to while that ban still collects.
+ *
+ * <p>Threading: the evaluator's thread only.
+ */
+final class SampleCollector implements SampleRing.Visitor {
+    /** Where samples go: the ban of the host collecting samples of that direction, or null. */
+    interface Target {
+        BanEntry collecting(int host, Direction direction);
+    }
+
+    private record HostKey(long hi, long lo) {
+    }
+
+    private final HostTable hosts;
+    private final List<HostCounters> counters;
+    private final Map<HostKey, Direction> requests = new LinkedHashMap<>();
+    private Target target;
+
+    /** @param counters the evaluator's counters instances, read as they are at each call */
+    SampleCollector(HostTable hosts, List<HostCounters> counters) {
+        this.hosts = hosts;
+        this.counters = counters;
+    }
+
+    void start(long hi, long lo, Direction direction) {
+        requests.put(new HostKey(hi, lo), direction);
+        for (HostCounters c : counters) {
+            c.requestSamples(hi, lo, direction);
+        }
+    }
+
+    void stop(long hi, long lo) {
+        if (requests.remove(new HostKey(hi, lo)) != null) {
+            for (HostCounters c : counters) {
+                c.requestSamples(hi, lo, null);
+            }
+        }
+    }
+
+    /** A counters instance joins: it samples what the others do. */
+    void added(HostCounters c) {
+        requests.forEach((k, d) -> c.requestSamples(k.hi(), k.lo(), d));
+    }
+
+    /** Takes the samples every counters instance collected since the last call. */
+    void drain(Target to) {
+        target = to;
+        for (HostCounters c : counters) {
+            c.drainSamples(this);
+        }
+        target = null;
+    }
+
+    @Override
+    public void sample(long ts, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort, int protocol,
+                       int tcpFlags, int ttl, boolean fragmented, long packets, int length, Direction direction) {
+        boolean in = direction == Direction.INCOMING;
+        int host = hosts.find(in ? dstHi : srcHi, in ? dstLo : srcLo);
+        BanEntry ban = host < 0 ? null : target.collecting(host, direction);
+        if (ban != null) {
+            ban.addSample(new SamplePacket(ts, IpAddresses.format(srcHi, srcLo), srcPort, IpAddresses.format(dstHi, dstLo),
+                    dstPort, protocol, tcpFlags, fragmented, packets, length, ttl));
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package fastnetmon.detection;
+
+import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.HostTraffic;
+
+import java.util.Arrays;
+
+/**
+ * The hosts counted in the second being evaluated and what each counted, summed over every counters
+ * instance that reported it, in primitive arrays reused tick after tick.
+ *
+ * <p>Threading: the evaluator's thread only.
+ */
+final class SecondCounts {
+    private static final int C = CounterShard.COUNTERS;
+
+    private int[] hosts = new int[1024];
+    private int count;
+    private int[] positionOf = new int[0];     // host -> position in hosts, or -1
+    private long[] counts = new long[1024 * C];
+
+    /** Adds what a counters instance reports for the host. */
+    void add(int host, long[] delta) {
+        if (host >= positionOf.length) {
+            int old = positionOf.length;
+            positionOf = Arrays.copyOf(positionOf, Math.max(16, Math.max(host + 1, old * 2)));
+            Arrays.fill(positionOf, old, positionOf.length, -1);
+        }
+        int pos = positionOf[host];
+        if (pos < 0) {
+            pos = count++;
+            if (hosts.length < count) {
+                hosts = Arrays.copyOf(hosts, hosts.length * 2);
+                counts = Arrays.copyOf(counts, hosts.length * C);
+            }
+            hosts[pos] = host;
+            positionOf[host] = pos;
+            Arrays.fill(counts, pos * C, pos * C + C, 0);
+        }
+        int base = pos * C;
+        for (int i = 0; i < C; i++) {
+            counts[base + i] += delta[i];
+        }
+    }
+
+    int size() {
+        return count;
+    }
+
+    int host(int pos) {
+        return hosts[pos];
+    }
+
+    /** The hosts counted, in positions [0, size()); not to be modified. */
+    int[] hosts() {
+        return hosts;
+    }
+
+    /** Counts of all positions, C per position: offset {@code pos * COUNTERS}; not to be modified. */
+    long[] counts() {
+        return counts;
+    }
+
+    /** The host's position, or -1 when it was not counted this second. */
+    int positionOf(int host) {
+        return host < positionOf.length ? positionOf[host] : -1;
+    }
+
+    long value(int pos, int off) {
+        return counts[pos * C + off];
+    }
+
+    /** The counts at a position as per-second rates. */
+    void fill(int pos, HostTraffic h) {
+        int off = pos * C;
+        for (int i = 0; i < HostTraffic.SIZE; i++) {
+            h.packets[i] = counts[off + i * 3];
+            h.bytes[i] = counts[off + i * 3 + 1];
+            h.flows[i] = counts[off + i * 3 + 2];
+        }
+        h.seconds = 1;
+    }
+
+    /**
+     * Gives back memory after a second of many hosts: positions beyond four times this second's hosts,
+     * and host ids from {@code capacity} on (no longer known; see {@link HostTable#trim()}). Call after {@link #clear()}.
+     */
+    void trim(int capacity) {
+        int want = Math.max(1024, lastCount * 2);
+        if (hosts.length > 2 * want) {
+            hosts = Arrays.copyOf(hosts, want);
+            counts = Arrays.copyOf(counts, want * C);
+        }
+        if (positionOf.length > capacity) {
+            positionOf = Arrays.copyOf(positionOf, capacity);
+        }
+    }
+
+    private int lastCount;
+
+    /** Starts the next second. */
+    void clear() {
+        lastCount = count;
+        for (int i = 0; i < count; i++) {
+            positionOf[hosts[i]] = -1;
+        }
+        count = 0;
+    }
+}
