@@ -1,16 +1,16 @@
 package fastnetmon;
 
-import fastnetmon.action.AttackActions;
+import fastnetmon.action.ActionRegistry;
 import fastnetmon.config.Configuration;
 import fastnetmon.counters.CounterShard;
+import fastnetmon.detection.Attack;
+import fastnetmon.detection.BanEvent;
 import fastnetmon.detection.BanHandler;
+import fastnetmon.detection.BanListener;
 import fastnetmon.detection.DetectionSettings;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.networks.PrefixMatcher;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,15 +26,19 @@ public final class Detector {
     private final Configuration config;
     private final PrefixMatcher monitored;
     private final List<CounterShard> shards = new ArrayList<>();
-    private final AttackActions actions;
+    private final ActionRegistry actions;
     private Evaluator evaluator;
 
+    /** A replay's pipeline: the actions keep no ban state. */
     public Detector(Configuration config) {
+        this(config, false);
+    }
+
+    /** @param live true: the actions journal the bans in ban_state_path */
+    public Detector(Configuration config, boolean live) {
         this.config = config;
         this.monitored = PrefixMatcher.of(config.networks());
-        Path script = config.getBoolean("notify_script_enabled") ? config.getPath("notify_script_path") : null;
-        this.actions = new AttackActions(script, Duration.ofSeconds(config.getLong("notify_script_timeout")),
-                config.getPath("attack_details_folder"), ZoneId.systemDefault());
+        this.actions = live ? ActionRegistry.fromConfig(config) : ActionRegistry.forReplay(config);
     }
 
     public CounterShard newShard(String name) {
@@ -65,7 +69,7 @@ public final class Detector {
 
     /** The same, telling {@code alsoTell} (when not null) of every ban and unban before the actions run. */
     public Evaluator startEvaluator(BanHandler alsoTell) {
-        evaluator = new Evaluator(settings(config), shards, alsoTell == null ? actions : BanHandler.all(alsoTell, actions));
+        evaluator = new Evaluator(settings(config), shards, alsoTell == null ? asHandler(actions) : BanHandler.all(alsoTell, asHandler(actions)));
         return evaluator;
     }
 
@@ -92,7 +96,27 @@ public final class Detector {
         return List.copyOf(shards);
     }
 
-    public AttackActions actions() {
+    public ActionRegistry actions() {
         return actions;
+    }
+
+    /** Bridge from the evaluator's BanHandler to the actions' BanListener, until the evaluator sends BanEvents itself. */
+    public static BanHandler asHandler(BanListener listener) {
+        return new BanHandler() {
+            @Override
+            public void onBan(Attack a) {
+                listener.onEvent(new BanEvent(BanEvent.Kind.BAN, a, a.bannedAtNanos));
+            }
+
+            @Override
+            public void onAttackDetails(Attack a) {
+                listener.onEvent(new BanEvent(BanEvent.Kind.ATTACK_DETAILS, a, System.currentTimeMillis() * 1_000_000L));
+            }
+
+            @Override
+            public void onUnban(Attack a) {
+                listener.onEvent(new BanEvent(BanEvent.Kind.UNBAN, a, System.currentTimeMillis() * 1_000_000L));
+            }
+        };
     }
 }
