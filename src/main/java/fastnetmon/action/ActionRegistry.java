@@ -34,6 +34,8 @@ public final class ActionRegistry implements BanListener {
     /** Calls that may wait per action in all. */
     static final int TOTAL = 10_000;
     private static final AtomicInteger OPEN = new AtomicInteger();
+    /** Longest orderly stop any registry of this JVM may take (the script reaper waits this long at exit). */
+    private static volatile long exitWaitNanos;
 
     private final List<ActionRunner> runners;
     private final BanJournal journal;
@@ -56,7 +58,7 @@ public final class ActionRegistry implements BanListener {
 
     private static ActionRegistry build(Configuration c, Path banState, ZoneId zone) {
         Path script = c.getBoolean("notify_script_enabled") ? c.getPath("notify_script_path") : null;
-        Builder b = builder(banState);
+        Builder b = builder(banState).stopBound(Duration.ofSeconds(c.getLong("notify_script_timeout") + 10));
         Path folder = c.getPath("attack_details_folder");
         if (folder != null) {
             b.add(new DetailsFileAction(folder, zone), 1);
@@ -75,9 +77,16 @@ public final class ActionRegistry implements BanListener {
     public static final class Builder {
         private final Path banState;
         private final List<ActionRunner> runners = new ArrayList<>();
+        private Duration stopBound = Duration.ofSeconds(10);
 
         private Builder(Path banState) {
             this.banState = banState;
+        }
+
+        /** How long an orderly stop may take at most; at JVM exit, scripts still running after it are killed. */
+        public Builder stopBound(Duration bound) {
+            this.stopBound = bound;
+            return this;
         }
 
         /** Adds an action carrying out events of up to {@code threads} hosts at once. */
@@ -92,6 +101,7 @@ public final class ActionRegistry implements BanListener {
 
         /** Loads the journal (bad content is said in one line and kept aside) and starts taking events. */
         public ActionRegistry build() {
+            exitWaitNanos = Math.max(exitWaitNanos, stopBound.toNanos());
             return new ActionRegistry(List.copyOf(runners), banState == null ? null : new BanJournal(banState));
         }
     }
@@ -105,6 +115,11 @@ public final class ActionRegistry implements BanListener {
     /** Registries not closed yet, in this JVM (the script reaper waits for them at exit). */
     static int openCount() {
         return OPEN.get();
+    }
+
+    /** How long the orderly stop of the open registries may take at most. */
+    static long exitWaitNanos() {
+        return exitWaitNanos;
     }
 
     @Override

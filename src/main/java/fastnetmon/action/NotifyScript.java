@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs the operator's notify script with an argument vector (no shell), feeds it stdin, logs its output
@@ -34,6 +35,10 @@ public final class NotifyScript {
     private static final long DRAIN_MILLIS = 2000;
     /** Every script process running now, in any instance: killed with its tree on close and at JVM exit. */
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+    /** Set by the reaper at JVM exit: no script starts after it. */
+    private static volatile boolean EXITING;
+    /** Scripts being started now (not yet in RUNNING). */
+    private static final AtomicInteger STARTING = new AtomicInteger();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(NotifyScript::killAllAtExit, "notify-script-reaper"));
@@ -91,14 +96,21 @@ public final class NotifyScript {
         command.add(script.toString());
         command.addAll(args);
         Process process;
+        STARTING.incrementAndGet(); // the reaper waits for starts in flight, so none escapes it
         try {
+            if (EXITING) {
+                log.warn("{}: not started, the JVM is exiting", prefix);
+                return NOT_STARTED;
+            }
             process = new ProcessBuilder(command).start();
+            RUNNING.add(process);
+            mine.add(process);
         } catch (IOException | RuntimeException e) {
             log.error("{}: cannot start {}: {}", prefix, script, e.toString());
             return NOT_STARTED;
+        } finally {
+            STARTING.decrementAndGet();
         }
-        RUNNING.add(process);
-        mine.add(process);
         try {
             return await(process, prefix, stdin);
         } finally {
@@ -178,13 +190,18 @@ public final class NotifyScript {
      * them within its bound (it runs in another shutdown hook); this waits for that, then kills the rest.
      */
     private static void killAllAtExit() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ActionRegistry.openCount() > 0 ? 120 : 0);
+        long deadline = System.nanoTime() + ActionRegistry.exitWaitNanos();
         while (!RUNNING.isEmpty() && ActionRegistry.openCount() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 break;
             }
+        }
+        EXITING = true;
+        long startsDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (STARTING.get() > 0 && System.nanoTime() < startsDeadline) {
+            Thread.onSpinWait();
         }
         if (!RUNNING.isEmpty()) {
             log.warn("killing {} notify script processes still running at exit", RUNNING.size());
