@@ -132,6 +132,10 @@ public final class ActionRegistry implements BanListener {
             }
         }
         long version = journal == null ? 0 : journal.record(event);
+        if (runners.isEmpty() && journal != null) {
+            journal.completed(event); // no action to carry it out
+            return;
+        }
         Step step = new Step(event, journal, version, runners.size());
         for (ActionRunner r : runners) {
             r.offer(step);

@@ -61,6 +61,11 @@ final class BanStateCodec {
             b.put("banned_at_ns", a.bannedAtNanos);
             b.put("hostgroup", a.hostgroup);
             b.put("reason", a.reason);
+            ObjectNode counters = b.putObject("initial"); // all of it, so a call made again has the same text
+            counters.set("packets", JSON.valueToTree(a.initial.packets));
+            counters.set("bytes", JSON.valueToTree(a.initial.bytes));
+            counters.set("flows", JSON.valueToTree(a.initial.flows));
+            counters.put("seconds", a.initial.seconds);
             b.put("ban_done", e.banDone);
             b.put("details_requested", e.detailsRequested);
             b.put("details_done", e.detailsDone);
@@ -148,6 +153,13 @@ final class BanStateCodec {
         initial.packets[HostTraffic.index(d, TrafficClass.TOTAL)] = b.path("pps").asLong();
         initial.bytes[HostTraffic.index(d, TrafficClass.TOTAL)] = b.path("mbps").asDouble() * 1e6 / 8;
         initial.flows[HostTraffic.index(d, TrafficClass.TOTAL)] = b.path("flows").asLong();
+        JsonNode counters = b.path("initial");
+        if (counters.isObject()) {
+            readArray(counters.path("packets"), initial.packets, ip);
+            readArray(counters.path("bytes"), initial.bytes, ip);
+            readArray(counters.path("flows"), initial.flows, ip);
+            initial.seconds = counters.path("seconds").asDouble(1);
+        }
         Attack a = new Attack(IpAddresses.format(addr[0], addr[1]), addr[0], addr[1], dir,
                 b.path("attack_type").asText("unknown"), b.path("protocol").asText("unknown"), initial,
                 b.path("reason").asText(""), b.path("hostgroup").asText("global"), b.path("banned_at_ns").asLong());
@@ -166,6 +178,15 @@ final class BanStateCodec {
         e.detailsDone = b.path("details_done").asBoolean(false);
         e.unbanRequested = b.path("unban_requested").asBoolean(false);
         return e;
+    }
+
+    private static void readArray(JsonNode values, double[] into, String ip) {
+        if (!values.isArray() || values.size() != into.length) {
+            throw new IllegalArgumentException(ip + ": initial counters are not " + into.length + " numbers");
+        }
+        for (int i = 0; i < into.length; i++) {
+            into[i] = values.get(i).asDouble();
+        }
     }
 
     private static String shape(JsonNode n) {

@@ -161,4 +161,28 @@ class BanJournalTest {
             assertFalse(lines.get(0).contains("\n"));
         }
     }
+
+    /** A ban whose attack_details call was cut short is restored, and the details go out again with their samples. */
+    @Test
+    void detailsCutShortAreSentAgainWithTheirSamples() throws Exception {
+        Path file = dir.resolve("bans.json");
+        ActionRegistry first = ActionRegistry.builder(file).add(new ActionRegistryTest.Hanging(), 1).build();
+        Attack a = Fixtures.synFlood();
+        a.samples.add(AttackTextTest.tcp(Fixtures.T0, 0x02));
+        a.samples.add(new fastnetmon.detection.SamplePacket(Fixtures.T0 + 7, "2001:db8::1", 53, "10.10.0.5", 1024, 17, 0,
+                true, 3, 1500, 57));
+        first.onEvent(TestActions.event(fastnetmon.detection.BanEvent.Kind.BAN, a));
+        first.onEvent(TestActions.event(fastnetmon.detection.BanEvent.Kind.ATTACK_DETAILS, a));
+        assertFalse(first.close(java.time.Duration.ofMillis(300)));
+
+        ActionRegistry next = ActionRegistry.builder(file).build();
+        ActionRegistry.Recovery r = next.recover();
+        assertEquals(List.of(a.ip), r.restore().stream().map(x -> x.ip).toList());
+        assertEquals(List.of("BAN", "ATTACK_DETAILS"), r.replayed().stream().map(e -> e.kind().name()).toList());
+        assertEquals(a.samples, r.replayed().get(1).attack().samples);
+        assertEquals(AttackText.details(a, java.time.ZoneOffset.UTC), AttackText.details(r.replayed().get(1).attack(), java.time.ZoneOffset.UTC));
+        assertTrue(next.close(java.time.Duration.ofSeconds(5)));
+        String json = Files.readString(file);
+        assertTrue(json.contains("\"details_done\" : true") && !json.contains("\"samples\""), json);
+    }
 }
