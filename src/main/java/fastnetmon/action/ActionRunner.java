@@ -62,9 +62,17 @@ final class ActionRunner {
         if (!accepting || queued >= total || (lane != null && lane.size() >= perHost)) {
             dropped++;
             step.abandon();
-            log.warn("action {}: {} {} dropped ({}); it stays pending in the ban state for the next start",
-                    action.name(), kindText(step), key, !accepting ? "closed" : queued >= total
-                            ? "queue of " + total + " full" : perHost + " calls already waiting for this host");
+            String why = !accepting ? "closed" : queued >= total ? "queue of " + total + " full"
+                    : perHost + " calls already waiting for this host";
+            // 1st, 2nd, 4th, 8th... drop at WARN: a flood of drops is not a flood of lines.
+            boolean warn = Long.bitCount(dropped) == 1;
+            String line = "action {}: {} {} dropped ({}; {} so far); it stays pending in the ban state for the next start";
+            Object[] args = {action.name(), kindText(step), key, why, dropped};
+            if (warn) {
+                log.warn(line, args);
+            } else {
+                log.debug(line, args);
+            }
             return false;
         }
         if (lane == null) {

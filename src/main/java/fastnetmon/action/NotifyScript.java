@@ -41,7 +41,11 @@ public final class NotifyScript {
     private static final AtomicInteger STARTING = new AtomicInteger();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(NotifyScript::killAllAtExit, "notify-script-reaper"));
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(NotifyScript::killAllAtExit, "notify-script-reaper"));
+        } catch (IllegalStateException exiting) {
+            EXITING = true; // first used while the JVM exits: start nothing
+        }
     }
 
     private final Path script;
