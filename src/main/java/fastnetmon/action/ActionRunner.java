@@ -84,15 +84,19 @@ final class ActionRunner {
         }
         lane.add(step);
         queued++;
-        if (idle == 0 && workers.size() < threads) {
+        wakeOrStart();
+        return true;
+    }
+
+    /** Wakes waiting workers, and starts one more when hosts are ready than workers wait (up to the bound). */
+    private void wakeOrStart() {
+        if (ready.size() > idle && workers.size() < threads) {
             Thread t = new Thread(this::work, "action-" + action.name() + "-" + (workers.size() + 1));
             t.setDaemon(true);
             workers.add(t);
             t.start();
-        } else {
-            notifyAll();
         }
-        return true;
+        notifyAll();
     }
 
     private boolean isHeld(String key) {
@@ -148,7 +152,7 @@ final class ActionRunner {
                 if (lanes.containsKey(key)) {
                     ready.add(key);
                 }
-                notifyAll();
+                wakeOrStart();
             }
             Thread.interrupted(); // an abort's interrupt is spent; the loop ends on `aborted`
         }

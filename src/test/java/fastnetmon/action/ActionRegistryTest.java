@@ -207,11 +207,15 @@ class ActionRegistryTest {
         Path state = dir.resolve("bans.json");
         ActionRegistry registry = ActionRegistry.builder(state).add(new Hanging(), 4, 2, 100).add(other, 1).build();
         Attack stuck = Fixtures.synFlood("10.10.0.1");
-        for (int i = 0; i < 4; i++) { // one running, two waiting, the fourth dropped
+        registry.onEvent(event(BAN, stuck));
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (stats(registry, "hanging").running() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        for (int i = 1; i < 4; i++) { // one running, two waiting, the fourth dropped
             registry.onEvent(event(i == 3 ? UNBAN : BAN, stuck));
         }
         registry.onEvent(event(BAN, Fixtures.synFlood("10.10.0.2")));
-        long deadline = System.nanoTime() + 5_000_000_000L;
         while (stats(registry, "hanging").running() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
@@ -227,5 +231,38 @@ class ActionRegistryTest {
         List<String> replayed = next.recover().replayed().stream().map(e -> e.kind() + " " + e.attack().ip).toList();
         assertTrue(replayed.contains("UNBAN 10.10.0.1"), replayed.toString());
         next.close(Duration.ofSeconds(5));
+    }
+
+    /** Two hosts arriving together while one worker waits: the one behind a hanging host gets a worker of its own. */
+    @Test
+    void aHostArrivingWithAHangingOneIsNotQueuedBehindIt() throws Exception {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        Action hangsForOne = new Action() {
+            @Override
+            public String name() {
+                return "hangs_for_one";
+            }
+
+            @Override
+            public void handle(BanEvent e) throws InterruptedException {
+                if (e.attack().ip.equals("10.10.0.1")) {
+                    new CountDownLatch(1).await();
+                }
+                seen.add(e.attack().ip);
+            }
+        };
+        ActionRunner runner = new ActionRunner(hangsForOne, 4, 16, 100);
+        runner.offer(new Step(event(BAN, Fixtures.synFlood("10.10.0.3")), null, 0, 1));
+        assertTrue(runner.awaitIdle(System.nanoTime() + 5_000_000_000L), "one worker, now waiting");
+        synchronized (runner) { // both arrive before the waiting worker wakes
+            runner.offer(new Step(event(BAN, Fixtures.synFlood("10.10.0.1")), null, 0, 1));
+            runner.offer(new Step(event(BAN, Fixtures.synFlood("10.10.0.2")), null, 0, 1));
+        }
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (!seen.contains("10.10.0.2") && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of("10.10.0.3", "10.10.0.2"), seen);
+        assertEquals(List.of("ban 10.10.0.1"), runner.close());
     }
 }
