@@ -139,7 +139,7 @@ final class ActionRunner {
             synchronized (this) {
                 runningSteps.remove(me);
                 String key = step.event().attack().ip;
-                if (aborted) {
+                if (aborted && !ok) { // cut short by the abort (or failed as it came): the next start does it
                     unfinished++;
                     step.abandon();
                 } else {
