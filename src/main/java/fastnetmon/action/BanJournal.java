@@ -52,6 +52,9 @@ final class BanJournal {
         for (JournalEntry e : loaded) {
             entries.put(JournalEntry.key(e.attack), e);
         }
+        // Written once at start: a path that cannot be written is said now, not at the first ban, and
+        // the first ban does not wait for the JSON writer's first use.
+        version = 1;
         writer = new Thread(this::writeLoop, "ban-state");
         writer.setDaemon(true);
         writer.start();
