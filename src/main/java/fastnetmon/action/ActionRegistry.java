@@ -13,7 +13,8 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every action taken on a ban, built from the configuration in one place ({@link #fromConfig}). Each
@@ -33,12 +34,12 @@ public final class ActionRegistry implements BanListener {
     static final int PER_HOST = 16;
     /** Calls that may wait per action in all. */
     static final int TOTAL = 10_000;
-    private static final AtomicInteger OPEN = new AtomicInteger();
-    /** Longest orderly stop any registry of this JVM may take (the script reaper waits this long at exit). */
-    private static volatile long exitWaitNanos;
+    /** Registries not closed yet whose owner stops them in order (a stop bound above 0). */
+    private static final Set<ActionRegistry> OPEN = ConcurrentHashMap.newKeySet();
 
     private final List<ActionRunner> runners;
     private final BanJournal journal;
+    private final long stopBoundNanos;
     private long droppedClosed; // guarded by this
     private boolean closed; // guarded by this
     private boolean recovered; // guarded by this
@@ -77,13 +78,16 @@ public final class ActionRegistry implements BanListener {
     public static final class Builder {
         private final Path banState;
         private final List<ActionRunner> runners = new ArrayList<>();
-        private Duration stopBound = Duration.ofSeconds(10);
+        private Duration stopBound = Duration.ZERO;
 
         private Builder(Path banState) {
             this.banState = banState;
         }
 
-        /** How long an orderly stop may take at most; at JVM exit, scripts still running after it are killed. */
+        /**
+         * How long its owner's orderly stop may take at most: at JVM exit, the script reaper waits this
+         * long for {@link #close} before it kills the scripts still running (0, the default: it does not wait).
+         */
         public Builder stopBound(Duration bound) {
             this.stopBound = bound;
             return this;
@@ -101,25 +105,27 @@ public final class ActionRegistry implements BanListener {
 
         /** Loads the journal (bad content is said in one line and kept aside) and starts taking events. */
         public ActionRegistry build() {
-            exitWaitNanos = Math.max(exitWaitNanos, stopBound.toNanos());
-            return new ActionRegistry(List.copyOf(runners), banState == null ? null : new BanJournal(banState));
+            return new ActionRegistry(List.copyOf(runners), banState == null ? null : new BanJournal(banState),
+                    stopBound.toNanos());
         }
     }
 
-    private ActionRegistry(List<ActionRunner> runners, BanJournal journal) {
+    private ActionRegistry(List<ActionRunner> runners, BanJournal journal, long stopBoundNanos) {
         this.runners = runners;
         this.journal = journal;
-        OPEN.incrementAndGet();
+        this.stopBoundNanos = stopBoundNanos;
+        if (stopBoundNanos > 0) {
+            OPEN.add(this);
+        }
     }
 
-    /** Registries not closed yet, in this JVM (the script reaper waits for them at exit). */
-    static int openCount() {
-        return OPEN.get();
-    }
-
-    /** How long the orderly stop of the open registries may take at most. */
+    /** The longest stop bound of the registries not closed yet (0: none to wait for); any thread. */
     static long exitWaitNanos() {
-        return exitWaitNanos;
+        long max = 0;
+        for (ActionRegistry r : OPEN) {
+            max = Math.max(max, r.stopBoundNanos);
+        }
+        return max;
     }
 
     @Override
@@ -237,7 +243,7 @@ public final class ActionRegistry implements BanListener {
         if (journal != null) {
             journal.close();
         }
-        OPEN.decrementAndGet();
+        OPEN.remove(this);
         if (!abandoned.isEmpty()) {
             log.warn("actions: {} calls did not finish within {} s and were stopped: {}{}", abandoned.size(),
                     max.toSeconds(), String.join(", ", abandoned.subList(0, Math.min(20, abandoned.size())))

@@ -195,7 +195,7 @@ public final class NotifyScript {
      */
     private static void killAllAtExit() {
         long deadline = System.nanoTime() + ActionRegistry.exitWaitNanos();
-        while (!RUNNING.isEmpty() && ActionRegistry.openCount() > 0 && System.nanoTime() < deadline) {
+        while (ActionRegistry.exitWaitNanos() > 0 && System.nanoTime() < deadline) { // an orderly stop is under way
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {

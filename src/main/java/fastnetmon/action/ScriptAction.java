@@ -8,9 +8,9 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The operator's notify script with FastNetMon 1.2.4's contract: {@code SCRIPT IP DIRECTION PPS
@@ -19,14 +19,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * configured, each call is one log line.
  *
  * <p>Threading: {@link #handle} runs on the registry's workers, concurrently for different hosts;
- * the history is thread-safe; {@link #close} kills this action's running scripts with their trees.
+ * the history is guarded by itself; {@link #close} kills this action's running scripts with their trees.
  */
 public final class ScriptAction implements Action {
     private static final Logger log = LoggerFactory.getLogger(ScriptAction.class);
 
     private final NotifyScript script;
     private final ZoneId zone;
-    private final List<ScriptCall> history = new CopyOnWriteArrayList<>();
+    /** The last {@link #HISTORY} calls; guarded by itself. */
+    private final ArrayDeque<ScriptCall> history = new ArrayDeque<>();
+    static final int HISTORY = 1000;
 
     /**
      * @param script  notify script, or null when notify_script is disabled (log lines only)
@@ -59,7 +61,12 @@ public final class ScriptAction implements Action {
             log.info("{} {} {} {} {} pps: running {}", action, a.ip, direction, a.attackType, pps, script.path());
             code = script.run(a.ip, List.of(a.ip, direction, Long.toString(pps), action), stdin(event));
         }
-        history.add(new ScriptCall(a.ip, action, code));
+        synchronized (history) {
+            if (history.size() == HISTORY) {
+                history.removeFirst();
+            }
+            history.addLast(new ScriptCall(a.ip, action, code));
+        }
         if (code != 0 && code != ScriptCall.NO_SCRIPT) {
             throw new Failed("exit code " + code); // NotifyScript has logged why
         }
@@ -74,9 +81,11 @@ public final class ScriptAction implements Action {
         };
     }
 
-    /** Every call made so far, in completion order. */
+    /** The last 1000 calls, in completion order. */
     public List<ScriptCall> history() {
-        return List.copyOf(history);
+        synchronized (history) {
+            return List.copyOf(history);
+        }
     }
 
     @Override

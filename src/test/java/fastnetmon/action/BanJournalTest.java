@@ -49,7 +49,9 @@ class BanJournalTest {
         Attack syn = Fixtures.synFlood();
         first.ban(syn);
         assertTrue(first.close());
-        ActionRegistry.Recovery r = actions(file).registry.recover();
+        TestActions second = actions(file);
+        ActionRegistry.Recovery r = second.registry.recover();
+        assertTrue(second.close());
         assertEquals(List.of(), r.replayed(), "the ban call was made: nothing to call again");
         assertEquals(1, r.restore().size());
         Attack a = r.restore().get(0);
@@ -83,7 +85,9 @@ class BanJournalTest {
         Path file = dir.resolve("bans.json");
         Files.writeString(file, "{\"bans\": [{\"ip\": \"10.10.0.7\", \"direction\": \"outgoing\", \"attack_type\": \"udp_flood\","
                 + " \"pps\": 900, \"banned_at_ns\": 1700000000000000000}]}");
-        ActionRegistry.Recovery r = actions(file).registry.recover();
+        TestActions actions = actions(file);
+        ActionRegistry.Recovery r = actions.registry.recover();
+        assertTrue(actions.close());
         assertEquals(1, r.restore().size());
         assertEquals("10.10.0.7", r.restore().get(0).ip);
         assertEquals(Direction.OUTGOING, r.restore().get(0).direction);
