@@ -1,6 +1,6 @@
 package fastnetmon;
 
-import fastnetmon.action.AttackActions;
+import fastnetmon.action.ActionRegistry;
 import fastnetmon.config.Configuration;
 import fastnetmon.config.Thresholds;
 import fastnetmon.counters.CounterShard;
@@ -15,9 +15,6 @@ import fastnetmon.networks.PrefixMatcher;
 import fastnetmon.source.Source;
 import fastnetmon.source.SourceRunner;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -40,15 +37,19 @@ public final class Detector implements ShardFactory {
     private final List<CounterShard> shards = new CopyOnWriteArrayList<>();
     private final List<SourceRunner> runners = new CopyOnWriteArrayList<>();
     private final List<Source> sources = new CopyOnWriteArrayList<>();
-    private final AttackActions actions;
+    private final ActionRegistry actions;
     private Evaluator evaluator;
 
+    /** A replay's pipeline: the actions keep no ban state. */
     public Detector(Configuration config) {
+        this(config, false);
+    }
+
+    /** @param live true: the actions journal the bans in ban_state_path */
+    public Detector(Configuration config, boolean live) {
         this.config = config;
         this.monitored = MonitoredNetworks.of(config.networks());
-        Path script = config.getBoolean("notify_script_enabled") ? config.getPath("notify_script_path") : null;
-        this.actions = new AttackActions(script, Duration.ofSeconds(config.getLong("notify_script_timeout")),
-                config.getPath("attack_details_folder"), ZoneId.systemDefault());
+        this.actions = live ? ActionRegistry.fromConfig(config) : ActionRegistry.forReplay(config);
     }
 
     /** A shard for one source thread; one made after the evaluator started is read from its next tick on. */
@@ -156,7 +157,8 @@ public final class Detector implements ShardFactory {
         return Collections.unmodifiableList(shards);
     }
 
-    public AttackActions actions() {
+    public ActionRegistry actions() {
         return actions;
     }
+
 }

@@ -1,6 +1,6 @@
 package fastnetmon;
 
-import fastnetmon.action.BanStateFile;
+import fastnetmon.action.ActionRegistry;
 import fastnetmon.api.ApiServer;
 import fastnetmon.api.DetectorAccess;
 import fastnetmon.api.EvaluatorAccess;
@@ -12,6 +12,7 @@ import fastnetmon.config.Configuration;
 import fastnetmon.console.ConsoleScreen;
 import fastnetmon.console.ConsoleSettings;
 import fastnetmon.detection.Attack;
+import fastnetmon.detection.BanEvent;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.metrics.Metrics;
 import org.slf4j.Logger;
@@ -72,11 +73,11 @@ final class LiveMode {
         if (pid != null) {
             opened.push(pid::remove);
         }
-        Detector detector = new Detector(config);
+        Detector detector = new Detector(config, true);
+        opened.push(() -> detector.actions().close(Duration.ZERO));
         List<CaptureEngine> engines;
         AutoCloseable metrics;
         AutoCloseable api;
-        BanStateFile banState;
         Evaluator evaluator;
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "evaluator");
@@ -88,13 +89,8 @@ final class LiveMode {
         try {
             engines = CaptureEngines.open(config, plan, detector);
             opened.push(() -> engines.forEach(CaptureEngine::close));
-            Path statePath = config.getPath("ban_state_path");
-            banState = statePath != null ? new BanStateFile(statePath) : null;
-            evaluator = detector.startEvaluator(banState);
-            if (banState != null) {
-                opened.push(banState::close);
-                restoreBans(statePath, banState, evaluator);
-            }
+            evaluator = detector.startEvaluator();
+            restoreBans(detector.actions(), evaluator);
             metrics = Metrics.start(config, detector.shards(), evaluator, detector.sources());
             opened.push(metrics);
             access = new EvaluatorAccess(evaluator, ticker, detector.monitored(),
@@ -138,9 +134,6 @@ final class LiveMode {
             log.warn("some notify script calls were still running at exit");
         }
         closeQuietly(metrics);
-        if (banState != null) {
-            banState.close();
-        }
         if (pid != null) {
             pid.remove();
         }
@@ -154,16 +147,12 @@ final class LiveMode {
     }
 
     /** Takes up the bans in force before a restart; each is unbanned when its ban_time is over. */
-    private static void restoreBans(Path statePath, BanStateFile banState, Evaluator evaluator) {
-        try {
-            for (Attack a : BanStateFile.load(statePath)) {
-                if (evaluator.restoreBan(a)) { // tells banState (RESTORED)
-                    log.info("restored the ban of {} {} {} from {}: banned {} s ago", a.ip, a.direction.text(), a.attackType,
-                            statePath, (System.currentTimeMillis() * 1_000_000L - a.bannedAtNanos) / 1_000_000_000L);
-                }
+    private static void restoreBans(ActionRegistry actions, Evaluator evaluator) {
+        for (Attack a : actions.recover().restore()) {
+            if (evaluator.restoreBan(a)) { // tells every action (RESTORED)
+                log.info("restored the ban of {} {} {}: banned {} s ago", a.ip, a.direction.text(), a.attackType,
+                        (System.currentTimeMillis() * 1_000_000L - a.bannedAtNanos) / 1_000_000_000L);
             }
-        } catch (IOException e) {
-            log.error("{}; starting without the bans it held", e.getMessage());
         }
     }
 

@@ -3,10 +3,8 @@ package fastnetmon.action;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs the operator's notify script with an argument vector (no shell), feeds it stdin, logs its output
@@ -32,12 +33,26 @@ public final class NotifyScript {
 
     /** How long to wait for output to drain once the process is gone (a detached child may hold the pipes). */
     private static final long DRAIN_MILLIS = 2000;
-    /** Output lines logged per stream and run; the rest is read and dropped. */
-    private static final int MAX_LOGGED_LINES = 1000;
+    /** Every script process running now, in any instance: killed with its tree on close and at JVM exit. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+    /** Set by the reaper at JVM exit: no script starts after it. */
+    private static volatile boolean EXITING;
+    /** Scripts being started now (not yet in RUNNING). */
+    private static final AtomicInteger STARTING = new AtomicInteger();
+
+    static {
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(NotifyScript::killAllAtExit, "notify-script-reaper"));
+        } catch (IllegalStateException exiting) {
+            EXITING = true; // first used while the JVM exits: start nothing
+        }
+    }
 
     private final Path script;
     private final Duration timeout;
     private final String name;
+    /** This instance's script processes running now. */
+    private final Set<Process> mine = ConcurrentHashMap.newKeySet();
 
     public NotifyScript(Path script) {
         this(script, DEFAULT_TIMEOUT);
@@ -85,12 +100,30 @@ public final class NotifyScript {
         command.add(script.toString());
         command.addAll(args);
         Process process;
+        STARTING.incrementAndGet(); // the reaper waits for starts in flight, so none escapes it
         try {
+            if (EXITING) {
+                log.warn("{}: not started, the JVM is exiting", prefix);
+                return NOT_STARTED;
+            }
             process = new ProcessBuilder(command).start();
+            RUNNING.add(process);
+            mine.add(process);
         } catch (IOException | RuntimeException e) {
             log.error("{}: cannot start {}: {}", prefix, script, e.toString());
             return NOT_STARTED;
+        } finally {
+            STARTING.decrementAndGet();
         }
+        try {
+            return await(process, prefix, stdin);
+        } finally {
+            mine.remove(process);
+            RUNNING.remove(process);
+        }
+    }
+
+    private int await(Process process, String prefix, String stdin) {
         Thread out = pump(process.getInputStream(), prefix, false);
         Thread err = pump(process.getErrorStream(), prefix, true);
         // A separate writer: a script that never reads stdin must not block us past the timeout.
@@ -132,28 +165,52 @@ public final class NotifyScript {
     }
 
     private static Thread pump(InputStream stream, String prefix, boolean stderr) {
-        Thread t = daemon(() -> {
-            int lines = 0;
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    if (++lines > MAX_LOGGED_LINES) {
-                        continue;
-                    }
-                    if (stderr) {
-                        log.warn("{} stderr: {}", prefix, line);
-                    } else {
-                        log.info("{}: {}", prefix, line);
-                    }
-                }
-            } catch (IOException e) {
-                log.debug("{}: output closed: {}", prefix, e.toString());
-            }
-            if (lines > MAX_LOGGED_LINES) {
-                log.warn("{}: {} more output lines not logged", prefix, lines - MAX_LOGGED_LINES);
-            }
-        }, stderr ? "notify-stderr" : "notify-stdout");
+        Thread t = daemon(new ScriptOutput(stream, log, prefix, stderr), stderr ? "notify-stderr" : "notify-stdout");
         t.start();
         return t;
+    }
+
+    /** How many script processes run now, in all instances. */
+    static int runningCount() {
+        return RUNNING.size();
+    }
+
+    /** Kills this instance's script processes still running, with their trees. */
+    void killRunning() {
+        for (Process p : List.copyOf(mine)) {
+            killTree(p);
+        }
+    }
+
+    /** Kills every script process still running, with its tree. */
+    static void killAll() {
+        for (Process p : List.copyOf(RUNNING)) {
+            killTree(p);
+        }
+    }
+
+    /**
+     * At JVM exit no script may outlive the detector. An orderly stop has already drained or killed
+     * them within its bound (it runs in another shutdown hook); this waits for that, then kills the rest.
+     */
+    private static void killAllAtExit() {
+        long deadline = System.nanoTime() + ActionRegistry.exitWaitNanos();
+        while (ActionRegistry.exitWaitNanos() > 0 && System.nanoTime() < deadline) { // an orderly stop is under way
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        EXITING = true;
+        long startsDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (STARTING.get() > 0 && System.nanoTime() < startsDeadline) {
+            Thread.onSpinWait();
+        }
+        if (!RUNNING.isEmpty()) {
+            log.warn("killing {} notify script processes still running at exit", RUNNING.size());
+            killAll();
+        }
     }
 
     /** Kills the process and every descendant; the list is taken first because orphans leave the tree. */

@@ -139,6 +139,9 @@ public final class ConfigKeys {
         choice("sort_parameter", "packets", FNM, "Console sort order", "packets", "bytes", "flows");
         key("max_ips_in_list", Type.INT, "7", FNM, "Hosts listed per direction on the console", 1, 10000);
 
+        // Actions (appended by the actions stage)
+        key("notify_script_max_running", Type.INT, "64", OURS, "Notify script calls running at once at most (each for a different host; one host's calls run one after another)", 1, 4096);
+
         for (Key k : KEYS.values()) {
             if (k.type() != Type.HOSTGROUP) {
                 DEFAULTS.put(k.name(), parse(k, k.name(), k.defaultText()));

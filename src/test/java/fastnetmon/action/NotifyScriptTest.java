@@ -110,4 +110,41 @@ class NotifyScriptTest {
         assertEquals(Optional.of("notify script " + dir + " is not a regular file"), NotifyScript.problem(dir));
         assertTrue(NotifyScript.problem(null).isPresent());
     }
+
+    /**
+     * Issue 13 #6: a script printing megabytes without a newline was read into one string and logged whole
+     * (100 MB: 6.3 GB RSS, 3 GB: OutOfMemoryError). Now a line is cut, the logged total is bounded and the
+     * rest is counted.
+     */
+    @Test
+    void outputWithoutNewlinesIsCutAndCounted() throws Exception {
+        int size = 8_000_000;
+        Path s = Fixtures.script(dir, "zeros.sh", "head -c " + size + " /dev/zero; echo; echo done; echo oops >&2");
+        int code = new NotifyScript(s, Duration.ofSeconds(60)).run("10.0.0.9", List.of("10.0.0.9"), "");
+        assertEquals(0, code);
+        List<String> m = Fixtures.messages(logs);
+        for (String line : m) {
+            assertTrue(line.length() < ScriptOutput.MAX_LINE_BYTES + 200, "a logged line of " + line.length() + " chars");
+        }
+        long cut = size - ScriptOutput.MAX_LINE_BYTES;
+        String zeros = new String(new char[ScriptOutput.MAX_LINE_BYTES]); // NUL characters, as printed
+        assertTrue(m.contains("INFO zeros.sh 10.0.0.9: " + zeros + " [" + cut + " more bytes of this line cut]"),
+                m.stream().map(l -> l.length() > 80 ? l.substring(l.length() - 80) : l).toList().toString());
+        assertTrue(m.contains("INFO zeros.sh 10.0.0.9: done"), m.toString());
+        assertTrue(m.contains("WARN zeros.sh 10.0.0.9 stderr: oops"), m.toString());
+        assertTrue(m.contains("WARN zeros.sh 10.0.0.9: " + cut + " bytes of output not logged (0 whole lines)"), m.toString());
+    }
+
+    @Test
+    void manyLinesAreLoggedUpToTheBoundAndTheRestCounted() throws Exception {
+        Path s = Fixtures.script(dir, "lines.sh", "yes 0123456789 | head -n 200000");
+        assertEquals(0, new NotifyScript(s, Duration.ofSeconds(60)).run("10.0.0.8", List.of("10.0.0.8"), ""));
+        List<String> m = Fixtures.messages(logs);
+        long logged = m.stream().filter(l -> l.equals("INFO lines.sh 10.0.0.8: 0123456789")).count();
+        int expected = Math.min(ScriptOutput.MAX_LINES, ScriptOutput.MAX_BYTES / 10);
+        assertEquals(expected, logged);
+        long rest = 200_000 - expected;
+        assertTrue(m.contains("WARN lines.sh 10.0.0.8: " + rest * 11 + " bytes of output not logged (" + rest + " whole lines)"),
+                m.subList(Math.max(0, m.size() - 3), m.size()).toString());
+    }
 }

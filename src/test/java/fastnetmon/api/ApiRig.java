@@ -2,7 +2,10 @@ package fastnetmon.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import fastnetmon.action.AttackActions;
+import fastnetmon.Detector;
+import fastnetmon.action.ActionRegistry;
+import fastnetmon.action.DetailsFileAction;
+import fastnetmon.action.ScriptAction;
 import fastnetmon.config.Thresholds;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.TestPackets;
@@ -47,7 +50,7 @@ public final class ApiRig implements AutoCloseable {
 
     public final CounterShard shard;
     public final Evaluator evaluator;
-    public final AttackActions actions;
+    public final ActionRegistry actions;
     public final ExecutorService evaluatorThread;
     public final EvaluatorAccess access;
     public final ApiServer server;
@@ -64,7 +67,8 @@ public final class ApiRig implements AutoCloseable {
         Path script = dir.resolve("notify.sh");
         Files.writeString(script, "#!/bin/bash\nlines=$(wc -l)\necho \"$4 $1 $2 $3 stdin=$lines\" >> '" + scriptLog + "'\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        actions = new AttackActions(script, Duration.ofSeconds(20), dir.resolve("attacks"), ZoneOffset.UTC, 1);
+        actions = ActionRegistry.builder(null).add(new DetailsFileAction(dir.resolve("attacks"), ZoneOffset.UTC), 1)
+                .add(new ScriptAction(script, Duration.ofSeconds(20), ZoneOffset.UTC), 1).build();
         boolean[] banForPps = new boolean[TrafficClass.COUNT];
         long[] pps = new long[TrafficClass.COUNT];
         boolean[] banForMbps = new boolean[TrafficClass.COUNT];

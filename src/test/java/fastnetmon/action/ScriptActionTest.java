@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class AttackActionsTest {
+class ScriptActionTest {
     @TempDir
     Path dir;
 
@@ -42,7 +42,7 @@ class AttackActionsTest {
     @Test
     void callsForOneIpRunInOrderAndCallerNeverBlocks() throws Exception {
         AttackText.description(Fixtures.synFlood()); // load the text classes before timing
-        AttackActions actions = new AttackActions(recorder("1"), Duration.ofSeconds(20), null, ZoneOffset.UTC);
+        TestActions actions = new TestActions(recorder("1"), Duration.ofSeconds(20), null);
         Attack a = Fixtures.synFlood().withSamples(java.util.List.of(syn(T0)));
 
         long start = System.nanoTime();
@@ -73,7 +73,7 @@ class AttackActionsTest {
 
     @Test
     void differentIpsRunConcurrently() throws Exception {
-        AttackActions actions = new AttackActions(recorder("1"), Duration.ofSeconds(20), null, ZoneOffset.UTC);
+        TestActions actions = new TestActions(recorder("1"), Duration.ofSeconds(20), null);
         long start = System.nanoTime();
         for (int i = 1; i <= 6; i++) {
             actions.ban(Fixtures.synFlood("10.10.0." + i));
@@ -89,7 +89,7 @@ class AttackActionsTest {
 
     @Test
     void oneIpOrderHoldsWhileOtherIpsInterleave() throws Exception {
-        AttackActions actions = new AttackActions(recorder("0.2"), Duration.ofSeconds(20), null, ZoneOffset.UTC, 3);
+        TestActions actions = new TestActions(recorder("0.2"), Duration.ofSeconds(20), null, 3, null);
         for (int i = 1; i <= 4; i++) {
             Attack a = Fixtures.synFlood("10.0.0." + i);
             actions.ban(a);
@@ -109,9 +109,9 @@ class AttackActionsTest {
     @Test
     void detailsFileHoldsDescriptionThenSamples() throws Exception {
         Path folder = dir.resolve("attacks/nested");
-        ListAppender<ILoggingEvent> logs = Fixtures.capture(AttackActions.class);
+        ListAppender<ILoggingEvent> logs = Fixtures.capture(ScriptAction.class);
         try {
-            AttackActions actions = new AttackActions(null, null, folder, ZoneOffset.UTC);
+            TestActions actions = new TestActions(null, null, folder);
             Attack a = Fixtures.synFlood().withSamples(java.util.List.of(syn(T0), syn(T0 + 5_000)));
             actions.ban(a);
             actions.attackDetails(a);
@@ -128,21 +128,21 @@ class AttackActionsTest {
                     new ScriptCall("10.10.0.5", "unban", ScriptCall.NO_SCRIPT)), actions.history());
             assertTrue(Fixtures.messages(logs).contains("INFO ban 10.10.0.5 incoming syn_flood 50012 pps: no notify script"));
         } finally {
-            Fixtures.release(AttackActions.class, logs);
+            Fixtures.release(ScriptAction.class, logs);
         }
     }
 
     @Test
     void logsOneInfoLinePerActionWithTheScriptPath() throws Exception {
         Path s = recorder("0");
-        ListAppender<ILoggingEvent> logs = Fixtures.capture(AttackActions.class);
+        ListAppender<ILoggingEvent> logs = Fixtures.capture(ScriptAction.class);
         try {
-            AttackActions actions = new AttackActions(s, Duration.ofSeconds(20), null, ZoneOffset.UTC);
+            TestActions actions = new TestActions(s, Duration.ofSeconds(20), null);
             actions.ban(Fixtures.synFlood());
             assertTrue(actions.close());
             assertEquals(List.of("INFO ban 10.10.0.5 incoming syn_flood 50012 pps: running " + s), Fixtures.messages(logs));
         } finally {
-            Fixtures.release(AttackActions.class, logs);
+            Fixtures.release(ScriptAction.class, logs);
         }
     }
 
@@ -150,8 +150,7 @@ class AttackActionsTest {
     void unwritableFolderAndBrokenScriptAreLoggedNotThrown() throws Exception {
         Path blocker = dir.resolve("file");
         Files.writeString(blocker, "not a folder");
-        AttackActions actions = new AttackActions(dir.resolve("missing.sh"), Duration.ofSeconds(5), blocker.resolve("sub"),
-                ZoneOffset.UTC);
+        TestActions actions = new TestActions(dir.resolve("missing.sh"), Duration.ofSeconds(5), blocker.resolve("sub"));
         actions.ban(Fixtures.synFlood());
         actions.unban(Fixtures.synFlood());
         assertTrue(actions.close());
@@ -163,7 +162,7 @@ class AttackActionsTest {
 
     @Test
     void awaitIdleOnIdleActionsReturnsAtOnce() {
-        AttackActions actions = new AttackActions(null, null, null, ZoneOffset.UTC);
+        TestActions actions = new TestActions(null, null, null);
         assertTrue(actions.awaitIdle(Duration.ZERO));
         assertTrue(actions.close());
     }

@@ -1,0 +1,279 @@
+package fastnetmon.action;
+
+import fastnetmon.config.Configuration;
+import fastnetmon.detection.Attack;
+import fastnetmon.detection.BanEvent;
+import fastnetmon.detection.BanListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every action taken on a ban, built from the configuration in one place ({@link #fromConfig}). Each
+ * ban event is journaled in the ban-state file (when one is configured) and handed to every action's
+ * own bounded queue and workers ({@link ActionRunner}); {@link #onEvent} returns at once, and an action
+ * that throws, hangs or is slow delays no other action, the evaluator or capture. A step leaves the
+ * journal pending until every action has carried it out, so what a stop or crash cuts short is carried
+ * out at the next start ({@link #recover}).
+ *
+ * <p>Threading: {@link #onEvent} is called on the evaluator's thread (ticks and manual bans are
+ * serialized by the caller); {@link #stats} on any thread; {@link #close} once, by whoever stops the
+ * detector (a second call returns at once).
+ */
+public final class ActionRegistry implements BanListener {
+    private static final Logger log = LoggerFactory.getLogger(ActionRegistry.class);
+    /** Calls one host may have waiting per action before more are dropped (a ban's life is 3). */
+    static final int PER_HOST = 16;
+    /** Calls that may wait per action in all. */
+    static final int TOTAL = 10_000;
+    /** Registries not closed yet whose owner stops them in order (a stop bound above 0). */
+    private static final Set<ActionRegistry> OPEN = ConcurrentHashMap.newKeySet();
+
+    private final List<ActionRunner> runners;
+    private final BanJournal journal;
+    private final long stopBoundNanos;
+    private long droppedClosed; // guarded by this
+    private boolean closed; // guarded by this
+    private boolean recovered; // guarded by this
+
+    /**
+     * The actions of a live detector: the attack details file, the notify script, and the ban-state
+     * journal (ban_state_path). Redis, mail, BGP and a broker are one {@code add} line each here.
+     */
+    public static ActionRegistry fromConfig(Configuration config) {
+        return build(config, config.getPath("ban_state_path"), ZoneId.systemDefault());
+    }
+
+    /** The same actions for a replay, with no ban-state journal (a replay's bans are not the network's). */
+    public static ActionRegistry forReplay(Configuration config) {
+        return build(config, null, ZoneId.systemDefault());
+    }
+
+    private static ActionRegistry build(Configuration c, Path banState, ZoneId zone) {
+        Path script = c.getBoolean("notify_script_enabled") ? c.getPath("notify_script_path") : null;
+        Builder b = builder(banState).stopBound(Duration.ofSeconds(c.getLong("notify_script_timeout") + 10));
+        Path folder = c.getPath("attack_details_folder");
+        if (folder != null) {
+            b.add(new DetailsFileAction(folder, zone), 1);
+        }
+        b.add(new ScriptAction(script, Duration.ofSeconds(c.getLong("notify_script_timeout")), zone),
+                c.getInt("notify_script_max_running"));
+        return b.build();
+    }
+
+    /** @param banState ban_state_path, or null for no journal */
+    public static Builder builder(Path banState) {
+        return new Builder(banState);
+    }
+
+    /** Actions in the order they are closed at shutdown; the journal is closed after all of them. */
+    public static final class Builder {
+        private final Path banState;
+        private final List<ActionRunner> runners = new ArrayList<>();
+        private Duration stopBound = Duration.ZERO;
+
+        private Builder(Path banState) {
+            this.banState = banState;
+        }
+
+        /**
+         * How long its owner's orderly stop may take at most: at JVM exit, the script reaper waits this
+         * long for {@link #close} before it kills the scripts still running (0, the default: it does not wait).
+         */
+        public Builder stopBound(Duration bound) {
+            this.stopBound = bound;
+            return this;
+        }
+
+        /** Adds an action carrying out events of up to {@code threads} hosts at once. */
+        public Builder add(Action action, int threads) {
+            return add(action, threads, PER_HOST, TOTAL);
+        }
+
+        public Builder add(Action action, int threads, int perHost, int total) {
+            runners.add(new ActionRunner(action, threads, perHost, total));
+            return this;
+        }
+
+        /** Loads the journal (bad content is said in one line and kept aside) and starts taking events. */
+        public ActionRegistry build() {
+            return new ActionRegistry(List.copyOf(runners), banState == null ? null : new BanJournal(banState),
+                    stopBound.toNanos());
+        }
+    }
+
+    private ActionRegistry(List<ActionRunner> runners, BanJournal journal, long stopBoundNanos) {
+        this.runners = runners;
+        this.journal = journal;
+        this.stopBoundNanos = stopBoundNanos;
+        if (stopBoundNanos > 0) {
+            OPEN.add(this);
+        }
+    }
+
+    /** The longest stop bound of the registries not closed yet (0: none to wait for); any thread. */
+    static long exitWaitNanos() {
+        long max = 0;
+        for (ActionRegistry r : OPEN) {
+            max = Math.max(max, r.stopBoundNanos);
+        }
+        return max;
+    }
+
+    @Override
+    public void onEvent(BanEvent event) {
+        synchronized (this) {
+            if (closed) {
+                droppedClosed++;
+                log.warn("actions are closed: {} {} dropped", event.kind(), event.attack().ip);
+                return;
+            }
+        }
+        long version = journal == null ? 0 : journal.record(event);
+        if (runners.isEmpty() && journal != null) {
+            journal.completed(event); // no action to carry it out
+            return;
+        }
+        Step step = new Step(event, journal, version, runners.size());
+        for (ActionRunner r : runners) {
+            r.offer(step);
+        }
+    }
+
+    /** What a restart takes up: the bans to restore in the evaluator, and the calls it queued again. */
+    public record Recovery(List<Attack> restore, List<BanEvent> replayed) {
+    }
+
+    /**
+     * Call once at start, after the evaluator exists. Returns the bans in force at the last stop (hand
+     * each to the evaluator, which sends RESTORED to every action and unbans it when its ban_time is
+     * over), and queues now, to every action, the calls that had not completed: the unban of a ban whose
+     * unban was asked for (it is not restored), and a ban or attack_details call cut short.
+     */
+    public Recovery recover() {
+        synchronized (this) {
+            if (recovered || journal == null) {
+                return new Recovery(List.of(), List.of());
+            }
+            recovered = true;
+        }
+        List<Attack> restore = new ArrayList<>();
+        List<BanEvent> replay = new ArrayList<>();
+        long now = System.currentTimeMillis() * 1_000_000L;
+        for (JournalEntry e : journal.loaded()) {
+            if (e.unbanRequested) {
+                replay.add(new BanEvent(BanEvent.Kind.UNBAN, e.attack, now));
+                continue;
+            }
+            restore.add(e.attack);
+            if (!e.banDone) {
+                replay.add(new BanEvent(BanEvent.Kind.BAN, e.attack, now));
+            }
+            if (e.detailsRequested && !e.detailsDone) {
+                replay.add(new BanEvent(BanEvent.Kind.ATTACK_DETAILS, e.attack, now));
+            }
+        }
+        for (BanEvent ev : replay) {
+            log.info("{} {} {}: not completed before the last stop, carried out now (from {})",
+                    ev.kind().name().toLowerCase(java.util.Locale.ROOT), ev.attack().ip, ev.attack().direction.text(),
+                    journal.path());
+            onEvent(ev);
+        }
+        return new Recovery(List.copyOf(restore), List.copyOf(replay));
+    }
+
+    /** Waits until no action has anything queued or running; false when {@code max} passed first. */
+    public boolean awaitIdle(Duration max) {
+        long deadline = deadline(max);
+        try {
+            for (ActionRunner r : runners) {
+                if (!r.awaitIdle(deadline)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** As {@link #close(Duration)} with no bound but each script's own timeout. */
+    public boolean close() {
+        return close(Duration.ofDays(365));
+    }
+
+    /**
+     * Stops taking events, waits up to {@code max} for every action to carry out what it has taken,
+     * then abandons the rest (running scripts are killed with their process trees), closes each action
+     * once in registration order and the journal last, which keeps what did not finish for the next
+     * start. Returns false (and says what in one line) when something did not finish.
+     */
+    public boolean close(Duration max) {
+        synchronized (this) {
+            if (closed) {
+                return true;
+            }
+            closed = true;
+        }
+        long deadline = deadline(max);
+        boolean finished = true;
+        try {
+            for (ActionRunner r : runners) {
+                finished &= r.drain(deadline);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            finished = false;
+        }
+        List<String> abandoned = new ArrayList<>();
+        for (ActionRunner r : runners) {
+            for (String s : r.close()) {
+                abandoned.add(r.name() + ": " + s);
+            }
+        }
+        if (journal != null) {
+            journal.close();
+        }
+        OPEN.remove(this);
+        if (!abandoned.isEmpty()) {
+            log.warn("actions: {} calls did not finish within {} s and were stopped: {}{}", abandoned.size(),
+                    max.toSeconds(), String.join(", ", abandoned.subList(0, Math.min(20, abandoned.size())))
+                            + (abandoned.size() > 20 ? ", ..." : ""),
+                    journal != null ? "; they stay in " + journal.path() + " and are carried out at the next start" : "");
+        }
+        return finished && abandoned.isEmpty();
+    }
+
+    /** Each action's counters, in registration order. */
+    public List<ActionStats> stats() {
+        List<ActionStats> out = new ArrayList<>(runners.size());
+        for (ActionRunner r : runners) {
+            out.add(r.stats());
+        }
+        return out;
+    }
+
+    /** Events dropped because they came after {@link #close}. */
+    public synchronized long droppedAfterClose() {
+        return droppedClosed;
+    }
+
+    private static long deadline(Duration max) {
+        long nanos;
+        try {
+            nanos = max.toNanos();
+        } catch (ArithmeticException e) {
+            nanos = Long.MAX_VALUE / 4;
+        }
+        return System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
+    }
+}

@@ -1,0 +1,17 @@
+package fastnetmon.action;
+
+/**
+ * What one action has done so far, for the metrics and the log: a snapshot, safe to read on any thread.
+ *
+ * @param name       the action's name
+ * @param handled    events carried out (successfully or not)
+ * @param failed     of those, the ones that failed (an exception, a script's non-zero exit or timeout)
+ * @param dropped    events not taken because the action's queue (per host or in total) was full, or
+ *                   it was closed; a dropped step stays pending in the ban-state journal
+ * @param queued     events waiting now
+ * @param running    events being carried out now (for the script: scripts running now)
+ * @param unfinished events abandoned at shutdown (still queued or killed while running)
+ */
+public record ActionStats(String name, long handled, long failed, long dropped, int queued, int running,
+                          long unfinished) {
+}
