@@ -1,5 +1,6 @@
 package fastnetmon.client;
 
+import fastnetmon.config.RegularFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,9 +11,6 @@ import picocli.CommandLine.ParentCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -129,14 +127,7 @@ public final class FastNetMonClient implements Callable<Integer> {
     /** api_host and api_port of a fastnetmon.conf; a wildcard api_host (0.0.0.0, ::) means this machine. */
     record ApiAddress(String host, int port) {
         static ApiAddress read(Path file) throws IOException {
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            } catch (NoSuchFileException e) {
-                throw new IOException(file + ": configuration file not found");
-            } catch (IOException e) {
-                throw new IOException(file + ": cannot read: " + e.getMessage());
-            }
+            List<String> lines = RegularFile.readText(file, "configuration file", RegularFile.MAX_CONFIG_BYTES).lines().toList();
             String host = DEFAULT_HOST;
             int port = DEFAULT_PORT;
             for (int i = 0; i < lines.size(); i++) {

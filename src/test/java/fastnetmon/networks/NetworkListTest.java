@@ -39,7 +39,7 @@ class NetworkListTest {
     void missingFileIsOneLine() {
         Path f = dir.resolve("nope");
         ConfigException e = assertThrows(ConfigException.class, () -> NetworkList.load(f));
-        assertEquals(f + ": file not found", e.getMessage());
+        assertEquals(f + ": networks list not found", e.getMessage());
     }
 
     @Test
