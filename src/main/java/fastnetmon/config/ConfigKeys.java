@@ -149,6 +149,11 @@ public final class ConfigKeys {
         choice("sort_parameter", "packets", FNM, "Console sort order", "packets", "bytes", "flows");
         key("max_ips_in_list", Type.INT, "7", FNM, "Hosts listed per direction on the console", 1, 10000);
 
+        // HTTP surfaces (API and metrics), each server on its own
+        key("http_max_connections", Type.INT, "64", OURS, "Open connections per HTTP server (API, metrics) at most; further ones are closed at once", 1, 10000);
+        key("http_max_connections_per_client", Type.INT, "16", OURS, "Open connections from one client address per HTTP server at most; further ones are closed at once", 1, 10000);
+        key("http_request_timeout", Type.INT, "10", OURS, "Seconds a client has to send a whole request (and the longest a connection may stay idle)", 1, 300);
+
         for (Key k : KEYS.values()) {
             if (k.type() != Type.HOSTGROUP) {
                 DEFAULTS.put(k.name(), parse(k, k.name(), k.defaultText()));

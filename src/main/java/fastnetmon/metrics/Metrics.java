@@ -3,6 +3,7 @@ package fastnetmon.metrics;
 import fastnetmon.Detector;
 import fastnetmon.capture.CaptureEngine;
 import fastnetmon.config.Configuration;
+import fastnetmon.config.PresentationSettings;
 import fastnetmon.detection.Evaluator;
 import org.slf4j.LoggerFactory;
 
@@ -26,14 +27,14 @@ public final class Metrics {
      */
     public static AutoCloseable start(Configuration config, Detector detector, Evaluator evaluator,
                                       Collection<? extends CaptureEngine> engines) throws IOException {
-        if (!config.getBoolean("prometheus")) {
+        PresentationSettings settings = PresentationSettings.from(config);
+        PresentationSettings.Endpoint at = settings.metrics();
+        if (!at.enabled()) {
             return () -> { };
         }
-        String host = config.getString("prometheus_host");
-        int port = config.getInt("prometheus_port");
-        MetricsServer server = MetricsServer.start(host, port, MetricsSource.of(detector, evaluator, engines));
-        LoggerFactory.getLogger(Metrics.class).info("serving Prometheus metrics on http://{}:{}/metrics",
-                host.indexOf(':') >= 0 ? "[" + host + "]" : host, server.port());
+        MetricsServer server = MetricsServer.start(at.host(), at.port(), MetricsSource.of(detector, evaluator, engines), settings.http());
+        LoggerFactory.getLogger(Metrics.class).info("serving Prometheus metrics on http://{}/metrics",
+                new PresentationSettings.Endpoint(true, at.host(), server.port()).where());
         return server;
     }
 
