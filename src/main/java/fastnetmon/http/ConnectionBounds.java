@@ -38,6 +38,8 @@ final class ConnectionBounds implements Connection.Listener {
     private static final class State {
         final InetAddress client;
         volatile long waitingSinceNanos;
+        /** Over a bound: closed at open; a request that was read all the same is not answered. */
+        volatile boolean refused;
 
         State(InetAddress client, long now) {
             this.client = client;
@@ -58,6 +60,7 @@ final class ConnectionBounds implements Connection.Listener {
         int all = total.incrementAndGet();
         int mine = client == null ? 0 : perClient.merge(client, 1, Integer::sum);
         if (all > limits.maxConnections() || mine > limits.maxConnectionsPerClient()) {
+            s.refused = true;
             refused.incrementAndGet();
             connection.getEndPoint().close();
         }
@@ -107,9 +110,13 @@ final class ConnectionBounds implements Connection.Listener {
         return new Handler.Wrapper(inner) {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                State s = open.get(request.getConnectionMetaData().getConnection());
-                if (s == null) {
-                    return super.handle(request, response, callback);
+                Connection connection = request.getConnectionMetaData().getConnection();
+                State s = open.get(connection);
+                if (s == null || s.refused) {
+                    // The request raced the close of a connection over a bound (or of one already closed).
+                    connection.getEndPoint().close();
+                    callback.failed(new java.io.IOException("connection over the bound"));
+                    return true;
                 }
                 s.waitingSinceNanos = Long.MAX_VALUE;
                 Callback done = new Callback() {
