@@ -216,9 +216,12 @@ public final class FastNetMonClient implements Callable<Integer> {
         @Option(names = "--direction", paramLabel = "incoming|outgoing", description = "Direction of the attack (default: incoming).")
         String direction;
 
+        @Option(names = "--force", description = "Ban the host even when it is in the daemon's whitelist.")
+        boolean force;
+
         @Override
         void run(ApiClient client, PrintStream out) throws IOException {
-            ApiClient.Ban b = client.ban(ip, direction);
+            ApiClient.Ban b = client.ban(ip, direction, force);
             out.println("banned " + b.ip());
         }
     }
