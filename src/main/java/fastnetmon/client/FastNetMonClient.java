@@ -92,7 +92,7 @@ public final class FastNetMonClient implements Callable<Integer> {
 
     /** The console screen drawn from the daemon through the API (the console engineer's part). */
     int screen(ApiClient client) {
-        return fastnetmon.console.ClientScreen.run(client, out, err);
+        return ClientScreen.run(client, out, err);
     }
 
     // ---- connection options, accepted before or after the command ----
