@@ -82,7 +82,7 @@ final class PidFile {
             if (close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z') {
                 return "is a zombie (the previous instance was killed)";
             }
-            List<String> cmd = Arrays.asList(new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).split("\0"));
+            List<String> cmd = commandLine(pid);
             if (isFastNetMon(cmd)) {
                 return null;
             }
@@ -92,6 +92,34 @@ final class PidFile {
             return "is not running";
         } catch (IOException e) {
             return null; // cannot tell: be safe and refuse
+        }
+    }
+
+    /**
+     * A process's whole command line from /proc (ProcessHandle.Info gives up on lines over a page, such
+     * as a long class path), or an empty list when it cannot be read.
+     */
+    static List<String> commandLine(long pid) throws NoSuchFileException {
+        try {
+            byte[] b = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            String text = new String(b, StandardCharsets.UTF_8);
+            if (text.endsWith("\0")) {
+                text = text.substring(0, text.length() - 1);
+            }
+            return text.isEmpty() ? List.of() : Arrays.asList(text.split("\0", -1));
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** This process's whole command line (empty when /proc cannot tell). */
+    static List<String> selfCommandLine() {
+        try {
+            return commandLine(ProcessHandle.current().pid());
+        } catch (NoSuchFileException e) {
+            return List.of();
         }
     }
 
