@@ -115,6 +115,17 @@ class SpecialFilesTest {
         assertTrue(r[2].contains("fastnetmon: " + folder + ": capture file must be a regular file, not a directory\n"), r[2]);
     }
 
+    /** Issue 13, finding 4: a ban_time that would overflow in nanoseconds no longer passes the check. */
+    @Test
+    void configurationCheckRefusesAnOutOfRangeBanTime() throws Exception {
+        Path c = conf("ban_time = 10000000000\n");
+        String[] r = fastnetmon("--configuration_file", c.toString(), "--configuration_check");
+        assertEquals("1", r[0], r[1]);
+        assertEquals("fastnetmon: " + c + ":5: ban_time: '10000000000' is out of range (allowed: 0-315360000)\n", r[2]);
+        r = fastnetmon("--configuration_file", conf("ban_time = 315360000\n").toString(), "--configuration_check");
+        assertEquals("0", r[0], r[2]);
+    }
+
     @Test
     void aRegularFileWithinTheBoundIsRead() throws Exception {
         Path f = dir.resolve("small");
