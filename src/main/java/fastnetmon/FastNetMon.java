@@ -139,12 +139,13 @@ public final class FastNetMon implements Callable<Integer> {
     /** Starts this same command again in a new session with no terminal, and returns. */
     private int detach(Configuration config, Logger log) {
         ProcessHandle.Info info = ProcessHandle.current().info();
-        if (info.command().isEmpty() || info.arguments().isEmpty()) {
+        List<String> self = PidFile.selfCommandLine(); // whole, where ProcessHandle.Info stops at a page
+        if (info.command().isEmpty() || self.size() < 2) {
             err.println("fastnetmon: cannot daemonize: this system does not tell a process its own command line; run it under a service manager instead");
             return 1;
         }
         List<String> cmd = new java.util.ArrayList<>(List.of("setsid", info.command().get()));
-        cmd.addAll(Arrays.asList(info.arguments().get()));
+        cmd.addAll(self.subList(1, self.size()));
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)

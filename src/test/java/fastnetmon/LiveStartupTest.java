@@ -1,10 +1,13 @@
 package fastnetmon;
 
+import fastnetmon.testing.DetectorFiles;
+import fastnetmon.testing.NetnsRig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -57,11 +60,48 @@ class LiveStartupTest {
         assertOneLine(r, "PF_RING is not installed: libpfring.so was not found");
     }
 
+    /**
+     * A real detector on lo holds the pid file: a second one is refused. Once the first is killed with -9,
+     * a new one takes the file over at once, with one line in the log (issue 13, finding 9); so does one
+     * whose pid file names another program.
+     */
     @Test
-    void secondInstanceIsRefusedByThePidFile() throws Exception {
-        Path conf = conf();
-        Files.writeString(dir.resolve("fastnetmon.pid"), ProcessHandle.current().pid() + "\n"); // a live process
-        Processes.Result r = Processes.fastnetmon(dir, "--configuration_file", conf.toString(), "lo");
-        assertOneLine(r, "another fastnetmon is running (pid " + ProcessHandle.current().pid());
+    void secondInstanceIsRefusedAndAStalePidFileIsTakenOver() throws Exception {
+        NetnsRig.assumeAvailable();
+        Path conf = conf("api = off");
+        Path pid = dir.resolve("fastnetmon.pid");
+        Process first = DetectorFiles.startCapturing(new ProcessBuilder(DetectorFiles.command(List.of(),
+                "--configuration_file", conf.toString(), "--log_to_console", "lo")).directory(dir.toFile()), dir.resolve("first.out"));
+        try {
+            assertEquals(Long.toString(first.pid()), Files.readString(pid).strip());
+            Processes.Result r = Processes.fastnetmon(dir, "--configuration_file", conf.toString(), "lo");
+            assertOneLine(r, "another fastnetmon is running (pid " + first.pid() + " in ");
+        } finally {
+            first.destroyForcibly().waitFor(); // kill -9: the pid file stays behind
+        }
+        assertEquals(Long.toString(first.pid()), Files.readString(pid).strip());
+        assertTakenOver(conf, "pid file " + pid + " names pid " + first.pid() + ", which is not running; taking it over");
+
+        Process sleep = new ProcessBuilder("sleep", "60").start();
+        try {
+            Files.writeString(pid, sleep.pid() + "\n");
+            assertTakenOver(conf, "pid file " + pid + " names pid " + sleep.pid() + ", which is not fastnetmon (sleep 60); taking it over");
+        } finally {
+            sleep.destroyForcibly().waitFor();
+        }
+    }
+
+    private void assertTakenOver(Path conf, String line) throws Exception {
+        Path out = dir.resolve("next.out");
+        Files.deleteIfExists(out);
+        Process next = DetectorFiles.startCapturing(new ProcessBuilder(DetectorFiles.command(List.of(),
+                "--configuration_file", conf.toString(), "--log_to_console", "lo")).directory(dir.toFile()), out);
+        try {
+            assertEquals(Long.toString(next.pid()), Files.readString(dir.resolve("fastnetmon.pid")).strip());
+            assertEquals(1, Files.readAllLines(out).stream().filter(l -> l.contains(line)).count(), Files.readString(out));
+        } finally {
+            next.destroy();
+            assertTrue(next.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
     }
 }

@@ -152,8 +152,14 @@ public final class ApiClient {
 
     /** Bans by hand; {@code direction} incoming or outgoing (null: incoming). */
     public Ban ban(String ip, String direction) throws IOException {
+        return ban(ip, direction, false);
+    }
+
+    /** Bans by hand; {@code force} bans a whitelisted host too (refused otherwise). */
+    public Ban ban(String ip, String direction, boolean force) throws IOException {
         StringBuilder q = new StringBuilder();
         param(q, "direction", direction);
+        param(q, "force", force ? "1" : null);
         return ban(call("POST", "/api/ban/" + segment(ip) + q).path("ban"));
     }
 

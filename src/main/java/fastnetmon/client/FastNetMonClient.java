@@ -1,5 +1,6 @@
 package fastnetmon.client;
 
+import fastnetmon.config.RegularFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,9 +11,6 @@ import picocli.CommandLine.ParentCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -94,7 +92,7 @@ public final class FastNetMonClient implements Callable<Integer> {
 
     /** The console screen drawn from the daemon through the API (the console engineer's part). */
     int screen(ApiClient client) {
-        return fastnetmon.console.ClientScreen.run(client, out, err);
+        return ClientScreen.run(client, out, err);
     }
 
     // ---- connection options, accepted before or after the command ----
@@ -129,14 +127,7 @@ public final class FastNetMonClient implements Callable<Integer> {
     /** api_host and api_port of a fastnetmon.conf; a wildcard api_host (0.0.0.0, ::) means this machine. */
     record ApiAddress(String host, int port) {
         static ApiAddress read(Path file) throws IOException {
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            } catch (NoSuchFileException e) {
-                throw new IOException(file + ": configuration file not found");
-            } catch (IOException e) {
-                throw new IOException(file + ": cannot read: " + e.getMessage());
-            }
+            List<String> lines = RegularFile.readText(file, "configuration file", RegularFile.MAX_CONFIG_BYTES).lines().toList();
             String host = DEFAULT_HOST;
             int port = DEFAULT_PORT;
             for (int i = 0; i < lines.size(); i++) {
@@ -225,9 +216,12 @@ public final class FastNetMonClient implements Callable<Integer> {
         @Option(names = "--direction", paramLabel = "incoming|outgoing", description = "Direction of the attack (default: incoming).")
         String direction;
 
+        @Option(names = "--force", description = "Ban the host even when it is in the daemon's whitelist.")
+        boolean force;
+
         @Override
         void run(ApiClient client, PrintStream out) throws IOException {
-            ApiClient.Ban b = client.ban(ip, direction);
+            ApiClient.Ban b = client.ban(ip, direction, force);
             out.println("banned " + b.ip());
         }
     }

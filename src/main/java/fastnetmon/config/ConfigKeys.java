@@ -41,8 +41,12 @@ public final class ConfigKeys {
     private static final Map<String, Key> KEYS = new LinkedHashMap<>();
     private static final Map<String, Object> DEFAULTS = new LinkedHashMap<>();
 
+    /** A key that is not a number; numeric keys name their range (below). */
     private static void key(String name, Type type, String def, String origin, String description) {
-        key(name, type, def, origin, description, 0, type == Type.INT ? Integer.MAX_VALUE : Long.MAX_VALUE);
+        if (type == Type.INT || type == Type.LONG || type == Type.DOUBLE) {
+            throw new IllegalStateException(name + ": a numeric key needs its allowed range");
+        }
+        key(name, type, def, origin, description, 0, 0);
     }
 
     private static void key(String name, Type type, String def, String origin, String description, long min, long max) {
@@ -53,8 +57,16 @@ public final class ConfigKeys {
         KEYS.put(name, new Key(name, Type.ENUM, def, description, 0, 0, List.of(choices), origin, false));
     }
 
+    /** Highest threshold_*_pps and threshold_flows: 10^12 per second, far above any link. */
+    static final long MAX_RATE = 1_000_000_000_000L;
+    /** Highest threshold_*_mbps: 10^9 mbps (1 Pbit/s); bits per second stay far from overflow. */
+    static final long MAX_MBPS = 1_000_000_000L;
+    /** Highest ban_time: ten years, so that seconds in nanoseconds never overflow a long. */
+    static final long MAX_BAN_TIME = 10L * 365 * 24 * 3600;
+
     private static void group(String name, Type type, String def, String description) {
-        KEYS.put(name, new Key(name, type, def, description, 0, Long.MAX_VALUE, List.of(),
+        long max = type == Type.BOOL ? 0 : name.endsWith("_mbps") ? MAX_MBPS : MAX_RATE;
+        KEYS.put(name, new Key(name, type, def, description, 0, max, List.of(),
                 name.contains("tcp_syn") ? "FastNetMon Advanced's name (CE has no SYN thresholds)" : FNM, true));
     }
 
@@ -70,8 +82,8 @@ public final class ConfigKeys {
         group("enable_ban_ipv6", Type.BOOL, "on", "Same as enable_ban, for IPv6 hosts");
         key("process_incoming_traffic", Type.BOOL, "on", FNM, "Count and check traffic towards our networks");
         key("process_outgoing_traffic", Type.BOOL, "on", FNM, "Count and check traffic from our networks");
-        key("ban_details_records_count", Type.INT, "100", "FastNetMon (its default is 20)", "Packets collected from attack traffic for the attack details");
-        key("ban_time", Type.LONG, "1900", FNM, "Seconds an IP stays banned; 0 disables unban");
+        key("ban_details_records_count", Type.INT, "100", "FastNetMon (its default is 20)", "Packets collected from attack traffic for the attack details", 0, 100_000);
+        key("ban_time", Type.LONG, "1900", FNM, "Seconds an IP stays banned; 0 disables unban", 0, MAX_BAN_TIME);
         key("unban_only_if_attack_finished", Type.BOOL, "on", FNM, "Postpone the unban while the attack is still going on");
         key("networks_list_path", Type.PATH, "/etc/networks_list", FNM, "File listing our networks, one CIDR per line (IPv4 and IPv6)");
         key("white_list_path", Type.PATH, "/etc/networks_whitelist", FNM, "File listing CIDRs never banned; may be missing unless set explicitly");
@@ -117,7 +129,7 @@ public final class ConfigKeys {
         key("pcap_filter", Type.STRING, "", OURS, "BPF filter for the pcap capture; empty = all traffic");
         choice("mirror_af_packet_fanout_mode", "cpu", FNM, "AF_PACKET fanout mode",
                 "cpu", "lb", "hash", "random", "rollover", "queue_mapping");
-        key("mirror_af_packet_custom_sampling_rate", Type.INT, "1", FNM, "Multiply captured traffic by this (sampled mirror ports)", 1, Integer.MAX_VALUE);
+        key("mirror_af_packet_custom_sampling_rate", Type.INT, "1", FNM, "Multiply captured traffic by this (sampled mirror ports)", 1, 1_000_000);
         key("af_packet_read_packet_length_from_ip_header", Type.BOOL, "off", FNM, "Take packet length from the IP header (truncated mirroring)");
         key("af_packet_threads", Type.INT, "0", OURS, "AF_PACKET capture threads (fanout members) per interface; 0 = one per core", 0, 1024);
         key("af_packet_block_size", Type.INT, "1048576", OURS, "TPACKET_V3 ring block size in bytes (a power of two, multiple of the page size)", 4096, 1 << 30);
@@ -141,6 +153,11 @@ public final class ConfigKeys {
 
         // Actions (appended by the actions stage)
         key("notify_script_max_running", Type.INT, "64", OURS, "Notify script calls running at once at most (each for a different host; one host's calls run one after another)", 1, 4096);
+
+        // HTTP surfaces (API and metrics), each server on its own
+        key("http_max_connections", Type.INT, "64", OURS, "Open connections per HTTP server (API, metrics) at most; further ones are closed at once", 1, 10000);
+        key("http_max_connections_per_client", Type.INT, "16", OURS, "Open connections from one client address per HTTP server at most; further ones are closed at once", 1, 10000);
+        key("http_request_timeout", Type.INT, "10", OURS, "Seconds a client has to send a whole request (and the longest a connection may stay idle)", 1, 300);
 
         for (Key k : KEYS.values()) {
             if (k.type() != Type.HOSTGROUP) {
@@ -212,19 +229,15 @@ public final class ConfigKeys {
             case LONG: {
                 long n;
                 if (!v.matches("[+-]?[0-9]+")) {
-                    throw bad(label, v, "is not a number");
+                    throw bad(label, v, "is not a whole number (allowed: " + range(key) + ")");
                 }
                 try {
                     n = Long.parseLong(v);
                 } catch (NumberFormatException e) {
-                    throw bad(label, v, "is too large");
+                    n = v.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
                 }
-                if (n < key.min()) {
-                    throw bad(label, v, "must be at least " + key.min());
-                }
-                if (n > key.max()) {
-                    throw bad(label, v, key.max() == Integer.MAX_VALUE || key.max() == Long.MAX_VALUE
-                            ? "is too large" : "must be at most " + key.max());
+                if (n < key.min() || n > key.max()) {
+                    throw bad(label, v, "is out of range (allowed: " + range(key) + ")");
                 }
                 return key.type() == Type.INT ? (Object) (int) n : (Object) n;
             }
@@ -259,6 +272,11 @@ public final class ConfigKeys {
         }
     }
 
+    /** "0-315360000": the allowed range of a numeric key, as messages and the reference show it. */
+    public static String range(Key key) {
+        return key.min() + "-" + key.max();
+    }
+
     private static IllegalArgumentException bad(String label, String value, String problem) {
         return new IllegalArgumentException(label + ": '" + value + "' " + problem);
     }
@@ -274,8 +292,7 @@ public final class ConfigKeys {
                 case BOOL -> "on/off";
                 case HOSTGROUP -> "name:cidr,cidr";
                 case LIST -> "list";
-                case INT, LONG -> k.max() == Integer.MAX_VALUE || k.max() == Long.MAX_VALUE
-                        ? "integer ≥ " + k.min() : "integer " + k.min() + "-" + k.max();
+                case INT, LONG -> "integer " + range(k);
                 default -> k.type().name().toLowerCase(Locale.ROOT);
             };
             String def = k.defaultText().isEmpty() ? "(empty)" : "`" + k.defaultText() + "`";

@@ -71,17 +71,14 @@ public final class Configuration {
 
     /** Reads and validates the file, then the networks list and whitelist it names. */
     public static Configuration load(Path file) throws ConfigException {
-        byte[] bytes;
+        String text;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": configuration file not found");
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+            text = RegularFile.readText(file, "configuration file", RegularFile.MAX_CONFIG_BYTES);
+        } catch (RegularFile.Refused e) {
+            throw new ConfigException(e.getMessage());
         }
         Path parent = file.toAbsolutePath().normalize().getParent();
-        return new Loader(file, parent == null ? Path.of("/") : parent)
-                .run(new String(bytes, StandardCharsets.UTF_8).lines().toList());
+        return new Loader(file, parent == null ? Path.of("/") : parent).run(text.lines().toList());
     }
 
     private static final class Loader {
@@ -272,7 +269,7 @@ public final class Configuration {
                 throw new ConfigException(where + key + ": '" + p + "' does not exist"
                         + (line == null ? " (the default; set " + key + ")" : ""));
             }
-            NetworkList list = NetworkList.load(p);
+            NetworkList list = NetworkList.load(p, key.equals("white_list_path") ? "whitelist" : "networks list");
             warnings.addAll(list.warnings());
             return list.cidrs();
         }

@@ -66,7 +66,8 @@ public record ConsoleData(String version, Map<Direction, Rate> totals, Map<Direc
         return of(access.view(), access.packetsReceived(), access.packetsDropped(), version, System.currentTimeMillis());
     }
 
-    static ConsoleData of(TrafficView view, long received, long dropped, String version, long nowMillis) {
+    /** The same from a view and counters, at a given time (the client screen test compares both ways). */
+    public static ConsoleData of(TrafficView view, long received, long dropped, String version, long nowMillis) {
         Map<Direction, Rate> totals = new EnumMap<>(Direction.class);
         view.totals().forEach((d, r) -> totals.put(d, new Rate(r.pps(), r.mbps(), r.flows())));
         Map<Direction, Map<SortKey, List<Host>>> top = new EnumMap<>(Direction.class);

@@ -1,6 +1,7 @@
 package fastnetmon.console;
 
 import fastnetmon.config.Configuration;
+import fastnetmon.config.PresentationSettings;
 import fastnetmon.detection.SortKey;
 
 /**
@@ -17,8 +18,12 @@ public record ConsoleSettings(int checkPeriodSeconds, SortKey sort, int maxIpsIn
     }
 
     public static ConsoleSettings from(Configuration config, String version) {
-        SortKey sort = SortKey.parse(config.getString("sort_parameter"));
-        return new ConsoleSettings(config.getInt("check_period"), sort, config.getInt("max_ips_in_list"), version);
+        return from(PresentationSettings.from(config).screen(), version);
+    }
+
+    /** From the typed settings the configuration gives the console. */
+    public static ConsoleSettings from(PresentationSettings.Screen screen, String version) {
+        return new ConsoleSettings(screen.checkPeriodSeconds(), SortKey.parse(screen.sortParameter()), screen.maxIpsInList(), version);
     }
 
     /** FastNetMon's defaults: every second, by packets, 7 hosts. */

@@ -2,6 +2,7 @@ package fastnetmon.metrics;
 
 import fastnetmon.config.Configuration;
 import fastnetmon.counters.CounterShard;
+import fastnetmon.config.PresentationSettings;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.source.Source;
 import org.slf4j.LoggerFactory;
@@ -26,14 +27,14 @@ public final class Metrics {
      */
     public static AutoCloseable start(Configuration config, List<CounterShard> shards, Evaluator evaluator,
                                       Collection<? extends Source> sources) throws IOException {
-        if (!config.getBoolean("prometheus")) {
+        PresentationSettings settings = PresentationSettings.from(config);
+        PresentationSettings.Endpoint at = settings.metrics();
+        if (!at.enabled()) {
             return () -> { };
         }
-        String host = config.getString("prometheus_host");
-        int port = config.getInt("prometheus_port");
-        MetricsServer server = MetricsServer.start(host, port, MetricsSource.of(shards, evaluator, sources));
-        LoggerFactory.getLogger(Metrics.class).info("serving Prometheus metrics on http://{}:{}/metrics",
-                host.indexOf(':') >= 0 ? "[" + host + "]" : host, server.port());
+        MetricsServer server = MetricsServer.start(at.host(), at.port(), MetricsSource.of(shards, evaluator, sources), settings.http());
+        LoggerFactory.getLogger(Metrics.class).info("serving Prometheus metrics on http://{}/metrics",
+                new PresentationSettings.Endpoint(true, at.host(), server.port()).where());
         return server;
     }
 }

@@ -49,7 +49,8 @@ public record Cidr(long hi, long lo, int prefixLength, boolean isV4, boolean hos
 
     /**
      * Parses "10.0.0.0/8", "2001:db8::/32", or a bare address (/32 or /128). Host bits are accepted and
-     * cleared ({@link #hostBitsSet()} tells). Throws IllegalArgumentException with a one-line message.
+     * cleared ({@link #hostBitsSet()} tells). Strict: ASCII digits only, and no leading zero in an IPv4
+     * octet or a prefix length ("010.0.0.0/8" is refused as ambiguous). Throws IllegalArgumentException with a one-line message.
      */
     public static Cidr parse(String text) {
         String s = text == null ? "" : text.trim();
@@ -57,7 +58,7 @@ public record Cidr(long hi, long lo, int prefixLength, boolean isV4, boolean hos
         String addr = slash < 0 ? s : s.substring(0, slash);
         long[] a = addr.isEmpty() || addr.chars().anyMatch(Character::isWhitespace) ? null : IpAddresses.parse(addr);
         if (a == null) {
-            throw invalid(s, null);
+            throw invalid(s, addr.isEmpty() ? null : IpAddresses.whyNot(s));
         }
         boolean v4Text = addr.indexOf(':') < 0;
         int max = v4Text ? 32 : 128;
@@ -65,7 +66,10 @@ public record Cidr(long hi, long lo, int prefixLength, boolean isV4, boolean hos
         if (slash >= 0) {
             String p = s.substring(slash + 1);
             if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                throw invalid(s, null);
+                throw invalid(s, IpAddresses.whyNot(p));
+            }
+            if (p.length() > 1 && p.charAt(0) == '0') {
+                throw invalid(s, "leading zeros are ambiguous (octal or decimal?)");
             }
             len = Integer.parseInt(p);
             if (len > max) {

@@ -71,7 +71,10 @@ public final class IpAddresses {
         return sb.toString();
     }
 
-    /** Parses a dotted-quad IPv4 address; returns null when the text is not one. */
+    /**
+     * Parses a dotted-quad IPv4 address; returns null when the text is not one. Strict: four decimal
+     * octets of ASCII digits, and no leading zero ("010" is octal to some tools and decimal to others).
+     */
     public static Integer parseV4(String s) {
         String[] parts = s.split("\\.", -1);
         if (parts.length != 4) {
@@ -79,11 +82,12 @@ public final class IpAddresses {
         }
         int v = 0;
         for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3) {
+            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
                 return null;
             }
             for (int i = 0; i < p.length(); i++) {
-                if (!Character.isDigit(p.charAt(i))) {
+                char c = p.charAt(i);
+                if (c < '0' || c > '9') {
                     return null;
                 }
             }
@@ -97,8 +101,36 @@ public final class IpAddresses {
     }
 
     /**
+     * Why {@link #parse} refuses the text, for messages: "leading zeros are ambiguous", "only ASCII digits
+     * are allowed", or null when there is nothing more specific to say than "not an address".
+     */
+    public static String whyNot(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c > 127 && Character.isDigit(c)) {
+                return "only ASCII digits are allowed";
+            }
+        }
+        for (String part : s.split("[.:/]", -1)) {
+            if (part.length() > 1 && part.charAt(0) == '0' && part.chars().allMatch(c -> c >= '0' && c <= '9')
+                    && s.indexOf(':') < 0) {
+                return "leading zeros are ambiguous (octal or decimal?)";
+            }
+        }
+        int lastColon = s.lastIndexOf(':');
+        if (lastColon >= 0 && s.indexOf('.') > lastColon) {
+            for (String part : s.substring(lastColon + 1).split("\\.", -1)) {
+                if (part.length() > 1 && part.charAt(0) == '0') {
+                    return "leading zeros are ambiguous (octal or decimal?)";
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
      * Parses an IPv4 or IPv6 literal into {hi, lo} (IPv4 mapped); returns null when the text is not an
-     * address literal.
+     * address literal (IPv4 parts as strict as {@link #parseV4}; see {@link #whyNot} for the reason).
      */
     public static long[] parse(String s) {
         s = s.trim();
@@ -115,6 +147,10 @@ public final class IpAddresses {
             if (!ok) {
                 return null;
             }
+        }
+        int lastColon = s.lastIndexOf(':');
+        if (s.indexOf('.') > lastColon && parseV4(s.substring(lastColon + 1)) == null) {
+            return null; // an embedded IPv4 tail follows the same strict rules
         }
         try {
             // A literal containing ':' and only hex digits, ':' and '.' is never looked up in DNS.

@@ -1,11 +1,8 @@
 package fastnetmon.networks;
 
 import fastnetmon.config.ConfigException;
+import fastnetmon.config.RegularFile;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -27,17 +24,18 @@ public final class NetworkList {
         this.warnings = List.copyOf(warnings);
     }
 
-    /** Reads the file; a bad line gives "PATH:LINE: problem", a missing file "PATH: file not found". */
+    /** Reads the file; a bad line gives "PATH:LINE: problem", a missing file "PATH: networks list not found", a FIFO, directory or device or a file over 64 MiB one line too. */
     public static NetworkList load(Path path) throws ConfigException {
-        byte[] bytes;
+        return load(path, "networks list");
+    }
+
+    /** The same, with {@code what} ("whitelist") naming the file in messages. */
+    public static NetworkList load(Path path, String what) throws ConfigException {
         try {
-            bytes = Files.readAllBytes(path);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(path + ": file not found");
-        } catch (IOException e) {
-            throw new ConfigException(path + ": cannot read: " + e.getMessage(), e);
+            return parse(path, RegularFile.readText(path, what, RegularFile.MAX_LIST_BYTES).lines().toList());
+        } catch (RegularFile.Refused e) {
+            throw new ConfigException(e.getMessage());
         }
-        return parse(path, new String(bytes, StandardCharsets.UTF_8).lines().toList());
     }
 
     /** Parses lines already read; {@code path} is only used in messages. */

@@ -346,7 +346,7 @@ class ApiServerTest {
                 {"/api/ban/10.10.0.300", 400, "'10.10.0.300' is not an IP address"},
                 {"/api/ban/10.1.2.3", 400, "10.1.2.3 is not in the monitored networks"},
                 {"/api/ban/10.10.0.5?direction=both", 400, "direction must be incoming or outgoing, not 'both'"},
-                {"/api/ban/10.10.0.5?duration=60", 400, "unknown parameter 'duration' (this endpoint takes direction)"},
+                {"/api/ban/10.10.0.5?duration=60", 400, "unknown parameter 'duration' (this endpoint takes direction, force)"},
                 {"/api/ban/", 400, "no IP address given: POST /api/ban/IP"},
                 {"/api/unban/1.2.3", 400, "'1.2.3' is not an IP address"},
                 {"/api/unban/192.0.2.1", 400, "192.0.2.1 is not in the monitored networks"},

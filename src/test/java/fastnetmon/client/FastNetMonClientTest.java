@@ -111,6 +111,21 @@ class FastNetMonClientTest {
     }
 
     @Test
+    void banOfAWhitelistedHostNeedsForce() throws Exception {
+        try (fastnetmon.api.ApiServer wl = fastnetmon.api.ApiServer.start("127.0.0.1", 0, rig.access,
+                new fastnetmon.api.ApiInfo("x", "packets", 7),
+                fastnetmon.networks.PrefixMatcher.of(List.of(fastnetmon.networks.Cidr.parse("10.10.0.0/24"))),
+                fastnetmon.config.HttpLimits.defaults())) {
+            String p = Integer.toString(wl.port());
+            assertEquals(new Run(1, "", "fastnetmon_client: 10.10.0.5 is in the whitelist (white_list_path), which is never banned; "
+                    + "ask with force=1 (fastnetmon_client ban 10.10.0.5 --force) to ban it all the same\n"), client("ban", "10.10.0.5", "--port", p));
+            assertEquals(List.of(), rig.scriptCalls());
+            assertEquals(new Run(0, "banned 10.10.0.5\n", ""), client("ban", "10.10.0.5", "--force", "--port", p));
+            assertTrue(rig.scriptCalls().get(0).startsWith("ban 10.10.0.5 incoming "), rig.scriptCalls().toString());
+        }
+    }
+
+    @Test
     void serverRefusalsAreOneLineAndExitOne() {
         assertEquals(new Run(1, "", "fastnetmon_client: '10.0.0.300' is not an IP address\n"), client("ban", "10.0.0.300", "--port", port));
         assertEquals(new Run(1, "", "fastnetmon_client: '10.10.0.0/16' is not an IP address\n"), client("ban", "10.10.0.0/16", "--port", port));

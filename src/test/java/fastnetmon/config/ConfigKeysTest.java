@@ -13,10 +13,27 @@ class ConfigKeysTest {
         for (Key k : ConfigKeys.all()) {
             assertTrue(md.contains("\n| `" + k.name() + "` | "), k.name());
         }
-        assertTrue(md.contains("| `threshold_pps` | integer ≥ 0 | `20000` | Total packets per second, per host and direction (per hostgroup) | FastNetMon |"), md);
+        assertTrue(md.contains("| `threshold_pps` | integer 0-1000000000000 | `20000` | Total packets per second, per host and direction (per hostgroup) | FastNetMon |"), md);
         assertTrue(md.contains("| `sort_parameter` | packets / bytes / flows | `packets` |"), md);
         assertTrue(md.contains("| `api_port` | integer 1-65535 | `10007` |"), md);
         assertTrue(md.contains("`exabgp`"), md);
+        assertTrue(md.contains("| `ban_time` | integer 0-315360000 | `1900` |"), md);
+    }
+
+    @Test
+    void everyNumericKeyHasARangeBelowTheTypesLimit() {
+        for (Key k : ConfigKeys.all()) {
+            if (k.type() == ConfigKeys.Type.INT || k.type() == ConfigKeys.Type.LONG) {
+                long typeMax = k.type() == ConfigKeys.Type.INT ? Integer.MAX_VALUE : Long.MAX_VALUE;
+                assertTrue(k.min() < k.max() && k.max() < typeMax, k.name() + " " + ConfigKeys.range(k));
+                Object def = ConfigKeys.defaultValue(k.name());
+                long d = ((Number) def).longValue();
+                assertTrue(d >= k.min() && d <= k.max(), k.name());
+            }
+        }
+        // ban_time in nanoseconds, and the largest bandwidth threshold in bits per second, fit in a long.
+        assertTrue(ConfigKeys.MAX_BAN_TIME < Long.MAX_VALUE / 1_000_000_000L);
+        assertTrue(ConfigKeys.MAX_MBPS < Long.MAX_VALUE / 1_000_000L);
     }
 
     @Test

@@ -178,22 +178,26 @@ class ConfigurationTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "threshold_pps = abc|threshold_pps: 'abc' is not a number",
-            "threshold_pps = -5|threshold_pps: '-5' must be at least 0",
-            "threshold_tcp_syn_mbps = 1.5|threshold_tcp_syn_mbps: '1.5' is not a number",
-            "threshold_mbps =|threshold_mbps: '' is not a number",
-            "ban_time = 99999999999999999999|ban_time: '99999999999999999999' is too large",
+            "threshold_pps = abc|threshold_pps: 'abc' is not a whole number (allowed: 0-1000000000000)",
+            "threshold_pps = -5|threshold_pps: '-5' is out of range (allowed: 0-1000000000000)",
+            "threshold_tcp_syn_mbps = 1.5|threshold_tcp_syn_mbps: '1.5' is not a whole number (allowed: 0-1000000000)",
+            "threshold_mbps =|threshold_mbps: '' is not a whole number (allowed: 0-1000000000)",
+            "ban_time = 99999999999999999999|ban_time: '99999999999999999999' is out of range (allowed: 0-315360000)",
+            "ban_time = 10000000000|ban_time: '10000000000' is out of range (allowed: 0-315360000)",
+            "ban_details_records_count = 100001|ban_details_records_count: '100001' is out of range (allowed: 0-100000)",
+            "threshold_udp_mbps = 1000000001|threshold_udp_mbps: '1000000001' is out of range (allowed: 0-1000000000)",
             "enable_ban = maybe|enable_ban: 'maybe' is not on or off",
             "sort_parameter = hosts|sort_parameter: 'hosts' must be one of packets, bytes, flows",
             "logging_level = trace|logging_level: 'trace' must be one of debug, info, warn, error",
-            "prometheus_port = 70000|prometheus_port: '70000' must be at most 65535",
-            "average_calculation_time = 0|average_calculation_time: '0' must be at least 1",
+            "prometheus_port = 70000|prometheus_port: '70000' is out of range (allowed: 1-65535)",
+            "average_calculation_time = 0|average_calculation_time: '0' is out of range (allowed: 1-3600)",
             "threshold_pps 20000|expected 'key = value', got 'threshold_pps 20000'",
             "= 5|expected 'key = value', got '= 5'",
             "hostgroup = nocolon|hostgroup: 'nocolon' is not 'name:cidr,cidr'",
             "hostgroup = g:10.0.0.300/8|hostgroup g: '10.0.0.300/8' is not a valid CIDR",
             "hostgroup = g:|hostgroup g: no networks given",
-            "hostgroup = g:10.0.0.0/8\\ng_threshold_pps = lots|g_threshold_pps: 'lots' is not a number",
+            "hostgroup = g:10.0.0.0/8\\ng_threshold_pps = lots|g_threshold_pps: 'lots' is not a whole number (allowed: 0-1000000000000)",
+            "hostgroup = g:10.0.0.0/8\\ng_threshold_flows = 1000000000001|g_threshold_flows: '1000000000001' is out of range (allowed: 0-1000000000000)",
     })
     void badValuesNameFileAndLine(String line, String problem) throws Exception {
         String body = "# comment\n\nenable_ban = on\n" + line.replace("\\n", "\n") + "\n";
@@ -205,7 +209,7 @@ class ConfigurationTest {
     void exactMessageForBadNumber() throws Exception {
         Path f = write("\n".repeat(11) + "threshold_pps = abc\n");
         ConfigException e = assertThrows(ConfigException.class, () -> Configuration.load(f));
-        assertTrue(e.getMessage().endsWith("fastnetmon.conf:12: threshold_pps: 'abc' is not a number"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("fastnetmon.conf:12: threshold_pps: 'abc' is not a whole number (allowed: 0-1000000000000)"), e.getMessage());
     }
 
     @Test

@@ -108,4 +108,27 @@ class CidrTest {
         assertThrows(IllegalArgumentException.class, () -> Cidr.v6(0, 0, 129));
         assertEquals("10.0.0.0/8", Cidr.v4(0x0a0b0c0d, 8).toString());
     }
+
+    /** Issue 13, finding 9: non-ASCII digits and leading zeros are refused, with the reason. */
+    @Test
+    void strictDigitsAndNoLeadingZeros() {
+        String arabic = "\u0661\u0660.\u0661\u0660.0.0/16"; // ١٠.١٠.0.0/16
+        assertEquals("'" + arabic + "' is not a valid CIDR (only ASCII digits are allowed)",
+                assertThrows(IllegalArgumentException.class, () -> Cidr.parse(arabic)).getMessage());
+        assertEquals("'010.0.0.0/8' is not a valid CIDR (leading zeros are ambiguous (octal or decimal?))",
+                assertThrows(IllegalArgumentException.class, () -> Cidr.parse("010.0.0.0/8")).getMessage());
+        assertEquals("'10.0.0.0/08' is not a valid CIDR (leading zeros are ambiguous (octal or decimal?))",
+                assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/08")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.01"));
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse("::ffff:10.0.0.010"));
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/\u0668"));
+        assertNull(IpAddresses.parse("\u0661\u0660.0.0.1"));
+        assertNull(IpAddresses.parse("192.168.001.1"));
+        assertNull(IpAddresses.parseV4("00.0.0.0"));
+        // Single zeros and IPv6 groups with leading zeros stay fine.
+        assertEquals("0.0.0.0/0", Cidr.parse("0.0.0.0/0").toString());
+        assertEquals("10.0.0.0/8", Cidr.parse("10.0.0.0/8").toString());
+        assertEquals("2001:db8::/32", Cidr.parse("2001:0db8:0000::/32").toString());
+        assertEquals("10.0.0.1/32", Cidr.parse("::ffff:10.0.0.1").toString());
+    }
 }

@@ -36,10 +36,21 @@ class NetworkListTest {
     }
 
     @Test
+    void ambiguousOrNonAsciiAddressesNameFileAndLine() throws Exception {
+        Path f = dir.resolve("networks_list");
+        Files.writeString(f, "10.0.0.0/8\n010.0.0.0/8\n");
+        assertEquals(f + ":2: '010.0.0.0/8' is not a valid CIDR (leading zeros are ambiguous (octal or decimal?))",
+                assertThrows(ConfigException.class, () -> NetworkList.load(f)).getMessage());
+        Files.writeString(f, "# ok\n\u0661\u0660.\u0661\u0660.0.0/16\n");
+        assertEquals(f + ":2: '\u0661\u0660.\u0661\u0660.0.0/16' is not a valid CIDR (only ASCII digits are allowed)",
+                assertThrows(ConfigException.class, () -> NetworkList.load(f)).getMessage());
+    }
+
+    @Test
     void missingFileIsOneLine() {
         Path f = dir.resolve("nope");
         ConfigException e = assertThrows(ConfigException.class, () -> NetworkList.load(f));
-        assertEquals(f + ": file not found", e.getMessage());
+        assertEquals(f + ": networks list not found", e.getMessage());
     }
 
     @Test

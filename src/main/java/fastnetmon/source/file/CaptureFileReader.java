@@ -91,6 +91,7 @@ public final class CaptureFileReader implements Closeable {
 
     /** Opens with a custom mapping chunk size (tests use tiny chunks to cross chunk boundaries). */
     static CaptureFileReader open(Path file, long chunkSize) throws IOException {
+        fastnetmon.config.RegularFile.require(file, "capture file", Long.MAX_VALUE);
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         try {
             return new CaptureFileReader(file, ch, chunkSize);

@@ -1,6 +1,9 @@
-package fastnetmon.console;
+package fastnetmon.client;
 
-import fastnetmon.client.ApiClient;
+import fastnetmon.console.ConsoleData;
+import fastnetmon.console.ConsoleScreen;
+import fastnetmon.console.ConsoleSettings;
+import fastnetmon.console.ScreenModel;
 import fastnetmon.counters.Direction;
 import fastnetmon.detection.SortKey;
 
@@ -15,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@code fastnetmon_client} without a command: the daemon's console screen, drawn from GET /api/traffic
+ * {@code fastnetmon_client} without a command: the daemon's console screen (the console stage's
+ * {@link ConsoleScreen}), drawn from GET /api/traffic
  * every second. q (or Ctrl-C) exits. When the daemon stops answering, the last screen stays with a
  * notice under the header and the client keeps asking. When standard output is not a terminal, the
  * screen is printed once as text.

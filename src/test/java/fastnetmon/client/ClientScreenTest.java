@@ -1,9 +1,10 @@
-package fastnetmon.console;
+package fastnetmon.client;
 
 import fastnetmon.api.ApiInfo;
+import fastnetmon.console.ConsoleData;
+import fastnetmon.console.ScreenModel;
 import fastnetmon.api.ApiServer;
 import fastnetmon.api.DetectorAccess;
-import fastnetmon.client.ApiClient;
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
 import fastnetmon.counters.TrafficClass;
