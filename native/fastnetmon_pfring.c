@@ -1,5 +1,5 @@
 /*
- * libfastnetmon_pfring.so: the JNI side of fastnetmon.capture.pfring.PfRingNative.
+ * libfastnetmon_pfring.so: the JNI side of fastnetmon.source.pfring.PfRingNative.
  *
  * PF_RING is not linked at build time: libpfring is dlopen()ed at run time, so this library builds and
  * loads on machines without PF_RING, and the Java side can say plainly when libpfring is missing. The
@@ -142,9 +142,9 @@ static int is_not_found(const char *candidate, const char *err) {
            strstr(err, "No such file or directory") != NULL;
 }
 
-/* ---- JNI: fastnetmon.capture.pfring.PfRingNative ---- */
+/* ---- JNI: fastnetmon.source.pfring.PfRingNative ---- */
 
-JNIEXPORT jint JNICALL Java_fastnetmon_capture_pfring_PfRingNative_abiVersion(JNIEnv *env, jclass cls) {
+JNIEXPORT jint JNICALL Java_fastnetmon_source_pfring_PfRingNative_abiVersion(JNIEnv *env, jclass cls) {
     (void) env;
     (void) cls;
     return FNM_PFRING_ABI;
@@ -154,7 +154,7 @@ JNIEXPORT jint JNICALL Java_fastnetmon_capture_pfring_PfRingNative_abiVersion(JN
  * Loads the first candidate that exists. Returns the library handle (and its path in out[1]); 0 with
  * out[0] left null when no candidate exists; 0 with out[0] set when one exists but is unusable.
  */
-JNIEXPORT jlong JNICALL Java_fastnetmon_capture_pfring_PfRingNative_loadLibrary(JNIEnv *env, jclass cls,
+JNIEXPORT jlong JNICALL Java_fastnetmon_source_pfring_PfRingNative_loadLibrary(JNIEnv *env, jclass cls,
                                                                               jobjectArray candidates,
                                                                               jobjectArray error) {
     (void) cls;
@@ -217,7 +217,7 @@ JNIEXPORT jlong JNICALL Java_fastnetmon_capture_pfring_PfRingNative_loadLibrary(
 }
 
 /* Opens and enables a ring on a device; 0 with error[0] set on failure. */
-JNIEXPORT jlong JNICALL Java_fastnetmon_capture_pfring_PfRingNative_open(JNIEnv *env, jclass cls, jlong libHandle,
+JNIEXPORT jlong JNICALL Java_fastnetmon_source_pfring_PfRingNative_open(JNIEnv *env, jclass cls, jlong libHandle,
                                                                        jstring device, jint caplen,
                                                                        jboolean promisc, jobjectArray error) {
     (void) cls;
@@ -278,7 +278,7 @@ JNIEXPORT jlong JNICALL Java_fastnetmon_capture_pfring_PfRingNative_open(JNIEnv 
  * more are waiting (or the batch is full); with none waiting, waits up to waitMs for the first one.
  * Returns the number of records, or a negative pfring_recv error when nothing was received.
  */
-JNIEXPORT jint JNICALL Java_fastnetmon_capture_pfring_PfRingNative_recvBatch(JNIEnv *env, jclass cls, jlong handle,
+JNIEXPORT jint JNICALL Java_fastnetmon_source_pfring_PfRingNative_recvBatch(JNIEnv *env, jclass cls, jlong handle,
                                                                            jobject buf, jint maxPackets,
                                                                            jint waitMs) {
     (void) cls;
@@ -361,7 +361,7 @@ JNIEXPORT jint JNICALL Java_fastnetmon_capture_pfring_PfRingNative_recvBatch(JNI
 }
 
 /* out[0] = packets received, out[1] = packets dropped; returns pfring_stats' result. */
-JNIEXPORT jint JNICALL Java_fastnetmon_capture_pfring_PfRingNative_stats(JNIEnv *env, jclass cls, jlong handle,
+JNIEXPORT jint JNICALL Java_fastnetmon_source_pfring_PfRingNative_stats(JNIEnv *env, jclass cls, jlong handle,
                                                                        jlongArray out) {
     (void) cls;
     fnm_ring *r = (fnm_ring *) (intptr_t) handle;
@@ -379,7 +379,7 @@ JNIEXPORT jint JNICALL Java_fastnetmon_capture_pfring_PfRingNative_stats(JNIEnv 
 }
 
 /* Makes a recvBatch() in progress on another thread return soon. */
-JNIEXPORT void JNICALL Java_fastnetmon_capture_pfring_PfRingNative_breakloop(JNIEnv *env, jclass cls, jlong handle) {
+JNIEXPORT void JNICALL Java_fastnetmon_source_pfring_PfRingNative_breakloop(JNIEnv *env, jclass cls, jlong handle) {
     (void) env;
     (void) cls;
     fnm_ring *r = (fnm_ring *) (intptr_t) handle;
@@ -389,7 +389,7 @@ JNIEXPORT void JNICALL Java_fastnetmon_capture_pfring_PfRingNative_breakloop(JNI
     }
 }
 
-JNIEXPORT void JNICALL Java_fastnetmon_capture_pfring_PfRingNative_close(JNIEnv *env, jclass cls, jlong handle) {
+JNIEXPORT void JNICALL Java_fastnetmon_source_pfring_PfRingNative_close(JNIEnv *env, jclass cls, jlong handle) {
     (void) env;
     (void) cls;
     fnm_ring *r = (fnm_ring *) (intptr_t) handle;

@@ -3,6 +3,7 @@ package fastnetmon;
 import fastnetmon.action.AttackActions;
 import fastnetmon.config.Configuration;
 import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.ShardFactory;
 import fastnetmon.detection.BanHandler;
 import fastnetmon.detection.DetectionSettings;
 import fastnetmon.detection.Evaluator;
@@ -11,21 +12,23 @@ import fastnetmon.networks.PrefixMatcher;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The pipeline wired from a configuration: monitored networks, one counter shard per traffic source,
  * the evaluator, and the actions it triggers. Sources (capture engines, replay, flow collectors) ask
- * it for a shard each; one thread (replay or the live tick) drives the evaluator.
+ * it for a shard each, before or after the evaluator starts; one thread (replay or the live tick)
+ * drives the evaluator. Threading: {@link #newShard} and {@link #shards()} from any thread.
  */
-public final class Detector {
+public final class Detector implements ShardFactory {
     /** Flow table per shard: 1M entries (8 MiB), exact up to about 500k new flows a second, sampled beyond. */
     static final int FLOW_TABLE_LOG2 = 20;
 
     private final Configuration config;
     private final PrefixMatcher monitored;
-    private final List<CounterShard> shards = new ArrayList<>();
+    private final List<CounterShard> shards = new CopyOnWriteArrayList<>();
     private final AttackActions actions;
     private Evaluator evaluator;
 
@@ -37,12 +40,14 @@ public final class Detector {
                 config.getPath("attack_details_folder"), ZoneId.systemDefault());
     }
 
-    public CounterShard newShard(String name) {
-        if (evaluator != null) {
-            throw new IllegalStateException("shards must be created before the evaluator starts");
-        }
+    /** A shard for one source thread; one made after the evaluator started is read from its next tick on. */
+    @Override
+    public synchronized CounterShard newShard(String name) {
         CounterShard shard = new CounterShard(name, monitored, FLOW_TABLE_LOG2, maxTrackedHosts());
         shards.add(shard);
+        if (evaluator != null) {
+            evaluator.addCounters(shard);
+        }
         return shard;
     }
 
@@ -64,7 +69,7 @@ public final class Detector {
     }
 
     /** The same, telling {@code alsoTell} (when not null) of every ban and unban before the actions run. */
-    public Evaluator startEvaluator(BanHandler alsoTell) {
+    public synchronized Evaluator startEvaluator(BanHandler alsoTell) {
         evaluator = new Evaluator(settings(config), shards, alsoTell == null ? actions : BanHandler.all(alsoTell, actions));
         return evaluator;
     }
@@ -88,8 +93,9 @@ public final class Detector {
         return monitored;
     }
 
+    /** Every shard made so far, also those made later: a live, read-only view. */
     public List<CounterShard> shards() {
-        return List.copyOf(shards);
+        return Collections.unmodifiableList(shards);
     }
 
     public AttackActions actions() {

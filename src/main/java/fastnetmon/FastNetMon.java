@@ -1,7 +1,7 @@
 package fastnetmon;
 
 import fastnetmon.action.NotifyScript;
-import fastnetmon.capture.FileReplay;
+import fastnetmon.source.FileReplay;
 import fastnetmon.config.ConfigException;
 import fastnetmon.config.Configuration;
 import fastnetmon.counters.CounterShard;

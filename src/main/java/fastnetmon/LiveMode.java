@@ -4,9 +4,9 @@ import fastnetmon.action.BanStateFile;
 import fastnetmon.api.ApiServer;
 import fastnetmon.api.DetectorAccess;
 import fastnetmon.api.EvaluatorAccess;
-import fastnetmon.capture.CaptureEngine;
-import fastnetmon.capture.CaptureEngines;
-import fastnetmon.capture.CaptureException;
+import fastnetmon.source.CaptureEngine;
+import fastnetmon.source.CaptureEngines;
+import fastnetmon.source.SourceException;
 import fastnetmon.config.Configuration;
 import fastnetmon.console.ConsoleScreen;
 import fastnetmon.console.ConsoleSettings;
@@ -94,7 +94,7 @@ final class LiveMode {
                     () -> engines.stream().mapToLong(CaptureEngine::received).sum(),
                     () -> engines.stream().mapToLong(CaptureEngine::dropped).sum());
             api = ApiServer.start(config, access, FastNetMon.Version.VERSION);
-        } catch (CaptureException | IOException e) {
+        } catch (SourceException | IOException e) {
             opened.forEach(LiveMode::closeQuietly);
             throw new StartupException(e.getMessage());
         }
@@ -191,7 +191,7 @@ final class LiveMode {
     private void capture(CaptureEngine engine) {
         try {
             engine.run();
-        } catch (CaptureException e) {
+        } catch (SourceException e) {
             log.error("capture on {} stopped: {}", engine.interfaceName(), e.getMessage());
         } catch (RuntimeException e) {
             log.error("capture on {} failed", engine.interfaceName(), e);

@@ -2,7 +2,7 @@ package fastnetmon;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import fastnetmon.capture.FileReplay;
+import fastnetmon.source.FileReplay;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.TrafficClass;

@@ -36,6 +36,8 @@ public final class Evaluator {
 
     private final DetectionSettings settings;
     private final List<CounterShard> shards;
+    /** Shards added while running, taken up at the start of the next tick. */
+    private final java.util.Queue<CounterShard> addedShards = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final BanHandler handler;
     private final PrefixMatcher whitelist;
     private final PrefixMatcher groups;
@@ -51,9 +53,9 @@ public final class Evaluator {
     private int[][] shardSlotOf;                    // [shard][host] -> slot in that shard, or -1
 
     // Per shard slot.
-    private final int[][] hostOfSlot;               // [shard][slot] -> host
-    private final long[][] generationOfSlot;        // [shard][slot] -> the slot's generation when mapped
-    private final long[][] previous;                // [shard][slot * C + i] -> counter value at the last tick
+    private int[][] hostOfSlot;                     // [shard][slot] -> host
+    private long[][] generationOfSlot;              // [shard][slot] -> the slot's generation when mapped
+    private long[][] previous;                // [shard][slot * C + i] -> counter value at the last tick
 
     // This tick's hosts with traffic and their per-second counts.
     private int[] touched = new int[1024];
@@ -85,7 +87,7 @@ public final class Evaluator {
 
     public Evaluator(DetectionSettings settings, List<CounterShard> shards, BanHandler handler) {
         this.settings = settings;
-        this.shards = List.copyOf(shards);
+        this.shards = new ArrayList<>(shards);
         this.handler = handler;
         PrefixMatcher.Builder wl = new PrefixMatcher.Builder();
         for (Cidr c : settings.whitelist()) {
@@ -115,6 +117,7 @@ public final class Evaluator {
         long nowSecond = Math.floorDiv(nowNanos, 1_000_000_000L);
         lastTickNanos = nowNanos;
         touchedCount = 0;
+        takeUpAddedShards();
         for (int s = 0; s < shards.size(); s++) {
             collect(s);
         }
@@ -136,6 +139,30 @@ public final class Evaluator {
         lastTickSecond = nowSecond;
         publishView(nowNanos, nowSecond);
         stats = new Stats(lastSecondTotals.clone(), history.size(), active.size(), System.nanoTime() - started);
+    }
+
+    /**
+     * Reads {@code shard} too from the next tick on. Thread-safe; for sources started after the
+     * evaluator.
+     */
+    public void addCounters(CounterShard shard) {
+        addedShards.add(java.util.Objects.requireNonNull(shard, "shard"));
+    }
+
+    private void takeUpAddedShards() {
+        for (CounterShard shard; (shard = addedShards.poll()) != null; ) {
+            int n = shards.size();
+            shards.add(shard);
+            shardSlotOf = Arrays.copyOf(shardSlotOf, n + 1);
+            shardSlotOf[n] = new int[groupOf.length];
+            Arrays.fill(shardSlotOf[n], NOT_MAPPED);
+            hostOfSlot = Arrays.copyOf(hostOfSlot, n + 1);
+            hostOfSlot[n] = new int[0];
+            generationOfSlot = Arrays.copyOf(generationOfSlot, n + 1);
+            generationOfSlot[n] = new long[0];
+            previous = Arrays.copyOf(previous, n + 1);
+            previous[n] = new long[0];
+        }
     }
 
     private void collect(int s) {

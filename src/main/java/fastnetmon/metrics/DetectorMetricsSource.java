@@ -1,6 +1,6 @@
 package fastnetmon.metrics;
 
-import fastnetmon.capture.CaptureEngine;
+import fastnetmon.source.CaptureEngine;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.detection.Evaluator;
 

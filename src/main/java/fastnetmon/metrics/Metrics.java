@@ -1,7 +1,7 @@
 package fastnetmon.metrics;
 
 import fastnetmon.Detector;
-import fastnetmon.capture.CaptureEngine;
+import fastnetmon.source.CaptureEngine;
 import fastnetmon.config.Configuration;
 import fastnetmon.detection.Evaluator;
 import org.slf4j.LoggerFactory;

@@ -1,7 +1,7 @@
 package fastnetmon.bench;
 
 import fastnetmon.Detector;
-import fastnetmon.capture.file.CaptureFileReader;
+import fastnetmon.source.file.CaptureFileReader;
 import fastnetmon.config.ConfigException;
 import fastnetmon.config.Configuration;
 import fastnetmon.tools.PcapGenerator;

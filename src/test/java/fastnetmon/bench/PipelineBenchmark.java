@@ -1,7 +1,7 @@
 package fastnetmon.bench;
 
 import fastnetmon.Detector;
-import fastnetmon.capture.FileReplay;
+import fastnetmon.source.FileReplay;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.packet.PacketParser;

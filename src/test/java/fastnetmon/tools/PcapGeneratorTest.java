@@ -1,6 +1,6 @@
 package fastnetmon.tools;
 
-import fastnetmon.capture.file.CaptureFileReader;
+import fastnetmon.source.file.CaptureFileReader;
 import fastnetmon.packet.PacketParser;
 import fastnetmon.packet.PacketRecord;
 import org.junit.jupiter.api.Test;

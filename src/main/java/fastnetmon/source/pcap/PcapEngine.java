@@ -1,0 +1,473 @@
+package fastnetmon.source.pcap;
+
+import com.kenai.jffi.MemoryIO;
+import fastnetmon.source.CaptureEngine;
+import fastnetmon.source.SourceException;
+import fastnetmon.source.PacketCounter;
+import fastnetmon.packet.PacketParser;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Live capture through libpcap ({@code pcap = on}), called through jnr-ffi: the compatibility engine.
+ * It works on any interface libpcap can open, including {@code any} (Linux cooked headers), and takes a
+ * BPF filter; AF_PACKET is the fast engine.
+ *
+ * <p>{@link #run()} loops over {@code pcap_dispatch}, which calls back into Java once per packet: that
+ * native-to-Java upcall (through a jnr-ffi closure, created once per engine) is inherent to libpcap's
+ * callback API and is what makes this engine slower. The callback itself allocates nothing: it reads
+ * the {@code pcap_pkthdr} fields from native memory and copies the captured bytes into one reusable
+ * direct buffer (a memcpy of at most the snapshot length), then hands the frame to the
+ * {@link PacketCounter}. After every {@code pcap_dispatch} (one kernel block of packets, or a
+ * {@value #TIMEOUT_MS} ms timeout) the counter moves to the wall-clock second and publishes the batch,
+ * and about once a second the engine reads {@code pcap_stats}.
+ *
+ * <p>Threads: {@link #run()} on one capture thread; {@link #stop()}, {@link #received()},
+ * {@link #dropped()}, {@link #handed()} and {@link #close()} from any thread.
+ */
+public final class PcapEngine implements CaptureEngine {
+    private static final Logger log = LoggerFactory.getLogger(PcapEngine.class);
+
+    /**
+     * Bytes captured per packet unless told otherwise: a full standard Ethernet payload, plenty for
+     * every header the parser reads (FastNetMon's own pcap plugin leaves libpcap's default, 262144).
+     * Byte counters use the wire length, so a short snapshot never changes them.
+     */
+    public static final int DEFAULT_SNAPLEN = 1500;
+    public static final int MIN_SNAPLEN = 64, MAX_SNAPLEN = 262_144;
+    /** Kernel ring for the capture (FastNetMon uses 10 MB). */
+    public static final int DEFAULT_BUFFER_BYTES = 32 << 20;
+    /** pcap read timeout: how late a packet may be delivered, and how often an idle loop wakes up. */
+    public static final int TIMEOUT_MS = 100;
+    private static final long STATS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private static final MemoryIO IO = MemoryIO.getInstance();
+
+    private final LibPcap lib;
+    private final Pointer handle;
+    private final String interfaceName;
+    private final String filter;
+    private final int linkType;
+    private final PacketCounter counter;
+    private final boolean nanoTimestamps;
+    private final int headerLongSize;
+    private final ByteBuffer frame;
+    private final long frameAddress;
+    private final int frameCapacity;
+    private final Pointer stats;
+    /** The closure: one object for the engine's life, so jnr-ffi builds one native trampoline. */
+    private final LibPcap.PacketHandler handler = new Handler();
+
+    private final Object lock = new Object();
+    private boolean running, closed; // guarded by lock
+    private volatile boolean stopping;
+
+    // capture thread only
+    private long handedCount;
+    private Throwable callbackFailure;
+    private long lastRecv, lastDrop, lastIfDrop; // raw 32-bit pcap_stat values
+
+    private volatile long received, dropped, handed;
+
+    private PcapEngine(LibPcap lib, Pointer handle, String interfaceName, String filter, int linkType,
+                       int snaplen, boolean nanoTimestamps, PacketCounter counter) {
+        Runtime runtime = Runtime.getRuntime(lib);
+        this.lib = lib;
+        this.handle = handle;
+        this.interfaceName = interfaceName;
+        this.filter = filter;
+        this.linkType = linkType;
+        this.counter = counter;
+        this.nanoTimestamps = nanoTimestamps;
+        this.headerLongSize = runtime.longSize();
+        this.frameCapacity = snaplen;
+        this.frame = ByteBuffer.allocateDirect(snaplen);
+        this.frameAddress = IO.getDirectBufferAddress(frame);
+        this.stats = Memory.allocateDirect(runtime, 32, true);
+    }
+
+    /** Opens {@code interfaceName} with the default kernel buffer; see the full overload. */
+    public static PcapEngine open(String interfaceName, String filter, int snaplen, boolean promiscuous,
+                                  PacketCounter counter) throws PcapException {
+        return open(interfaceName, filter, snaplen, promiscuous, DEFAULT_BUFFER_BYTES, counter);
+    }
+
+    /**
+     * Opens and activates a capture.
+     *
+     * @param interfaceName a network interface, or {@code any} for all of them (Linux)
+     * @param filter        a BPF filter in tcpdump syntax; null or blank captures everything
+     * @param snaplen       bytes captured per packet, {@value #MIN_SNAPLEN}..{@value #MAX_SNAPLEN}
+     *                      ({@link #DEFAULT_SNAPLEN})
+     * @param promiscuous   put the interface in promiscuous mode (ignored by libpcap on {@code any})
+     * @param bufferBytes   kernel ring size
+     * @throws PcapException with a one-line message an operator can act on
+     */
+    public static PcapEngine open(String interfaceName, String filter, int snaplen, boolean promiscuous,
+                                  int bufferBytes, PacketCounter counter) throws PcapException {
+        Objects.requireNonNull(counter, "counter");
+        if (interfaceName == null || interfaceName.isBlank()) {
+            throw new PcapException(PcapException.Kind.OTHER, "no interface given for the pcap capture");
+        }
+        if (snaplen < MIN_SNAPLEN || snaplen > MAX_SNAPLEN) {
+            throw new PcapException(PcapException.Kind.OTHER, "pcap snapshot length " + snaplen + " is out of range "
+                    + MIN_SNAPLEN + ".." + MAX_SNAPLEN);
+        }
+        if (bufferBytes <= 0) {
+            throw new PcapException(PcapException.Kind.OTHER, "pcap buffer size must be positive, not " + bufferBytes);
+        }
+        String bpf = filter == null || filter.isBlank() ? null : filter.strip();
+        LibPcap lib = library();
+        Runtime runtime = Runtime.getRuntime(lib);
+        Pointer errbuf = Memory.allocateDirect(runtime, LibPcap.PCAP_ERRBUF_SIZE, true);
+        Pointer p = lib.pcap_create(interfaceName, errbuf);
+        if (p == null || p.address() == 0) {
+            throw new PcapException(PcapException.Kind.OTHER, "cannot capture on " + interfaceName + ": "
+                    + oneLine(errbuf.getString(0, LibPcap.PCAP_ERRBUF_SIZE, StandardCharsets.UTF_8)));
+        }
+        boolean ok = false;
+        try {
+            lib.pcap_set_snaplen(p, snaplen);
+            lib.pcap_set_promisc(p, promiscuous ? 1 : 0);
+            lib.pcap_set_timeout(p, TIMEOUT_MS);
+            lib.pcap_set_buffer_size(p, bufferBytes);
+            try {
+                lib.pcap_set_immediate_mode(p, 0); // batch by kernel block (TPACKET_V3), woken by the timeout
+                lib.pcap_set_tstamp_precision(p, LibPcap.PCAP_TSTAMP_PRECISION_NANO);
+            } catch (UnsatisfiedLinkError oldLibpcap) {
+                // libpcap < 1.5: defaults (buffered, microseconds) are fine
+            }
+            int status = lib.pcap_activate(p);
+            if (status < 0) {
+                throw activationFailure(lib, p, interfaceName, status);
+            }
+            if (status > 0) {
+                log.warn("pcap on {}: {}", interfaceName, oneLine(warningText(lib, p, status)));
+            }
+            int linkType = lib.pcap_datalink(p);
+            if (!parserKnows(linkType)) {
+                log.warn("pcap on {}: link type {} is not one the packet parser reads; its packets will be counted as unparsed",
+                        interfaceName, linkType);
+            }
+            boolean nanos;
+            try {
+                nanos = lib.pcap_get_tstamp_precision(p) == LibPcap.PCAP_TSTAMP_PRECISION_NANO;
+            } catch (UnsatisfiedLinkError oldLibpcap) {
+                nanos = false;
+            }
+            if (bpf != null) {
+                setFilter(lib, runtime, p, interfaceName, bpf);
+            }
+            int snap = lib.pcap_snapshot(p); // libpcap may raise or lower it
+            PcapEngine engine = new PcapEngine(lib, p, interfaceName, bpf, linkType,
+                    snap >= MIN_SNAPLEN && snap <= MAX_SNAPLEN ? Math.max(snap, snaplen) : snaplen, nanos, counter);
+            ok = true;
+            return engine;
+        } finally {
+            if (!ok) {
+                lib.pcap_close(p);
+            }
+        }
+    }
+
+    /** libpcap's version string, or why it cannot be loaded. */
+    public static String libraryVersion() {
+        try {
+            return library().pcap_lib_version();
+        } catch (PcapException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static LibPcap library() throws PcapException {
+        try {
+            return LibPcap.Holder.get();
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            throw new PcapException(PcapException.Kind.NOT_INSTALLED,
+                    "libpcap is not installed: libpcap.so was not found (apt-get install libpcap0.8)", e);
+        }
+    }
+
+    private static PcapException activationFailure(LibPcap lib, Pointer p, String iface, int status) {
+        String detail = oneLine(status == LibPcap.PCAP_ERROR || status == LibPcap.PCAP_ERROR_PERM_DENIED
+                || status == LibPcap.PCAP_ERROR_PROMISC_PERM_DENIED || status == LibPcap.PCAP_ERROR_NO_SUCH_DEVICE
+                || status == LibPcap.PCAP_ERROR_IFACE_NOT_UP ? lib.pcap_geterr(p) : lib.pcap_statustostr(status));
+        switch (status) {
+            case LibPcap.PCAP_ERROR_PERM_DENIED:
+            case LibPcap.PCAP_ERROR_PROMISC_PERM_DENIED:
+                return new PcapException(PcapException.Kind.PERMISSION, "capturing on " + iface
+                        + " needs CAP_NET_RAW (and CAP_NET_ADMIN for promiscuous mode): run as root or grant them with"
+                        + " setcap cap_net_raw,cap_net_admin+eip " + javaExecutable());
+            case LibPcap.PCAP_ERROR_NO_SUCH_DEVICE:
+                return new PcapException(PcapException.Kind.NO_SUCH_DEVICE, "no such network interface: " + iface
+                        + " (check the interfaces setting; ip -br link lists them)" + suffix(detail));
+            case LibPcap.PCAP_ERROR_IFACE_NOT_UP:
+                return new PcapException(PcapException.Kind.INTERFACE_DOWN, "interface " + iface
+                        + " is down: bring it up with ip link set " + iface + " up" + suffix(detail));
+            default:
+                return new PcapException(PcapException.Kind.OTHER, "cannot capture on " + iface + ": "
+                        + (detail.isEmpty() ? "libpcap error " + status : detail));
+        }
+    }
+
+    private static String suffix(String detail) {
+        return detail.isEmpty() ? "" : " [libpcap: " + detail + "]";
+    }
+
+    private static String warningText(LibPcap lib, Pointer p, int status) {
+        String text = status == LibPcap.PCAP_WARNING || status == LibPcap.PCAP_WARNING_PROMISC_NOTSUP
+                ? lib.pcap_geterr(p) : null;
+        return text == null || text.isBlank() ? lib.pcap_statustostr(status) : text;
+    }
+
+    private static void setFilter(LibPcap lib, Runtime runtime, Pointer p, String iface, String bpf) throws PcapException {
+        // struct bpf_program { u_int bf_len; struct bpf_insn *bf_insns; }
+        Pointer program = Memory.allocateDirect(runtime, 2 * runtime.addressSize(), true);
+        if (lib.pcap_compile(p, program, bpf, 1, LibPcap.PCAP_NETMASK_UNKNOWN) < 0) {
+            throw new PcapException(PcapException.Kind.BAD_FILTER, "bad pcap_filter \"" + oneLine(bpf) + "\": "
+                    + oneLine(lib.pcap_geterr(p)));
+        }
+        try {
+            if (lib.pcap_setfilter(p, program) < 0) {
+                throw new PcapException(PcapException.Kind.BAD_FILTER, "cannot set pcap_filter \"" + oneLine(bpf)
+                        + "\" on " + iface + ": " + oneLine(lib.pcap_geterr(p)));
+            }
+        } finally {
+            lib.pcap_freecode(program);
+        }
+    }
+
+    static boolean parserKnows(int linkType) {
+        switch (linkType) {
+            case PacketParser.LINKTYPE_NULL:
+            case PacketParser.LINKTYPE_ETHERNET:
+            case PacketParser.LINKTYPE_RAW_12:
+            case PacketParser.LINKTYPE_RAW_14:
+            case PacketParser.LINKTYPE_RAW:
+            case PacketParser.LINKTYPE_LOOP:
+            case PacketParser.LINKTYPE_LINUX_SLL:
+            case PacketParser.LINKTYPE_IPV4:
+            case PacketParser.LINKTYPE_IPV6:
+            case PacketParser.LINKTYPE_LINUX_SLL2:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static String javaExecutable() {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        try {
+            return Path.of(java).toRealPath().toString(); // setcap does not follow /usr/bin/java's symlinks
+        } catch (Exception e) {
+            return java;
+        }
+    }
+
+    static String oneLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.replaceAll("[\\r\\n\\t]+", " ").strip();
+    }
+
+    // ---- capture ----
+
+    @Override
+    public void run() throws SourceException {
+        synchronized (lock) {
+            if (closed) {
+                throw new PcapException(PcapException.Kind.OTHER, "pcap capture on " + interfaceName + " is closed");
+            }
+            if (running) {
+                throw new PcapException(PcapException.Kind.OTHER, "pcap capture on " + interfaceName + " is already running");
+            }
+            running = true;
+        }
+        try {
+            long nextStats = System.nanoTime() + STATS_INTERVAL_NANOS;
+            counter.onSecond(System.currentTimeMillis() / 1000);
+            while (!stopping) {
+                int n = lib.pcap_dispatch(handle, -1, handler, null);
+                counter.onSecond(System.currentTimeMillis() / 1000);
+                counter.endBatch();
+                handed = handedCount;
+                if (callbackFailure != null) {
+                    Throwable t = callbackFailure;
+                    throw new PcapException(PcapException.Kind.OTHER, "pcap capture on " + interfaceName
+                            + " failed while counting a packet: " + t, t);
+                }
+                if (n == LibPcap.PCAP_ERROR) {
+                    throw new PcapException(PcapException.Kind.OTHER, "pcap capture on " + interfaceName + " failed: "
+                            + oneLine(lib.pcap_geterr(handle)));
+                }
+                long now = System.nanoTime();
+                if (now - nextStats >= 0) {
+                    refreshStats();
+                    nextStats = now + STATS_INTERVAL_NANOS;
+                }
+            }
+        } finally {
+            refreshStats();
+            synchronized (lock) {
+                running = false;
+                lock.notifyAll();
+            }
+        }
+    }
+
+    /** The pcap_handler: reads the header, copies the bytes into the reusable frame and counts it. */
+    private final class Handler implements LibPcap.PacketHandler {
+        @Override
+        public void handle(long user, long header, long bytes) {
+            try {
+                // struct pcap_pkthdr { struct timeval ts; bpf_u_int32 caplen; bpf_u_int32 len; }
+                long sec, frac;
+                int lenOffset;
+                if (headerLongSize == 8) {
+                    sec = IO.getLong(header);
+                    frac = IO.getLong(header + 8);
+                    lenOffset = 16;
+                } else {
+                    sec = IO.getInt(header);
+                    frac = IO.getInt(header + 4);
+                    lenOffset = 8;
+                }
+                int caplen = IO.getInt(header + lenOffset);
+                int len = IO.getInt(header + lenOffset + 4);
+                int n = Math.max(0, Math.min(caplen, frameCapacity));
+                IO.copyMemory(bytes, frameAddress, n);
+                handedCount++;
+                counter.frame(linkType, frame, 0, n, len,
+                        sec * 1_000_000_000L + (nanoTimestamps ? frac : frac * 1000));
+            } catch (Throwable t) {
+                if (callbackFailure == null) {
+                    callbackFailure = t;
+                }
+                lib.pcap_breakloop(handle); // exceptions must not cross the native frame
+            }
+        }
+    }
+
+    /** Capture thread: folds pcap_stats' 32-bit counters (which may wrap) into the 64-bit totals. */
+    private void refreshStats() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+        }
+        if (lib.pcap_stats(handle, stats) != 0) {
+            return;
+        }
+        long recv = stats.getInt(0) & 0xffff_ffffL;
+        long drop = stats.getInt(4) & 0xffff_ffffL;
+        long ifdrop = stats.getInt(8) & 0xffff_ffffL;
+        long r = received + ((recv - lastRecv) & 0xffff_ffffL);
+        long d = dropped + ((drop - lastDrop) & 0xffff_ffffL) + ((ifdrop - lastIfDrop) & 0xffff_ffffL);
+        lastRecv = recv;
+        lastDrop = drop;
+        lastIfDrop = ifdrop;
+        received = r;
+        dropped = d;
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+        synchronized (lock) {
+            if (!closed) {
+                lib.pcap_breakloop(handle); // thread-safe; wakes a blocked poll on libpcap >= 1.10
+            }
+        }
+    }
+
+    /** Stops the capture, waits (up to 5 s) for {@link #run()} to return, then closes the handle. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            stopping = true;
+            lib.pcap_breakloop(handle);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            boolean interrupted = false;
+            while (running) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            closed = true;
+            if (running) {
+                log.warn("pcap capture on {} did not stop within 5 s; leaving its handle open", interfaceName);
+            } else {
+                lib.pcap_close(handle);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String interfaceName() {
+        return interfaceName;
+    }
+
+    /**
+     * Packets libpcap received (pcap_stats ps_recv: those that passed the filter), refreshed about once a
+     * second while running. On Linux the kernel also counts the outgoing copy of each packet sent over
+     * lo, which libpcap then discards, so on {@code lo} and {@code any} this can be up to twice
+     * {@link #handed()}.
+     */
+    @Override
+    public long received() {
+        return received;
+    }
+
+    /**
+     * Packets dropped for lack of buffer room (ps_drop) plus those the interface dropped (ps_ifdrop; on
+     * Linux the interface's rx_dropped since the capture started, which also counts drops by the stack).
+     */
+    @Override
+    public long dropped() {
+        return dropped;
+    }
+
+    /** Packets handed to the {@link PacketCounter}, updated after every pcap_dispatch. */
+    public long handed() {
+        return handed;
+    }
+
+    /** The pcap link type of the frames (pcap_datalink): 1 Ethernet, 113 Linux cooked (any), ... */
+    public int linkType() {
+        return linkType;
+    }
+
+    /** The BPF filter in effect, or null. */
+    public String filter() {
+        return filter;
+    }
+
+    /** Bytes of each packet handed to the counter at most. */
+    public int snaplen() {
+        return frameCapacity;
+    }
+}
