@@ -7,6 +7,10 @@ import fastnetmon.api.EvaluatorAccess;
 import fastnetmon.source.CaptureEngine;
 import fastnetmon.source.CaptureEngines;
 import fastnetmon.source.SourceException;
+import fastnetmon.source.SourceRunner;
+import fastnetmon.source.flow.FlowCollector;
+import fastnetmon.source.flow.FlowCollectors;
+import fastnetmon.source.flow.FlowSettings;
 import fastnetmon.config.Configuration;
 import fastnetmon.console.ConsoleScreen;
 import fastnetmon.console.ConsoleSettings;
@@ -54,7 +58,8 @@ final class LiveMode {
 
     /** Runs until stopped; throws for anything that prevents the start. */
     void run(List<String> interfaces) throws StartupException, InterruptedException {
-        if (interfaces.isEmpty()) {
+        FlowSettings flowSettings = flowSettings(config);
+        if (interfaces.isEmpty() && !flowSettings.any()) {
             throw new StartupException("no interface to capture on: name them (./fastnetmon eth3,eth4) or set interfaces in "
                     + (config.file() != null ? config.file() : "the configuration"));
         }
@@ -78,9 +83,13 @@ final class LiveMode {
         });
         opened.push(ticker::shutdownNow);
         DetectorAccess access;
+        List<FlowCollector> flows = new ArrayList<>();
         try {
-            engines = CaptureEngines.open(config, interfaces, detector);
+            engines = interfaces.isEmpty() ? List.of() : CaptureEngines.open(config, interfaces, detector);
             opened.push(() -> engines.forEach(CaptureEngine::close));
+            List<FlowCollector> collectors = FlowCollectors.open(flowSettings, detector);
+            opened.push(() -> collectors.forEach(FlowCollector::close));
+            flows.addAll(collectors);
             Path statePath = config.getPath("ban_state_path");
             banState = statePath != null ? new BanStateFile(statePath) : null;
             evaluator = detector.startEvaluator(banState);
@@ -116,11 +125,15 @@ final class LiveMode {
         Runtime.getRuntime().addShutdownHook(hook);
 
         threads.forEach(Thread::start);
+        List<SourceRunner> flowRunners = flows.stream().map(SourceRunner::start).toList();
         long now = System.currentTimeMillis();
         long firstTick = 1000 - now % 1000 + TICK_LAG_MS;
         ticker.scheduleAtFixedRate(() -> tick(evaluator), firstTick, 1000, TimeUnit.MILLISECONDS);
-        log.info("capturing on {} with {} ({} capture threads)", String.join(",", interfaces),
-                CaptureEngines.engineName(config), engines.size());
+        if (!engines.isEmpty()) {
+            log.info("capturing on {} with {} ({} capture threads)", String.join(",", interfaces),
+                    CaptureEngines.engineName(config), engines.size());
+        }
+        flows.forEach(f -> log.info("collecting flows: {}", f.name()));
 
         Optional<AutoCloseable> console = ConsoleScreen.startIfTerminal(access,
                 ConsoleSettings.from(config, FastNetMon.Version.VERSION), this::requestStop);
@@ -130,6 +143,7 @@ final class LiveMode {
         log.info("stopping: finishing capture, evaluation and script calls");
         closeQuietly(api);
         engines.forEach(CaptureEngine::stop);
+        flowRunners.forEach(SourceRunner::close);
         for (Thread t : threads) {
             t.join(2000);
         }
@@ -154,6 +168,14 @@ final class LiveMode {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException alreadyShuttingDown) {
             // Stopped by a signal: the hook is running and returns once `stopped` is counted down.
+        }
+    }
+
+    private static FlowSettings flowSettings(Configuration config) throws StartupException {
+        try {
+            return FlowSettings.from(config);
+        } catch (SourceException e) {
+            throw new StartupException(e.getMessage());
         }
     }
 

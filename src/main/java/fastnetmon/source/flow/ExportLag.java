@@ -64,6 +64,10 @@ final class ExportLag {
         return lag;
     }
 
+    int max() {
+        return maxLag;
+    }
+
     void set(int lag) {
         this.lag = lag;
     }

@@ -81,7 +81,16 @@ final class TimeAttribution implements FlowRecordSink {
         if (endSec < startSec) {
             startSec = endSec;
         }
-        lag.observe(nowSecond - endSec);
+        long delay = nowSecond - endSec;
+        lag.observe(delay);
+        if (records == 1 && delay > 0 && used == 0 && directSinceRelease == 0) {
+            // The first record says how late this exporter sends: start with that lag rather than
+            // moving the first seconds' records forward onto each other.
+            int first = (int) Math.min(delay, lag.max());
+            lag.set(first);
+            nextSecond = nowSecond - first;
+            shard.onSecond(nextSecond);
+        }
         long h = nextSecond;
         if (h == Long.MIN_VALUE) {
             onSecond(nowSecond);

@@ -1,0 +1,141 @@
+package fastnetmon.source.flow;
+
+import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.Direction;
+import fastnetmon.counters.TestPackets;
+import fastnetmon.packet.PacketRecord;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TimeAttributionTest {
+    private static final long NS = 1_000_000_000L;
+    private static final long T0 = 1_700_000_000L;
+
+    private final CounterShard shard = new CounterShard("flows", TestPackets.networks("10.0.0.0/8"), 12);
+    private final List<long[]> perSecond = new ArrayList<>(); // {second, incoming packets counted for it}
+    private long countedBefore;
+
+    private TimeAttribution attribution(int capacity, int maxLag) {
+        TimeAttribution a = new TimeAttribution(shard, capacity, maxLag);
+        a.onReleased(s -> {
+            long now = incoming();
+            perSecond.add(new long[]{s, now - countedBefore});
+            countedBefore = now;
+        });
+        return a;
+    }
+
+    private long incoming() {
+        long[] t = new long[CounterShard.TOTALS];
+        shard.readTotals(t);
+        return t[CounterShard.totalIndex(Direction.INCOMING, 4, 0)];
+    }
+
+    private static PacketRecord rec(int dstLast, long packets, long endNanos) {
+        PacketRecord r = new PacketRecord();
+        r.reset();
+        r.setIpv4(0xC0000201, 0x0A000000 | dstLast);
+        r.protocol = PacketRecord.UDP;
+        r.srcPort = 53;
+        r.dstPort = 4444;
+        r.packets = packets;
+        r.bytes = packets * 100;
+        r.length = 100;
+        r.timestampNanos = endNanos;
+        return r;
+    }
+
+    private long countedFor(long second) {
+        return perSecond.stream().filter(p -> p[0] == second).mapToLong(p -> p[1]).sum();
+    }
+
+    @Test
+    void aRecordIsSpreadOverTheSecondsItCoversAndTotalsAreExact() {
+        TimeAttribution a = attribution(16, 0);
+        a.onSecond(T0);
+        a.arrival(T0 * NS + 100);
+        // covers T0+1..T0+3 (an exporter slightly ahead): 3 seconds, 100 packets
+        a.record(null, rec(1, 100, (T0 + 3) * NS + 5), (T0 + 1) * NS, (T0 + 3) * NS + 5);
+        for (long s = T0 + 1; s <= T0 + 5; s++) {
+            a.onSecond(s);
+        }
+        assertEquals(0, countedFor(T0));
+        assertEquals(33, countedFor(T0 + 1));
+        assertEquals(33, countedFor(T0 + 2));
+        assertEquals(34, countedFor(T0 + 3));
+        assertEquals(100, incoming());
+        assertEquals(0, a.buffered());
+    }
+
+    @Test
+    void aLongRecordArrivingAfterItsSecondsKeepsItsRateInsteadOfASpike() {
+        TimeAttribution a = attribution(16, 0);
+        a.onSecond(T0 + 60);
+        a.arrival((T0 + 60) * NS + 1);
+        // a 60 s flow of 6000 packets exported at its end: 100 packets a second, never 6000 in one second
+        a.record(null, rec(2, 6000, (T0 + 59) * NS), T0 * NS, (T0 + 59) * NS);
+        assertEquals(1, a.movedForward());
+        for (long s = T0 + 61; s <= T0 + 125; s++) {
+            a.onSecond(s);
+        }
+        for (long s = T0 + 60; s < T0 + 120; s++) {
+            assertEquals(100, countedFor(s), "second " + s);
+        }
+        assertEquals(6000, incoming());
+    }
+
+    @Test
+    void shortRecordsOfTheNextSecondToCountGoStraightToTheShard() {
+        TimeAttribution a = attribution(1, 0);
+        a.onSecond(T0);
+        a.arrival(T0 * NS + 500);
+        for (int i = 0; i < 1000; i++) {
+            a.record(null, rec(i, 1, T0 * NS + i), T0 * NS + i, T0 * NS + i);
+        }
+        a.flush();
+        assertEquals(1000, incoming(), "counted at once, no buffer needed");
+        assertEquals(0, a.buffered());
+        a.onSecond(T0 + 1);
+        assertEquals(1000, countedFor(T0));
+    }
+
+    @Test
+    void theLagFollowsTheExportersDelayAndLateSecondsAreCountedOnceEach() {
+        TimeAttribution a = attribution(1 << 12, 3);
+        a.onSecond(T0);
+        // records arrive 2 s after the second they end in (softflowd with 1 s timeouts), 50 per second
+        for (long s = T0; s < T0 + 20; s++) {
+            a.arrival(s * NS + 300_000_000L);
+            for (int i = 0; i < 50; i++) {
+                a.record(null, rec(i, 1, (s - 2) * NS + i), (s - 2) * NS + i, (s - 2) * NS + i);
+            }
+            a.onSecond(s + 1);
+        }
+        assertEquals(2, a.lagSeconds());
+        // once the lag has settled every evaluated second holds exactly that second's 50 packets
+        for (long s = T0 + 4; s < T0 + 17; s++) {
+            assertEquals(50, countedFor(s), "second " + s);
+        }
+        long released = perSecond.stream().filter(p -> p[1] > 50).count();
+        assertEquals(0, released, "no evaluated second holds more than one second of traffic");
+    }
+
+    @Test
+    void aFullBufferCountsAtOnceWithoutLosingPackets() {
+        TimeAttribution a = attribution(2, 0);
+        a.onSecond(T0);
+        a.arrival(T0 * NS);
+        for (int i = 0; i < 5; i++) {
+            a.record(null, rec(i, 10, (T0 + 2) * NS), (T0 + 1) * NS, (T0 + 2) * NS);
+        }
+        assertEquals(3, a.countedEarly());
+        a.drain();
+        assertEquals(50, incoming());
+        assertTrue(a.buffered() == 0);
+    }
+}
