@@ -45,6 +45,9 @@ public final class FastNetMon implements Callable<Integer> {
     @Option(names = "--pcap_file", paramLabel = "PATH", description = "Replay a capture file (pcap or pcapng) through the detector and print a JSON summary.")
     Path pcapFile;
 
+    @Option(names = "--flow_exports_file", paramLabel = "PATH", description = "Replay a capture file of sFlow, NetFlow or IPFIX exports through the flow collectors and print a JSON summary.")
+    Path flowExportsFile;
+
     @Option(names = "--daemonize", description = "Detach from the terminal and run in the background (also: daemonize = on).")
     boolean daemonize;
 
@@ -108,7 +111,7 @@ public final class FastNetMon implements Callable<Integer> {
             log.warn(w);
         }
         checkNotifyScript(config, log);
-        if (pcapFile != null) {
+        if (pcapFile != null || flowExportsFile != null) {
             return replay(config, log);
         }
         if ((daemonize || config.getBoolean("daemonize")) && System.getenv(DETACHED) == null) {
@@ -140,8 +143,9 @@ public final class FastNetMon implements Callable<Integer> {
     }
 
     private int replay(Configuration config, Logger log) throws InterruptedException {
-        if (!Files.isReadable(pcapFile)) {
-            err.println("fastnetmon: cannot read capture file " + pcapFile);
+        Path file = flowExportsFile != null ? flowExportsFile : pcapFile;
+        if (!Files.isReadable(file)) {
+            err.println("fastnetmon: cannot read capture file " + file);
             return 1;
         }
         Detector detector = new Detector(config);
@@ -157,14 +161,21 @@ public final class FastNetMon implements Callable<Integer> {
         }
         long start = System.nanoTime();
         FileReplay.Result result = null;
+        ReplaySummary.Extra extra = g -> { };
         double wall = 0;
         int status = 0;
         try {
-            result = FileReplay.run(pcapFile, shard, evaluator);
+            if (flowExportsFile != null) {
+                FlowExportReplay.Replayed flows = FlowExportReplay.run(file, config, shard, evaluator);
+                result = flows.result();
+                extra = flows.extra();
+            } else {
+                result = FileReplay.run(pcapFile, shard, evaluator);
+            }
             wall = (System.nanoTime() - start) / 1e9;
         } catch (IOException e) {
             err.println("fastnetmon: " + e.getMessage());
-            log.error("replay of {} stopped: {}", pcapFile, e.getMessage());
+            log.error("replay of {} stopped: {}", file, e.getMessage());
             status = 1;
         } finally {
             // Bans made before a corrupt record are still carried out in full.
@@ -183,10 +194,10 @@ public final class FastNetMon implements Callable<Integer> {
             return status;
         }
         if (result.truncatedAtEnd()) {
-            log.warn("{}: the last packet record is cut short (file truncated); it was not counted", pcapFile);
+            log.warn("{}: the last packet record is cut short (file truncated); it was not counted", file);
         }
-        log.info("replayed {} packets from {} in {} s", result.packets(), pcapFile, String.format("%.3f", wall));
-        out.println(ReplaySummary.json(result, shard.unparsed(), evaluator.totals(), wall, evaluator.banHistory()));
+        log.info("replayed {} packets from {} in {} s", result.packets(), file, String.format("%.3f", wall));
+        out.println(ReplaySummary.json(result, shard.unparsed(), evaluator.totals(), wall, evaluator.banHistory(), extra));
         out.flush();
         return status;
     }

@@ -21,8 +21,17 @@ public record FlowSettings(String sflowHost, List<Integer> sflowPorts, String ne
 
     /** @throws SourceException for a port that is not a number from 1 to 65535 (one line naming the key) */
     public static FlowSettings from(Configuration c) throws SourceException {
-        List<Integer> sflow = c.getBoolean("sflow") ? ports(c, "sflow_port") : List.of();
-        List<Integer> netflow = c.getBoolean("netflow") ? ports(c, "netflow_port") : List.of();
+        return from(c, false);
+    }
+
+    /** For an export replay: the ports of both collectors, on or off, say which protocol a datagram is. */
+    public static FlowSettings forReplay(Configuration c) throws SourceException {
+        return from(c, true);
+    }
+
+    private static FlowSettings from(Configuration c, boolean allPorts) throws SourceException {
+        List<Integer> sflow = allPorts || c.getBoolean("sflow") ? ports(c, "sflow_port") : List.of();
+        List<Integer> netflow = allPorts || c.getBoolean("netflow") ? ports(c, "netflow_port") : List.of();
         int threads = c.getInt("flow_threads");
         if (threads == 0) {
             threads = Runtime.getRuntime().availableProcessors();

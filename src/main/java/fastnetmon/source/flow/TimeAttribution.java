@@ -204,12 +204,13 @@ final class TimeAttribution implements FlowRecordSink {
 
     /** Counts everything still buffered (end of a replay), one second after another. */
     void drain() {
-        while (used > 0) {
+        boolean pending = used > 0 || directSinceRelease > 0 || batched > 0;
+        while (pending) {
             release(nextSecond);
             nextSecond++;
             shard.onSecond(nextSecond);
+            pending = used > 0;
         }
-        flush();
     }
 
     private void release(long second) {
