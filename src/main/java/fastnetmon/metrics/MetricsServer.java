@@ -39,6 +39,7 @@ public final class MetricsServer implements AutoCloseable {
         }
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new FastNetMonCollector(source));
+        registry.register(new FlowMetrics(fastnetmon.source.flow.FlowPipeline::active));
         try {
             return new MetricsServer(HTTPServer.builder().inetAddress(address).port(port).registry(registry).buildAndStart());
         } catch (BindException e) {
