@@ -11,8 +11,8 @@ package fastnetmon.source.flow;
  * @param maxExporters              exporters (source addresses) kept; datagrams from more are refused and counted
  * @param maxTemplatesPerExporter   templates (data and options) kept per exporter address, over all its
  *                                  source ids / observation domains; more are refused and counted
- * @param maxPendingDataSets        data sets without a template held per exporter until it arrives
- *                                  (0: none held, they are only counted as template misses)
+ * @param maxPendingDataSets        data sets without a template held per decoder (all exporters) until it
+ *                                  arrives, at most 30 s (0: none held, they are only counted as template misses)
  */
 public record FlowDecoderSettings(int netflowSamplingRatio, boolean sflowLengthFromIpHeader,
                                   int maxExporters, int maxTemplatesPerExporter, int maxPendingDataSets) {

@@ -57,7 +57,10 @@ public final class FlowExporter {
         return get(DATAGRAMS_BASE + protocol.ordinal());
     }
 
-    /** Records handed to the sink (flow records, or sFlow flow samples) of one protocol. */
+    /**
+     * Flow records (sFlow: flow samples) of one protocol decoded; those with an IP address and packets
+     * went to the sink.
+     */
     public long records(FlowProtocol protocol) {
         return get(RECORDS_BASE + protocol.ordinal());
     }

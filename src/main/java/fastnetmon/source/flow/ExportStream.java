@@ -1,0 +1,45 @@
+package fastnetmon.source.flow;
+
+/**
+ * What one exporter keeps per stream of exports: an sFlow agent + sub-agent, a NetFlow v5 engine, a NetFlow
+ * v9 source id or an IPFIX observation domain. Decoding thread only.
+ */
+final class ExportStream {
+    /** Sequence distances this far behind are late datagrams (not counted, not rewinding); farther back or
+     *  further ahead than {@link #RESTART} is a restarted exporter (not counted either). */
+    static final long RESTART = 1L << 24;
+
+    final long k0, k1, k2;
+    private long expected;
+    private boolean known;
+    /** IPFIX systemInitTimeMilliseconds (160) from options data, ms since the epoch, or -1. */
+    long systemInitMillis = -1;
+    /** Sampling rate from options data that names no sampler (exporter-wide), or 0. */
+    long defaultRate;
+
+    ExportStream(long k0, long k1, long k2) {
+        this.k0 = k0;
+        this.k1 = k1;
+        this.k2 = k2;
+    }
+
+    /**
+     * Takes a 32-bit sequence number and how far this export moves the sequence on ({@code advance}, or -1
+     * when that is unknown: then the next one is not checked); returns how many exports went missing before it.
+     */
+    long sequence(long seq, long advance, long lateWindow) {
+        long missing = 0;
+        if (known) {
+            long d = (int) (seq - expected); // distance modulo 2^32
+            if (d < 0 && d > -lateWindow) {
+                return 0; // a late one: the gap it left was already counted
+            }
+            if (d > 0 && d < RESTART) {
+                missing = d;
+            }
+        }
+        known = advance >= 0;
+        expected = (seq + Math.max(advance, 0)) & 0xffff_ffffL;
+        return missing;
+    }
+}

@@ -1,0 +1,117 @@
+package fastnetmon.source.flow;
+
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
+
+/**
+ * The decoding state of one exporter address: its streams (sequence numbers, IPFIX system init time),
+ * templates and sampler rates, all bounded. Decoding thread only; {@link #exporter} carries the counters
+ * other threads read.
+ */
+final class ExporterState {
+    static final int MAX_STREAMS = 64;
+    static final int MAX_SAMPLERS = 1024;
+    private static final long LOG_EVERY_MILLIS = 60_000;
+
+    final FlowExporter exporter;
+    private final int maxTemplates;
+    private final ExportStream[] streams = new ExportStream[MAX_STREAMS];
+    private int streamCount;
+    private ExportStream lastStream;
+    /** Key: observation domain / source id << 16 | template id. */
+    private final Long2ObjectHashMap<Template> templates = new Long2ObjectHashMap<>();
+    /** Key: observation domain / source id << 32 | sampler id; value: the rate. */
+    private final Long2LongHashMap samplers = new Long2LongHashMap(0);
+    private long lastLogMillis = Long.MIN_VALUE;
+
+    ExporterState(FlowExporter exporter, FlowDecoderSettings settings) {
+        this.exporter = exporter;
+        this.maxTemplates = settings.maxTemplatesPerExporter();
+    }
+
+    /** The stream with this key, created when first seen; null beyond {@link #MAX_STREAMS} streams. */
+    ExportStream stream(long k0, long k1, long k2) {
+        ExportStream s = lastStream;
+        if (s != null && s.k0 == k0 && s.k1 == k1 && s.k2 == k2) {
+            return s;
+        }
+        for (int i = 0; i < streamCount; i++) {
+            s = streams[i];
+            if (s.k0 == k0 && s.k1 == k1 && s.k2 == k2) {
+                lastStream = s;
+                return s;
+            }
+        }
+        if (streamCount == MAX_STREAMS) {
+            return null;
+        }
+        s = new ExportStream(k0, k1, k2);
+        streams[streamCount++] = s;
+        lastStream = s;
+        return s;
+    }
+
+    /** Counts the exports missing before this one in its stream (no stream left: not checked). */
+    void sequence(long k0, long k1, long k2, long seq, long advance, long lateWindow) {
+        ExportStream s = stream(k0, k1, k2);
+        if (s != null) {
+            long missing = s.sequence(seq, advance, lateWindow);
+            if (missing > 0) {
+                exporter.add(FlowExporter.SEQUENCE_GAPS, missing);
+            }
+        }
+    }
+
+    static long templateKey(long domain, int templateId) {
+        return (domain << 16) | templateId;
+    }
+
+    Template template(long domain, int templateId) {
+        return templates.get(templateKey(domain, templateId));
+    }
+
+    /** Keeps a template (replacing one with the same id); false when the bound refuses a new one (counted). */
+    boolean putTemplate(long domain, int templateId, Template t) {
+        long key = templateKey(domain, templateId);
+        if (!templates.containsKey(key) && templates.size() >= maxTemplates) {
+            exporter.add(FlowExporter.TEMPLATES_REFUSED, 1);
+            return false;
+        }
+        templates.put(key, t);
+        exporter.set(FlowExporter.TEMPLATES, templates.size());
+        return true;
+    }
+
+    void withdrawTemplate(long domain, int templateId) {
+        if (templates.remove(templateKey(domain, templateId)) != null) {
+            exporter.set(FlowExporter.TEMPLATES, templates.size());
+        }
+    }
+
+    /** IPFIX "withdraw all": every data (or every options) template of the domain. */
+    void withdrawAll(long domain, boolean options) {
+        templates.entrySet().removeIf(e -> (e.getKey() >>> 16) == domain && e.getValue().options == options);
+        exporter.set(FlowExporter.TEMPLATES, templates.size());
+    }
+
+    /** The rate options data gave this sampler, or 0. */
+    long samplerRate(long domain, long samplerId) {
+        return samplers.get((domain << 32) | (samplerId & 0xffff_ffffL));
+    }
+
+    void putSamplerRate(long domain, long samplerId, long rate) {
+        long key = (domain << 32) | (samplerId & 0xffff_ffffL);
+        if (samplers.containsKey(key) || samplers.size() < MAX_SAMPLERS) {
+            samplers.put(key, rate);
+        }
+    }
+
+    /** Whether a decode error may be logged now (at most once a minute per exporter). */
+    boolean mayLog(long nowMillis) {
+        if (nowMillis - lastLogMillis < LOG_EVERY_MILLIS) {
+            return false;
+        }
+        lastLogMillis = nowMillis;
+        return true;
+    }
+}
