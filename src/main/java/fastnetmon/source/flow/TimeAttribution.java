@@ -44,7 +44,7 @@ final class TimeAttribution implements FlowRecordSink {
     private long nowSecond;
     private long directSinceRelease;
     private java.util.function.LongConsumer released;
-    private volatile long records, countedEarly, movedForward;
+    private volatile long records, countedEarly, movedForward, clockAhead;
 
     TimeAttribution(CounterShard shard, int capacity, int maxLag) {
         this.shard = shard;
@@ -81,6 +81,12 @@ final class TimeAttribution implements FlowRecordSink {
         if (endSec < startSec) {
             startSec = endSec;
         }
+        if (endSec > nowSecond) {
+            // Ends after it arrived: the exporter's clock (or uptime) is off. Keep the duration, end it on arrival.
+            startSec -= endSec - nowSecond;
+            endSec = nowSecond;
+            clockAhead++;
+        }
         long delay = nowSecond - endSec;
         lag.observe(delay);
         if (records == 1 && delay > 0 && used == 0 && directSinceRelease == 0) {
@@ -102,7 +108,7 @@ final class TimeAttribution implements FlowRecordSink {
             first = h;
             movedForward++;
         } else if (first > h + WINDOW - 1) {
-            first = h + WINDOW - 1; // an exporter's clock ahead of ours
+            first = h + WINDOW - 1; // only with a lag beyond the window
         }
         if (span == 1 && first == h) {
             countNow(rec);
@@ -290,6 +296,11 @@ final class TimeAttribution implements FlowRecordSink {
     /** Records that arrived after some of their seconds were counted; they were moved forward. */
     long movedForward() {
         return movedForward;
+    }
+
+    /** Records that ended after they arrived (exporter clock ahead): taken as ending on arrival. */
+    long clockAhead() {
+        return clockAhead;
     }
 
     /** Entries in use now. */

@@ -56,19 +56,22 @@ class TimeAttributionTest {
 
     @Test
     void aRecordIsSpreadOverTheSecondsItCoversAndTotalsAreExact() {
-        TimeAttribution a = attribution(16, 0);
-        a.onSecond(T0);
-        a.arrival(T0 * NS + 100);
-        // covers T0+1..T0+3 (an exporter slightly ahead): 3 seconds, 100 packets
-        a.record(null, rec(1, 100, (T0 + 3) * NS + 5), (T0 + 1) * NS, (T0 + 3) * NS + 5);
-        for (long s = T0 + 1; s <= T0 + 5; s++) {
+        TimeAttribution a = attribution(16, 3);
+        a.onSecond(T0 + 3);
+        a.arrival((T0 + 3) * NS + 100);
+        // the first record arrives 3 s after it ended: the lag starts at 3, T0 is the next second counted
+        a.record(null, rec(1, 1, T0 * NS), T0 * NS, T0 * NS);
+        assertEquals(3, a.lagSeconds());
+        // covers T0..T0+2: 3 seconds, 100 packets
+        a.record(null, rec(1, 100, (T0 + 2) * NS + 5), T0 * NS, (T0 + 2) * NS + 5);
+        for (long s = T0 + 4; s <= T0 + 7; s++) {
             a.onSecond(s);
         }
-        assertEquals(0, countedFor(T0));
+        assertEquals(0, a.movedForward());
+        assertEquals(1 + 33, countedFor(T0));
         assertEquals(33, countedFor(T0 + 1));
-        assertEquals(33, countedFor(T0 + 2));
-        assertEquals(34, countedFor(T0 + 3));
-        assertEquals(100, incoming());
+        assertEquals(34, countedFor(T0 + 2));
+        assertEquals(101, incoming());
         assertEquals(0, a.buffered());
     }
 
@@ -137,5 +140,19 @@ class TimeAttributionTest {
         a.drain();
         assertEquals(50, incoming());
         assertTrue(a.buffered() == 0);
+    }
+
+    @Test
+    void aRecordEndingAfterItArrivedEndsOnArrival() {
+        TimeAttribution a = attribution(16, 0);
+        a.onSecond(T0);
+        a.arrival(T0 * NS + 1);
+        // an exporter whose uptime runs ahead: the record claims T0+100..T0+101
+        a.record(null, rec(3, 20, (T0 + 101) * NS), (T0 + 100) * NS, (T0 + 101) * NS);
+        assertEquals(1, a.clockAhead());
+        a.onSecond(T0 + 1);
+        a.onSecond(T0 + 2);
+        assertEquals(10, countedFor(T0), "its two seconds become the arrival second and the next");
+        assertEquals(10, countedFor(T0 + 1));
     }
 }
