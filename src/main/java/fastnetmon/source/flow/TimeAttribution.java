@@ -18,8 +18,9 @@ import fastnetmon.packet.PacketRecord;
  * keeping the record's rate and duration. When the buffer is full a record is counted at once, in the
  * next second to be counted ({@link #countedEarly()}).
  *
- * <p>The lag grows as soon as records need it, and shrinks by one second at a quiet second (nothing
- * buffered or counted for it), so no evaluated second ever holds two seconds of traffic.
+ * <p>The lag starts at the first record's delay and then follows what the records need (see
+ * {@link ExportLag}) by one second at a time at a quiet second (nothing buffered or counted yet for the
+ * next second to count), so no evaluated second is left empty or holds two seconds of traffic.
  *
  * <p>Threading: one collector thread (the shard's writer); the counters are readable from any thread.
  */
@@ -191,10 +192,12 @@ final class TimeAttribution implements FlowRecordSink {
         }
         int current = lag.current();
         int needed = lag.needed(second);
-        if (needed > current) {
-            current = needed;
-        } else if (needed < current && directSinceRelease == 0 && head[(int) (nextSecond & (WINDOW - 1))] < 0) {
-            current--;
+        // Changing the lag while the next second to count holds traffic would make one evaluated second
+        // empty and the next hold two (growing), or count two seconds at once (shrinking). So it changes
+        // by one second at a quiet second. Meanwhile records later than the lag are moved forward, which
+        // keeps every evaluated second at one second's worth of traffic, only later.
+        if (needed != current && directSinceRelease == 0 && batched == 0 && head[(int) (nextSecond & (WINDOW - 1))] < 0) {
+            current += needed > current ? 1 : -1;
         }
         lag.set(current);
         long target = second - current;

@@ -108,7 +108,7 @@ class TimeAttributionTest {
     }
 
     @Test
-    void theLagFollowsTheExportersDelayAndLateSecondsAreCountedOnceEach() {
+    void underSteadyTrafficEveryEvaluatedSecondHoldsOneSecondOfRecords() {
         TimeAttribution a = attribution(1 << 12, 3);
         a.onSecond(T0);
         // records arrive 2 s after the second they end in (softflowd with 1 s timeouts), 50 per second
@@ -154,5 +154,35 @@ class TimeAttributionTest {
         a.onSecond(T0 + 2);
         assertEquals(10, countedFor(T0), "its two seconds become the arrival second and the next");
         assertEquals(10, countedFor(T0 + 1));
+    }
+
+    @Test
+    void theLagChangesAtAQuietSecondOnly() {
+        TimeAttribution a = attribution(1 << 12, 3);
+        a.onSecond(T0);
+        // sFlow-like: delay 0, the lag starts at 0
+        a.arrival(T0 * NS + 1);
+        a.record(null, rec(1, 1, T0 * NS), T0 * NS, T0 * NS);
+        a.onSecond(T0 + 1);
+        assertEquals(0, a.lagSeconds());
+        // then records 2 s late, under steady traffic: moved forward, the lag stays, rates stay whole
+        for (long s = T0 + 1; s < T0 + 8; s++) {
+            a.arrival(s * NS + 1);
+            for (int i = 0; i < 10; i++) {
+                a.record(null, rec(i, 1, (s - 2) * NS), (s - 2) * NS, (s - 2) * NS);
+            }
+            a.onSecond(s + 1);
+            assertEquals(0, a.lagSeconds());
+        }
+        for (long s = T0 + 1; s < T0 + 8; s++) {
+            assertEquals(10, countedFor(s), "second " + s);
+        }
+        // quiet seconds: the lag moves to what the records needed, one second at a time
+        a.onSecond(T0 + 9);
+        assertEquals(1, a.lagSeconds());
+        a.onSecond(T0 + 10);
+        assertEquals(2, a.lagSeconds());
+        a.onSecond(T0 + 11);
+        assertEquals(2, a.lagSeconds());
     }
 }
