@@ -27,7 +27,7 @@ final class TemplateDecoder {
     private FlowProtocol protocol;
     private long domain, sysUptime, exportNanos, arrival;
     private ExportStream stream;
-    private long flowRecords, optionRecords;
+    private long flowRecords, optionRecords, templateRecords;
     private boolean missed;
 
     TemplateDecoder(RecordOut out, FlowDecoderSettings settings) {
@@ -76,6 +76,7 @@ final class TemplateDecoder {
         records.begin(st, stream, domain, protocol, sysUptime, exportNanos, arrival);
         flowRecords = 0;
         optionRecords = 0;
+        templateRecords = 0;
         missed = false;
         int p = off + header;
         while (end - p >= 4) {
@@ -105,6 +106,13 @@ final class TemplateDecoder {
                 }
             } // 2..255 (v9) and 4..255 (IPFIX) are reserved: skipped
             p = setEnd;
+        }
+        if (p < end && end - p < 4) {
+            error("bytes after the last set, too few for a set header", end - p);
+        }
+        if (!ipfix && !missed && templateRecords + flowRecords + optionRecords < u16(b, off + 2)) {
+            // softflowd's count can be short of what it sends (no error then); more is a cut datagram
+            error("fewer records than the header's count", u16(b, off + 2));
         }
         // v9: one per datagram; IPFIX: the data records it carried (unknown when a set had no template)
         if (ipfix) {
@@ -207,6 +215,7 @@ final class TemplateDecoder {
                     kept++;
                 }
             }
+            templateRecords++;
             if (fields > MAX_FIELDS) {
                 st.exporter.add(FlowExporter.TEMPLATES_REFUSED, 1);
                 continue;

@@ -76,47 +76,9 @@ class FlowDecoderExportersTest {
         assertTrue(datagrams.size() > 1, "softflowd sent " + datagrams.size() + " datagrams");
         Path export = keep(dir.resolve("softflowd-v" + version + "-s" + sampling + ".pcap"), datagrams);
 
-        FlowDecoder decoder = new FlowDecoder(FlowDecoderSettings.defaults());
-        long[][] ours = DecoderExports.decodeEach(decoder, datagrams, null);
-        FlowExporter ex = DecoderExports.only(decoder);
-        FlowProtocol protocol = version == 5 ? FlowProtocol.NETFLOW5 : version == 9 ? FlowProtocol.NETFLOW9 : FlowProtocol.IPFIX;
-
-        List<String[]> t = DecoderExports.tshark(export, 2055, "cflow", "cflow.flowset_id", "cflow.packets", "cflow.octets",
-                "cflow.samplerate", "cflow.sampling_interval", "cflow.sampling_packet_interval", "cflow.sampling_packet_space");
-        assertEquals(datagrams.size(), t.size());
-        long records = 0;
-        int cut = 0;
-        for (int i = 0; i < t.size(); i++) {
-            long[] packets = DecoderExports.sum(t.subList(i, i + 1), 1), octets = DecoderExports.sum(t.subList(i, i + 1), 2);
-            int tsharkSets = t.get(i)[0].isEmpty() ? 0 : t.get(i)[0].split(",").length;
-            if (version != 5 && tsharkSets < DecoderExports.sets(datagrams.get(i).data())) {
-                // softflowd's v9 header count leaves out some records of a datagram that carries templates;
-                // tshark stops at the count, we read every set by its length (checked against the capture below)
-                cut++;
-                assertTrue(ours[i][0] > packets[1], "datagram " + i);
-                records += ours[i][0];
-                continue;
-            }
-            String at = "datagram " + i + " of " + t.size();
-            assertEquals(packets[1], ours[i][0], at + ": records");
-            assertEquals(packets[0] * sampling, ours[i][1], at + ": packets");
-            assertEquals(octets[0] * sampling, ours[i][2], at + ": bytes");
-            records += packets[1];
-        }
-        assertTrue(cut <= t.size() / 4, cut + " datagrams of " + t.size() + " not wholly read by tshark");
-        assertEquals("127.0.0.1", ex.address());
-        assertEquals(datagrams.size(), ex.datagrams(protocol));
-        assertEquals(records, ex.records(protocol));
-        assertEquals(0, ex.decodeErrors());
-        assertEquals(0, ex.templateMisses());
-        assertEquals(0, ex.sequenceGaps());
-        // tshark sees the rate we applied in the export itself
-        long tsharkRate = switch (version) {
-            case 5 -> Math.max(1, Long.parseLong(t.get(0)[3])); // 0: not sampled
-            case 9 -> Long.parseLong(firstValue(t, 4));
-            default -> (Long.parseLong(firstValue(t, 5)) + Long.parseLong(firstValue(t, 6))) / Long.parseLong(firstValue(t, 5));
-        };
-        assertEquals(sampling, tsharkRate);
+        DecoderExports.Checked checked = DecoderExports.checkCflow(datagrams, export, version);
+        FlowExporter ex = checked.exporter();
+        assertEquals(sampling, checked.rate(), "the rate tshark reads in the export");
         if (sampling == 1) { // and the truth: softflowd counts IP lengths; v5 carries IPv4 only
             assertEquals(version == 5 ? packets4 : packets4 + packets6, ex.packets());
             assertEquals(version == 5 ? ipBytes4 : ipBytes4 + ipBytes6, ex.bytes());
@@ -136,31 +98,7 @@ class FlowDecoderExportersTest {
         assertTrue(datagrams.size() > 1, "pmacctd sent " + datagrams.size() + " datagrams");
         Path export = keep(dir.resolve("pmacct-sflow-s" + sampling + ".pcap"), datagrams);
 
-        FlowDecoder decoder = new FlowDecoder(FlowDecoderSettings.defaults());
-        DecoderExports.Totals sink = DecoderExports.decode(decoder, datagrams, FlowProtocol.SFLOW5);
-        FlowExporter ex = DecoderExports.only(decoder);
-
-        List<String[]> t = DecoderExports.tshark(export, 6343, "sflow", "sflow.flow_sample.sampling_rate", "sflow_245.header.frame_length");
-        long samples = 0, packets = 0, bytes = 0;
-        for (String[] line : t) {
-            if (line[0].isEmpty()) {
-                continue;
-            }
-            String[] rates = line[0].split(","), lengths = line[1].split(",");
-            assertEquals(rates.length, lengths.length, "one raw packet header per flow sample");
-            for (int i = 0; i < rates.length; i++) {
-                long r = Long.parseLong(rates[i]);
-                samples++;
-                packets += r;
-                bytes += r * Long.parseLong(lengths[i]);
-            }
-        }
-        assertEquals(samples, ex.records(FlowProtocol.SFLOW5), "samples");
-        assertEquals(packets, ex.packets(), "packets");
-        assertEquals(bytes, ex.bytes(), "bytes");
-        assertEquals(sink.packets, ex.packets());
-        assertEquals(0, ex.decodeErrors());
-        assertEquals(0, ex.sequenceGaps());
+        FlowExporter ex = DecoderExports.checkSflow(datagrams, export).exporter();
         if (sampling == 1) {
             // every packet sampled, but pmacctd may stop before the last few of a file: its own loss, which
             // tshark shows too (checked above); pmacctd adds the 4-byte FCS to the frame length
@@ -191,15 +129,6 @@ class FlowDecoderExportersTest {
         assertEquals(frames.bytes() - 18 * frames.packets(), ips.bytes(), "sflow_read_packet_length_from_ip_header");
         long all = packets4 + packets6;
         assertTrue(ips.packets() <= all && ips.packets() > 0.99 * all, ips.packets() + " of " + all);
-    }
-
-    private static String firstValue(List<String[]> lines, int field) {
-        for (String[] l : lines) {
-            if (field < l.length && !l[field].isEmpty()) {
-                return l[field].split(",")[0];
-            }
-        }
-        throw new AssertionError("tshark shows no field " + field);
     }
 
     /** Writes the export as a capture file (to FLOW_FIXTURES too when set) and returns it. */
