@@ -23,6 +23,54 @@ final class ExportStream {
         this.k2 = k2;
     }
 
+    // IPFIX: the previous message's sequence number and records, and which numbering the exporter uses.
+    private long lastSeq, lastFlows, lastAll;
+    private int convention;
+
+    /**
+     * IPFIX: RFC 7011 numbers a message with the data records sent before it ({@code all}, options data
+     * included), but exporters differ: some count flow records only, some (softflowd 1.1) number a message
+     * after counting its own records. The numbering that explains a message exactly is learnt and used to
+     * count the records missing before later ones. {@code flows < 0}: a set could not be decoded (no template),
+     * the next message is not checked.
+     */
+    long ipfixSequence(long seq, long flows, long all, long lateWindow) {
+        long missing = 0;
+        if (known) {
+            long d = (int) (seq - candidate(convention, flows, all));
+            if (d != 0) {
+                for (int c = 0; c < 4; c++) {
+                    if (flows >= 0 && (int) (seq - candidate(c, flows, all)) == 0) {
+                        convention = c;
+                        d = 0;
+                        break;
+                    }
+                }
+            }
+            if (d < 0 && d > -lateWindow) {
+                return 0;
+            }
+            if (d > 0 && d < RESTART) {
+                missing = d;
+            }
+        }
+        known = flows >= 0;
+        lastSeq = seq;
+        lastFlows = flows;
+        lastAll = all;
+        return missing;
+    }
+
+    /** The sequence number the message should have under numbering {@code c}. */
+    private long candidate(int c, long flows, long all) {
+        return lastSeq + switch (c) {
+            case 0 -> lastAll;   // RFC 7011
+            case 1 -> lastFlows; // options data not counted
+            case 2 -> all;       // numbered after counting its own records
+            default -> flows;    // both
+        };
+    }
+
     /**
      * Takes a 32-bit sequence number and how far this export moves the sequence on ({@code advance}, or -1
      * when that is unknown: then the next one is not checked); returns how many exports went missing before it.

@@ -62,6 +62,16 @@ final class ExporterState {
         }
     }
 
+    /** IPFIX: counts the data records missing before this message in its observation domain. */
+    void ipfixSequence(ExportStream s, long seq, long flows, long all) {
+        if (s != null) {
+            long missing = s.ipfixSequence(seq, flows, all, 1L << 20);
+            if (missing > 0) {
+                exporter.add(FlowExporter.SEQUENCE_GAPS, missing);
+            }
+        }
+    }
+
     static long templateKey(long domain, int templateId) {
         return (domain << 16) | templateId;
     }

@@ -1,7 +1,7 @@
 package fastnetmon.source.flow;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import fastnetmon.networks.IpAddresses;
+
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -58,7 +58,7 @@ final class ExporterTable {
             refused.incrementAndGet();
             return null;
         }
-        s = new ExporterState(new FlowExporter(text(hi, lo), hi, lo), settings);
+        s = new ExporterState(new FlowExporter(IpAddresses.format(hi, lo), hi, lo), settings);
         his[i] = hi;
         los[i] = lo;
         states[i] = s;
@@ -80,23 +80,5 @@ final class ExporterTable {
         long h = (hi * 0x9E3779B97F4A7C15L) ^ lo;
         h *= 0xBF58476D1CE4E5B9L;
         return (int) (h ^ (h >>> 31) ^ (h >>> 47));
-    }
-
-    /** "192.0.2.1" for an IPv4-mapped address, the usual IPv6 text otherwise. */
-    static String text(long hi, long lo) {
-        if (hi == 0 && (lo >>> 32) == 0xffff) {
-            int v = (int) lo;
-            return (v >>> 24) + "." + ((v >>> 16) & 0xff) + "." + ((v >>> 8) & 0xff) + "." + (v & 0xff);
-        }
-        byte[] b = new byte[16];
-        for (int k = 0; k < 8; k++) {
-            b[k] = (byte) (hi >>> (56 - 8 * k));
-            b[8 + k] = (byte) (lo >>> (56 - 8 * k));
-        }
-        try {
-            return InetAddress.getByAddress(b).getHostAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // 16 bytes is always a valid length
-        }
     }
 }

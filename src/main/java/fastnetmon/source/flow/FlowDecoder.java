@@ -26,6 +26,8 @@ public final class FlowDecoder {
     private final TemplateDecoder templates;
     // A big-endian view of the caller's buffer when it is in little-endian order (made once per buffer).
     private ByteBuffer callerBuffer, view;
+    /** Reads caught past a datagram's end: a missed bounds check (the tests and fuzz targets want 0). */
+    long boundsFaults;
 
     public FlowDecoder(FlowDecoderSettings settings) {
         this.settings = settings;
@@ -74,6 +76,7 @@ public final class FlowDecoder {
                 case IPFIX -> templates.decode(b, offset, end, st, arrivalNanos, true);
             }
         } catch (IndexOutOfBoundsException e) {
+            boundsFaults++;
             // Every read is checked before it is made; this is the net under that, so one missed check
             // costs a datagram, not the collector.
             out.error(st, p, "read past the datagram (" + e.getMessage() + ")", end - offset);

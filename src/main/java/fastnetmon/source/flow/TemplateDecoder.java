@@ -27,7 +27,7 @@ final class TemplateDecoder {
     private FlowProtocol protocol;
     private long domain, sysUptime, exportNanos, arrival;
     private ExportStream stream;
-    private long dataRecords;
+    private long flowRecords, optionRecords, templateRecords;
     private boolean missed;
 
     TemplateDecoder(RecordOut out, FlowDecoderSettings settings) {
@@ -74,7 +74,9 @@ final class TemplateDecoder {
         }
         stream = st.stream(version, domain, 0);
         records.begin(st, stream, domain, protocol, sysUptime, exportNanos, arrival);
-        dataRecords = 0;
+        flowRecords = 0;
+        optionRecords = 0;
+        templateRecords = 0;
         missed = false;
         int p = off + header;
         while (end - p >= 4) {
@@ -95,14 +97,26 @@ final class TemplateDecoder {
                     st.exporter.add(FlowExporter.TEMPLATE_MISSES, 1);
                     pending.hold(st, protocol, domain, setId, sysUptime, exportNanos, arrival, b, p + 4, setEnd);
                 } else {
-                    dataRecords += data(b, p + 4, setEnd, t);
+                    long n = data(b, p + 4, setEnd, t);
+                    if (t.options) {
+                        optionRecords += n;
+                    } else {
+                        flowRecords += n;
+                    }
                 }
             } // 2..255 (v9) and 4..255 (IPFIX) are reserved: skipped
             p = setEnd;
         }
+        if (p < end && end - p < 4) {
+            error("bytes after the last set, too few for a set header", end - p);
+        }
+        if (!ipfix && !missed && templateRecords + flowRecords + optionRecords < u16(b, off + 2)) {
+            // softflowd's count can be short of what it sends (no error then); more is a cut datagram
+            error("fewer records than the header's count", u16(b, off + 2));
+        }
         // v9: one per datagram; IPFIX: the data records it carried (unknown when a set had no template)
         if (ipfix) {
-            st.sequence(version, domain, 0, sequence, missed ? -1 : dataRecords, 1L << 20);
+            st.ipfixSequence(stream, sequence, missed ? -1 : flowRecords, missed ? -1 : flowRecords + optionRecords);
         } else {
             st.sequence(version, domain, 0, sequence, 1, 1024);
         }
@@ -170,6 +184,8 @@ final class TemplateDecoder {
                 }
                 fields = (scopeBytes + optionBytes) / 4;
             }
+            // v9 scope fields carry scope types (1 system, 2 interface...), not element ids: never read
+            int v9Scopes = options && !ipfix ? count / 4 : 0;
             p += fixed;
             int kept = 0;
             for (int i = 0; i < fields; i++) {
@@ -193,12 +209,13 @@ final class TemplateDecoder {
                     return;
                 }
                 if (kept < MAX_FIELDS) {
-                    ids[kept] = id;
+                    ids[kept] = i < v9Scopes ? id | 0x8000 : id; // the enterprise bit makes it skipped
                     enterprises[kept] = enterprise;
                     lengths[kept] = length;
                     kept++;
                 }
             }
+            templateRecords++;
             if (fields > MAX_FIELDS) {
                 st.exporter.add(FlowExporter.TEMPLATES_REFUSED, 1);
                 continue;
