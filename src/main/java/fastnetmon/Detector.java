@@ -8,6 +8,8 @@ import fastnetmon.detection.BanHandler;
 import fastnetmon.detection.DetectionSettings;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.networks.PrefixMatcher;
+import fastnetmon.source.Source;
+import fastnetmon.source.SourceRunner;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +22,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The pipeline wired from a configuration: monitored networks, one counter shard per traffic source,
  * the evaluator, and the actions it triggers. Sources (capture engines, replay, flow collectors) ask
  * it for a shard each, before or after the evaluator starts; one thread (replay or the live tick)
- * drives the evaluator. Threading: {@link #newShard} and {@link #shards()} from any thread.
+ * drives the evaluator. Each source runs on a {@link SourceRunner} the detector starts and stops.
+ * Threading: {@link #newShard}, {@link #startSource}, {@link #stopSources}, {@link #shards()} and
+ * {@link #sources()} from any thread.
  */
 public final class Detector implements ShardFactory {
     /** Flow table per shard: 1M entries (8 MiB), exact up to about 500k new flows a second, sampled beyond. */
@@ -29,6 +33,8 @@ public final class Detector implements ShardFactory {
     private final Configuration config;
     private final PrefixMatcher monitored;
     private final List<CounterShard> shards = new CopyOnWriteArrayList<>();
+    private final List<SourceRunner> runners = new CopyOnWriteArrayList<>();
+    private final List<Source> sources = new CopyOnWriteArrayList<>();
     private final AttackActions actions;
     private Evaluator evaluator;
 
@@ -91,6 +97,28 @@ public final class Detector implements ShardFactory {
     /** The monitored networks (networks_list). */
     public PrefixMatcher monitored() {
         return monitored;
+    }
+
+    /**
+     * Starts a runner (a thread of its own) for a source whose shard came from {@link #newShard}; before or
+     * after the evaluator started, from any thread.
+     */
+    public synchronized SourceRunner startSource(Source source) {
+        SourceRunner runner = SourceRunner.start(source);
+        runners.add(runner);
+        sources.add(source);
+        return runner;
+    }
+
+    /** The sources started so far, also those started later: a live, read-only view. */
+    public List<Source> sources() {
+        return Collections.unmodifiableList(sources);
+    }
+
+    /** Stops every source (each finishes its round, publishes and closes): all asked at once, then awaited. */
+    public void stopSources() {
+        runners.forEach(SourceRunner::stop);
+        runners.forEach(SourceRunner::close);
     }
 
     /** Every shard made so far, also those made later: a live, read-only view. */

@@ -1,12 +1,8 @@
 package fastnetmon;
 
 import fastnetmon.action.NotifyScript;
-import fastnetmon.source.FileReplay;
 import fastnetmon.config.ConfigException;
 import fastnetmon.config.Configuration;
-import fastnetmon.counters.CounterShard;
-import fastnetmon.detection.Evaluator;
-import fastnetmon.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -18,7 +14,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -112,7 +107,7 @@ public final class FastNetMon implements Callable<Integer> {
         }
         checkNotifyScript(config, log);
         if (pcapFile != null || flowExportsFile != null) {
-            return replay(config, log);
+            return new ReplayMode(config, out, err).run(flowExportsFile != null ? flowExportsFile : pcapFile, flowExportsFile != null);
         }
         if ((daemonize || config.getBoolean("daemonize")) && System.getenv(DETACHED) == null) {
             return detach(config, log);
@@ -140,66 +135,6 @@ public final class FastNetMon implements Callable<Integer> {
             log.error(msg);
             err.println("fastnetmon: " + msg);
         });
-    }
-
-    private int replay(Configuration config, Logger log) throws InterruptedException {
-        Path file = flowExportsFile != null ? flowExportsFile : pcapFile;
-        if (!Files.isReadable(file)) {
-            err.println("fastnetmon: cannot read capture file " + file);
-            return 1;
-        }
-        Detector detector = new Detector(config);
-        CounterShard shard = detector.newShard("replay");
-        Evaluator evaluator = detector.startEvaluator();
-        // The metrics can be scraped while a long replay runs. A daemon already serving the port is
-        // no reason to refuse a replay.
-        AutoCloseable metrics = () -> { };
-        try {
-            metrics = Metrics.start(config, detector, evaluator);
-        } catch (IOException e) {
-            log.warn("{} (replay goes on without metrics)", e.getMessage());
-        }
-        long start = System.nanoTime();
-        FileReplay.Result result = null;
-        ReplaySummary.Extra extra = g -> { };
-        double wall = 0;
-        int status = 0;
-        try {
-            if (flowExportsFile != null) {
-                FlowExportReplay.Replayed flows = FlowExportReplay.run(file, config, shard, evaluator);
-                result = flows.result();
-                extra = flows.extra();
-            } else {
-                result = FileReplay.run(pcapFile, shard, evaluator);
-            }
-            wall = (System.nanoTime() - start) / 1e9;
-        } catch (IOException e) {
-            err.println("fastnetmon: " + e.getMessage());
-            log.error("replay of {} stopped: {}", file, e.getMessage());
-            status = 1;
-        } finally {
-            // Bans made before a corrupt record are still carried out in full.
-            evaluator.flushDetails();
-            if (!detector.actions().close(Duration.ofHours(1))) {
-                log.warn("some notify script calls were still running at exit");
-                status = 1;
-            }
-            try {
-                metrics.close();
-            } catch (Exception e) {
-                log.warn("closing the metrics server: {}", e.getMessage());
-            }
-        }
-        if (result == null) {
-            return status;
-        }
-        if (result.truncatedAtEnd()) {
-            log.warn("{}: the last packet record is cut short (file truncated); it was not counted", file);
-        }
-        log.info("replayed {} packets from {} in {} s", result.packets(), file, String.format("%.3f", wall));
-        out.println(ReplaySummary.json(result, shard.unparsed(), evaluator.totals(), wall, evaluator.banHistory(), extra));
-        out.flush();
-        return status;
     }
 
     private static final String DETACHED = "FASTNETMON_DETACHED";

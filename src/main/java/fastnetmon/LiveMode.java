@@ -6,8 +6,8 @@ import fastnetmon.api.DetectorAccess;
 import fastnetmon.api.EvaluatorAccess;
 import fastnetmon.source.CaptureEngine;
 import fastnetmon.source.CaptureEngines;
+import fastnetmon.source.Source;
 import fastnetmon.source.SourceException;
-import fastnetmon.source.SourceRunner;
 import fastnetmon.source.flow.FlowCollector;
 import fastnetmon.source.flow.FlowCollectors;
 import fastnetmon.source.flow.FlowSettings;
@@ -24,9 +24,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -34,8 +34,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Live capture: one thread per capture engine (interface or fanout member), each counting into its
- * own shard, and one evaluator thread ticking on the wall clock every second. Stops on SIGINT/SIGTERM
+ * Live capture: every capture engine (interface or fanout member) is a source with its own runner
+ * thread and shard, and one evaluator thread ticks on the wall clock every second. Stops on SIGINT/SIGTERM
  * (or {@link #requestStop()}): capture stops, the last second is evaluated, pending attack details
  * are sent, script calls finish, and the pid file is removed.
  */
@@ -58,8 +58,14 @@ final class LiveMode {
 
     /** Runs until stopped; throws for anything that prevents the start. */
     void run(List<String> interfaces) throws StartupException, InterruptedException {
+        Map<String, CaptureEngines.Kind> plan;
+        try {
+            plan = CaptureEngines.plan(config, interfaces);
+        } catch (SourceException e) {
+            throw new StartupException(e.getMessage());
+        }
         FlowSettings flowSettings = flowSettings(config);
-        if (interfaces.isEmpty() && !flowSettings.any()) {
+        if (plan.isEmpty() && !flowSettings.any()) {
             throw new StartupException("no interface to capture on: name them (./fastnetmon eth3,eth4) or set interfaces in "
                     + (config.file() != null ? config.file() : "the configuration"));
         }
@@ -83,13 +89,12 @@ final class LiveMode {
         });
         opened.push(ticker::shutdownNow);
         DetectorAccess access;
-        List<FlowCollector> flows = new ArrayList<>();
+        List<FlowCollector> flows;
         try {
-            engines = interfaces.isEmpty() ? List.of() : CaptureEngines.open(config, interfaces, detector);
+            engines = CaptureEngines.open(config, plan, detector);
             opened.push(() -> engines.forEach(CaptureEngine::close));
-            List<FlowCollector> collectors = FlowCollectors.open(flowSettings, detector);
-            opened.push(() -> collectors.forEach(FlowCollector::close));
-            flows.addAll(collectors);
+            flows = FlowCollectors.open(flowSettings, detector);
+            opened.push(() -> flows.forEach(FlowCollector::close));
             Path statePath = config.getPath("ban_state_path");
             banState = statePath != null ? new BanStateFile(statePath) : null;
             evaluator = detector.startEvaluator(banState);
@@ -97,23 +102,16 @@ final class LiveMode {
                 opened.push(banState::close);
                 restoreBans(statePath, banState, evaluator);
             }
-            metrics = Metrics.start(config, detector, evaluator, engines);
+            metrics = Metrics.start(config, detector.shards(), evaluator, detector.sources());
             opened.push(metrics);
             access = new EvaluatorAccess(evaluator, ticker, detector.monitored(),
-                    () -> engines.stream().mapToLong(CaptureEngine::received).sum(),
-                    () -> engines.stream().mapToLong(CaptureEngine::dropped).sum());
+                    () -> captureSum(detector, Source::received), () -> captureSum(detector, Source::dropped));
             api = ApiServer.start(config, access, FastNetMon.Version.VERSION);
         } catch (SourceException | IOException e) {
             opened.forEach(LiveMode::closeQuietly);
             throw new StartupException(e.getMessage());
         }
 
-        List<Thread> threads = new ArrayList<>();
-        for (CaptureEngine engine : engines) {
-            Thread t = new Thread(() -> capture(engine), "capture-" + engine.interfaceName() + "-" + threads.size());
-            t.setDaemon(true);
-            threads.add(t);
-        }
         Thread hook = new Thread(() -> {
             requestStop();
             try {
@@ -124,14 +122,14 @@ final class LiveMode {
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
-        threads.forEach(Thread::start);
-        List<SourceRunner> flowRunners = flows.stream().map(SourceRunner::start).toList();
+        // From here on each engine belongs to its runner, which closes it.
+        engines.forEach(detector::startSource);
+        flows.forEach(detector::startSource);
         long now = System.currentTimeMillis();
         long firstTick = 1000 - now % 1000 + TICK_LAG_MS;
         ticker.scheduleAtFixedRate(() -> tick(evaluator), firstTick, 1000, TimeUnit.MILLISECONDS);
-        if (!engines.isEmpty()) {
-            log.info("capturing on {} with {} ({} capture threads)", String.join(",", interfaces),
-                    CaptureEngines.engineName(config), engines.size());
+        if (!plan.isEmpty()) {
+            log.info("capturing on {} ({} capture threads)", CaptureEngines.describe(plan), engines.size());
         }
         flows.forEach(f -> log.info("collecting flows: {}", f.name()));
 
@@ -142,11 +140,7 @@ final class LiveMode {
         console.ifPresent(LiveMode::closeQuietly);
         log.info("stopping: finishing capture, evaluation and script calls");
         closeQuietly(api);
-        engines.forEach(CaptureEngine::stop);
-        flowRunners.forEach(SourceRunner::close);
-        for (Thread t : threads) {
-            t.join(2000);
-        }
+        detector.stopSources();
         ticker.shutdown();
         ticker.awaitTermination(5, TimeUnit.SECONDS);
         tick(evaluator);
@@ -154,7 +148,6 @@ final class LiveMode {
         if (!detector.actions().close(Duration.ofSeconds(config.getLong("notify_script_timeout") + 5))) {
             log.warn("some notify script calls were still running at exit");
         }
-        engines.forEach(CaptureEngine::close);
         closeQuietly(metrics);
         if (banState != null) {
             banState.close();
@@ -194,6 +187,11 @@ final class LiveMode {
         }
     }
 
+    /** A counter summed over the capture engines (flow sources count datagrams, not packets). */
+    private static long captureSum(Detector detector, java.util.function.ToLongFunction<Source> counter) {
+        return detector.sources().stream().filter(CaptureEngine.class::isInstance).mapToLong(counter).sum();
+    }
+
     private static void closeQuietly(AutoCloseable c) {
         try {
             c.close();
@@ -207,16 +205,6 @@ final class LiveMode {
             evaluator.tick(System.currentTimeMillis() * 1_000_000L);
         } catch (RuntimeException e) {
             log.error("evaluator failed; it goes on next second", e);
-        }
-    }
-
-    private void capture(CaptureEngine engine) {
-        try {
-            engine.run();
-        } catch (SourceException e) {
-            log.error("capture on {} stopped: {}", engine.interfaceName(), e.getMessage());
-        } catch (RuntimeException e) {
-            log.error("capture on {} failed", engine.interfaceName(), e);
         }
     }
 }

@@ -122,6 +122,7 @@ public final class ConfigKeys {
         key("af_packet_block_size", Type.INT, "1048576", OURS, "TPACKET_V3 ring block size in bytes (a power of two, multiple of the page size)", 4096, 1 << 30);
         key("af_packet_block_count", Type.INT, "64", OURS, "TPACKET_V3 ring blocks per capture thread", 2, 65536);
         key("af_packet_block_timeout", Type.INT, "10", OURS, "Milliseconds before the kernel hands over a block that is not full", 1, 60000);
+        key("pcap_interfaces", Type.LIST, "", OURS, "Interfaces captured with libpcap beside the engine chosen for interfaces (e.g. AF_PACKET on eth3, libpcap on tun0); they take pcap_filter");
 
         // Monitoring and API
         key("prometheus", Type.BOOL, "on", FNM, "Serve Prometheus metrics");

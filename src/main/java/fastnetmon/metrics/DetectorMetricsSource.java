@@ -1,6 +1,7 @@
 package fastnetmon.metrics;
 
 import fastnetmon.source.CaptureEngine;
+import fastnetmon.source.Source;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.detection.Evaluator;
 
@@ -11,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link MetricsSource} over the shards, the evaluator and the capture engines. Shard totals are plain
+ * {@link MetricsSource} over the shards, the evaluator and the sources (of which the capture engines
+ * feed the capture counters, summed per interface). Both lists are read at every scrape, so they may be
+ * live views that grow. Shard totals are plain
  * longs written by their source thread; reading them here may miss the last few packets of a batch in
  * flight, which is fine for monitoring. The evaluator's figures come from its volatile
  * {@link Evaluator#stats()} snapshot.
@@ -19,12 +22,12 @@ import java.util.Map;
 final class DetectorMetricsSource implements MetricsSource {
     private final List<CounterShard> shards;
     private final Evaluator evaluator;
-    private final Collection<? extends CaptureEngine> engines;
+    private final Collection<? extends Source> sources;
 
-    DetectorMetricsSource(List<CounterShard> shards, Evaluator evaluator, Collection<? extends CaptureEngine> engines) {
-        this.shards = List.copyOf(shards);
+    DetectorMetricsSource(List<CounterShard> shards, Evaluator evaluator, Collection<? extends Source> sources) {
+        this.shards = shards;
         this.evaluator = evaluator;
-        this.engines = engines;
+        this.sources = sources;
     }
 
     @Override
@@ -72,7 +75,10 @@ final class DetectorMetricsSource implements MetricsSource {
     @Override
     public List<CaptureCounters> captures() {
         Map<String, long[]> byInterface = new LinkedHashMap<>();
-        for (CaptureEngine e : engines) {
+        for (Source s : sources) {
+            if (!(s instanceof CaptureEngine e)) {
+                continue;
+            }
             long[] c = byInterface.computeIfAbsent(e.interfaceName(), k -> new long[2]);
             c[0] += e.received();
             c[1] += e.dropped();

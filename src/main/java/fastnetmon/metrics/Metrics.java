@@ -1,9 +1,9 @@
 package fastnetmon.metrics;
 
-import fastnetmon.Detector;
-import fastnetmon.source.CaptureEngine;
 import fastnetmon.config.Configuration;
+import fastnetmon.counters.CounterShard;
 import fastnetmon.detection.Evaluator;
+import fastnetmon.source.Source;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -18,27 +18,22 @@ public final class Metrics {
     /**
      * Serves the detector's metrics on {@code prometheus_host:prometheus_port} when {@code prometheus}
      * is on (the default, 127.0.0.1:9209); otherwise does nothing. Close the result at shutdown.
-     * {@code engines} is read at every scrape: pass the live capture engines, or {@code List.of()} in
-     * replay and flow modes.
+     * {@code shards} and {@code sources} are read at every scrape: pass live views (the detector's), so
+     * that sources started later are reported too.
      *
      * @throws IOException with one line for the operator, e.g.
      *                     "cannot serve Prometheus metrics on 127.0.0.1:9209: address already in use"
      */
-    public static AutoCloseable start(Configuration config, Detector detector, Evaluator evaluator,
-                                      Collection<? extends CaptureEngine> engines) throws IOException {
+    public static AutoCloseable start(Configuration config, List<CounterShard> shards, Evaluator evaluator,
+                                      Collection<? extends Source> sources) throws IOException {
         if (!config.getBoolean("prometheus")) {
             return () -> { };
         }
         String host = config.getString("prometheus_host");
         int port = config.getInt("prometheus_port");
-        MetricsServer server = MetricsServer.start(host, port, MetricsSource.of(detector, evaluator, engines));
+        MetricsServer server = MetricsServer.start(host, port, MetricsSource.of(shards, evaluator, sources));
         LoggerFactory.getLogger(Metrics.class).info("serving Prometheus metrics on http://{}:{}/metrics",
                 host.indexOf(':') >= 0 ? "[" + host + "]" : host, server.port());
         return server;
-    }
-
-    /** The same for a replay (no capture engines). */
-    public static AutoCloseable start(Configuration config, Detector detector, Evaluator evaluator) throws IOException {
-        return start(config, detector, evaluator, List.of());
     }
 }

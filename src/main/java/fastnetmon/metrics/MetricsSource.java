@@ -1,7 +1,6 @@
 package fastnetmon.metrics;
 
-import fastnetmon.Detector;
-import fastnetmon.source.CaptureEngine;
+import fastnetmon.source.Source;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.detection.Evaluator;
 
@@ -41,10 +40,10 @@ public interface MetricsSource {
     /**
      * The source over a running detector: cumulative totals and unparsed packets straight from the shards
      * (fresh at every scrape), per-second totals and bans from the evaluator's last tick, and the capture
-     * engines' counters summed per interface. {@code engines} is read at every scrape, so it may be a
-     * concurrent collection filled later; pass {@code List.of()} for replay and flow modes.
+     * engines' counters summed per interface. {@code shards} and {@code sources} are read at every
+     * scrape, so they may be live views that grow (the detector's).
      */
-    static MetricsSource of(Detector detector, Evaluator evaluator, Collection<? extends CaptureEngine> engines) {
-        return new DetectorMetricsSource(detector.shards(), evaluator, engines);
+    static MetricsSource of(List<CounterShard> shards, Evaluator evaluator, Collection<? extends Source> sources) {
+        return new DetectorMetricsSource(shards, evaluator, sources);
     }
 }

@@ -1,25 +1,17 @@
 package fastnetmon.source;
 
 /**
- * A live traffic source on one interface (or one fanout member of it). {@link #run()} captures on the
- * calling thread until {@link #stop()}, handing frames in batches to its {@link PacketCounter}.
+ * A mirror-port capture engine (AF_PACKET, libpcap, PF_RING) on one interface, or one fanout member of
+ * it: a {@link Source} whose units are packets. {@link #received()} counts the packets the engine read
+ * from the kernel or library and handed to its {@link PacketCounter} (exact, as they are read);
+ * {@link #dropped()} the packets the kernel or library dropped because its ring or buffer was full
+ * (read about once a second, in {@link #onSecond}). Threading: as {@link Source}.
  */
-public interface CaptureEngine extends AutoCloseable {
-    /** Captures until stopped; returns normally after {@link #stop()}. */
-    void run() throws SourceException;
-
-    /** Asks {@link #run()} to return soon; callable from any thread. */
-    void stop();
-
-    /** Interface name, as in metrics and logs. */
+public interface CaptureEngine extends Source, AutoCloseable {
+    /** The interface captured on; metrics sum the engine's members per interface. */
     String interfaceName();
 
-    /** Packets the kernel or library delivered to this engine so far. */
-    long received();
-
-    /** Packets the kernel or library dropped for lack of room so far. */
-    long dropped();
-
+    /** As {@link Source#close()}: before a runner started, or on the runner's thread. */
     @Override
     void close();
 }

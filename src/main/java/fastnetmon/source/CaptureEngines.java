@@ -1,28 +1,45 @@
 package fastnetmon.source;
 
+import fastnetmon.config.Configuration;
 import fastnetmon.counters.ShardFactory;
 import fastnetmon.source.afpacket.AfPacketEngine;
 import fastnetmon.source.afpacket.FanoutMode;
 import fastnetmon.source.pcap.PcapEngine;
 import fastnetmon.source.pfring.PfRingEngine;
-import fastnetmon.config.Configuration;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Opens the live capture the configuration asks for: PF_RING with {@code pfring = on} (FastNetMon's
- * {@code mirror = on}), libpcap with {@code pcap = on}, else AF_PACKET ({@code mirror_afpacket}, on by
- * default). Each engine counts into a shard of its own.
+ * Opens the mirror-port capture the configuration asks for. {@code interfaces} (or the command line's
+ * list) go to the selected engine: PF_RING with {@code pfring = on} (FastNetMon's {@code mirror = on}),
+ * libpcap with {@code pcap = on}, else AF_PACKET ({@code mirror_afpacket}, on by default). The
+ * interfaces in {@code pcap_interfaces} are captured with libpcap beside it. Every engine (every fanout
+ * member) counts into a shard of its own, named as the engine ({@link Source#name()}).
  */
 public final class CaptureEngines {
     private CaptureEngines() {
     }
 
-    public enum Kind { AF_PACKET, PCAP, PF_RING }
+    public enum Kind {
+        AF_PACKET("AF_PACKET"), PCAP("libpcap"), PF_RING("PF_RING");
 
+        private final String text;
+
+        Kind(String text) {
+            this.text = text;
+        }
+
+        public String text() {
+            return text;
+        }
+    }
+
+    /** The engine for {@code interfaces}. */
     public static Kind kind(Configuration c) throws SourceException {
         if (c.getBoolean("pfring") || c.getBoolean("mirror")) {
             return Kind.PF_RING;
@@ -36,35 +53,57 @@ public final class CaptureEngines {
         throw new SourceException("no capture engine is on: set mirror_afpacket, pcap or pfring to on");
     }
 
-    public static String engineName(Configuration c) {
-        try {
-            return switch (kind(c)) {
-                case AF_PACKET -> "AF_PACKET";
-                case PCAP -> "libpcap";
-                case PF_RING -> "PF_RING";
-            };
-        } catch (SourceException e) {
-            return "no engine";
+    /**
+     * Which engine captures which interface: {@code interfaces} on the selected engine, then
+     * {@code pcap_interfaces} on libpcap. An interface named twice is an error.
+     */
+    public static Map<String, Kind> plan(Configuration c, List<String> interfaces) throws SourceException {
+        Map<String, Kind> plan = new LinkedHashMap<>();
+        List<String> pcapToo = c.getList("pcap_interfaces");
+        if (!interfaces.isEmpty()) {
+            Kind kind = kind(c);
+            for (String iface : interfaces) {
+                if (plan.put(iface, kind) != null) {
+                    throw new SourceException("interface " + iface + " is named twice in the interfaces to capture on");
+                }
+            }
         }
+        for (String iface : pcapToo) {
+            if (plan.put(iface, Kind.PCAP) != null) {
+                throw new SourceException("interface " + iface + " is both in pcap_interfaces and in the interfaces for "
+                        + kind(c).text() + ": capture it with one engine");
+            }
+        }
+        return plan;
     }
 
-    /** Opens every engine for the interfaces; on failure, closes what was opened and says why in one line. */
-    public static List<CaptureEngine> open(Configuration c, List<String> interfaces, ShardFactory detector) throws SourceException {
-        Kind kind = kind(c);
-        for (String iface : interfaces) {
-            boolean any = iface.equals("any") && kind == Kind.PCAP;
+    /** "eth3,eth4 with AF_PACKET; tun0 with libpcap" (logs and the startup line). */
+    public static String describe(Map<String, Kind> plan) {
+        Map<Kind, List<String>> byKind = new LinkedHashMap<>();
+        plan.forEach((iface, kind) -> byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(iface));
+        List<String> parts = new ArrayList<>();
+        byKind.forEach((kind, ifaces) -> parts.add(String.join(",", ifaces) + " with " + kind.text()));
+        return String.join("; ", parts);
+    }
+
+    /** Opens every engine of the plan; on failure, closes what was opened and says why in one line. */
+    public static List<CaptureEngine> open(Configuration c, Map<String, Kind> plan, ShardFactory shards) throws SourceException {
+        for (Map.Entry<String, Kind> e : plan.entrySet()) {
+            String iface = e.getKey();
+            boolean any = iface.equals("any") && e.getValue() == Kind.PCAP;
             if (!any && !Files.exists(Path.of("/sys/class/net", iface))) {
                 throw new SourceException("interface " + iface + " does not exist (ip link lists the interfaces)"
-                        + (iface.equals("any") ? "; \"any\" works with pcap = on only" : ""));
+                        + (iface.equals("any") ? "; \"any\" works with libpcap only (pcap = on or pcap_interfaces)" : ""));
             }
         }
         long samplingRate = c.getLong("mirror_af_packet_custom_sampling_rate");
         boolean ipLength = c.getBoolean("af_packet_read_packet_length_from_ip_header");
         List<CaptureEngine> engines = new ArrayList<>();
         try {
-            for (int n = 0; n < interfaces.size(); n++) {
-                String iface = interfaces.get(n);
-                switch (kind) {
+            int ordinal = 0;
+            for (Map.Entry<String, Kind> e : plan.entrySet()) {
+                String iface = e.getKey();
+                switch (e.getValue()) {
                     case AF_PACKET -> {
                         int threads = c.getInt("af_packet_threads");
                         AfPacketEngine.Settings settings = AfPacketEngine.Settings.of(iface)
@@ -73,14 +112,15 @@ public final class CaptureEngines {
                                         c.getInt("af_packet_block_timeout"));
                         engines.addAll(AfPacketEngine.members(settings,
                                 threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
-                                AfPacketEngine.fanoutGroupFor(n),
-                                i -> new PacketCounter(detector.newShard(iface + "#" + i), samplingRate, ipLength)));
+                                AfPacketEngine.fanoutGroupFor(ordinal),
+                                i -> new PacketCounter(shards.newShard(iface + "#" + i), samplingRate, ipLength)));
                     }
                     case PCAP -> engines.add(PcapEngine.open(iface, c.getString("pcap_filter"), PcapEngine.DEFAULT_SNAPLEN,
-                            true, new PacketCounter(detector.newShard(iface), samplingRate, ipLength)));
+                            true, new PacketCounter(shards.newShard(iface), samplingRate, ipLength)));
                     case PF_RING -> engines.add(PfRingEngine.open(iface, PfRingEngine.DEFAULT_CAPLEN, true,
-                            new PacketCounter(detector.newShard(iface), samplingRate, ipLength)));
+                            new PacketCounter(shards.newShard(iface), samplingRate, ipLength)));
                 }
+                ordinal++;
             }
         } catch (SourceException | RuntimeException e) {
             engines.forEach(CaptureEngine::close);

@@ -2,15 +2,16 @@ package fastnetmon.source;
 
 import fastnetmon.source.file.CaptureFileReader;
 import fastnetmon.counters.CounterShard;
-import fastnetmon.detection.Evaluator;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 
 /**
- * Replays a capture file through the pipeline as fast as it can be read: parse, count, and run the
- * evaluator at every second boundary of the packets' own timestamps, so a replay is deterministic.
+ * Replays a capture file through the pipeline as fast as it can be read: parse, count, and hand every
+ * second boundary of the packets' own timestamps to {@code secondEnded} (the replay mode ticks the
+ * evaluator there), so a replay is deterministic. Single thread: the caller's.
  */
 public final class FileReplay {
     private FileReplay() {
@@ -23,8 +24,12 @@ public final class FileReplay {
         }
     }
 
-    public static Result run(Path file, CounterShard shard, Evaluator evaluator) throws IOException {
-        Pipeline p = new Pipeline(shard, evaluator);
+    /**
+     * @param secondEnded called with the end of each second of packet time (epoch nanoseconds) once that
+     *                    second's packets are counted and published, last after the last packet
+     */
+    public static Result run(Path file, CounterShard shard, LongConsumer secondEnded) throws IOException {
+        Pipeline p = new Pipeline(shard, secondEnded);
         try (CaptureFileReader reader = CaptureFileReader.open(file)) {
             try {
                 while (reader.next()) {
@@ -42,20 +47,20 @@ public final class FileReplay {
 
     /**
      * The per-packet stage of a replay without the file: count through a {@link PacketCounter}, and
-     * tick the evaluator when a packet starts a later second (after the earlier second's packets are
+     * end the second when a packet starts a later second (after the earlier second's packets are
      * counted). Benchmarks feed it frames from memory. Single thread, allocation-free.
      */
     public static final class Pipeline {
         private final PacketCounter counter;
-        private final Evaluator evaluator;
+        private final LongConsumer secondEnded;
         private long packets, bytes, first, last;
         private long currentSecond = Long.MIN_VALUE;
         /** Where the second after {@code currentSecond} starts: one comparison per packet instead of a division. */
         private long nextSecondNanos = Long.MIN_VALUE;
 
-        public Pipeline(CounterShard shard, Evaluator evaluator) {
+        public Pipeline(CounterShard shard, LongConsumer secondEnded) {
             this.counter = new PacketCounter(shard);
-            this.evaluator = evaluator;
+            this.secondEnded = secondEnded;
         }
 
         /** One captured frame: {@code capturedLength} bytes at {@code offset} in {@code buf}, read with absolute gets. */
@@ -83,7 +88,7 @@ public final class FileReplay {
         private void newSecond(long sec, long ts) {
             if (currentSecond != Long.MIN_VALUE) {
                 counter.endBatch();
-                evaluator.tick((currentSecond + 1) * 1_000_000_000L);
+                secondEnded.accept((currentSecond + 1) * 1_000_000_000L);
             } else {
                 first = ts;
             }
@@ -96,7 +101,7 @@ public final class FileReplay {
         public void finish() {
             counter.endBatch();
             if (currentSecond != Long.MIN_VALUE) {
-                evaluator.tick((currentSecond + 1) * 1_000_000_000L);
+                secondEnded.accept((currentSecond + 1) * 1_000_000_000L);
             }
         }
 

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs one {@link Source} on a thread of its own, through Agrona's {@link AgentRunner}: the runner owns
@@ -25,8 +26,7 @@ import java.util.concurrent.TimeUnit;
  * other sources go on. A {@link RuntimeException} is a bug: it is logged with its stack and stops the
  * source the same way.
  *
- * <p>Threading: {@link #start}, {@link #close()}, {@link #running()}, {@link #failure()} and
- * {@link #source()} from any thread.
+ * <p>Threading: every public method from any thread.
  */
 public final class SourceRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SourceRunner.class);
@@ -37,8 +37,10 @@ public final class SourceRunner implements AutoCloseable {
     private final Source source;
     private final EpochClock clock;
     private final AgentRunner runner;
+    private volatile Thread thread;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile String failure;
+    private final AtomicBoolean stopAsked = new AtomicBoolean();
 
     private SourceRunner(Source source, EpochClock clock) {
         this.source = Objects.requireNonNull(source, "source");
@@ -54,7 +56,7 @@ public final class SourceRunner implements AutoCloseable {
     /** The same on a given wall clock (tests). */
     static SourceRunner start(Source source, EpochClock clock) {
         SourceRunner r = new SourceRunner(source, clock);
-        AgentRunner.startOnThread(r.runner, task -> {
+        r.thread = AgentRunner.startOnThread(r.runner, task -> {
             Thread t = new Thread(task, "source-" + source.name());
             t.setDaemon(true);
             return t;
@@ -64,6 +66,11 @@ public final class SourceRunner implements AutoCloseable {
 
     public Source source() {
         return source;
+    }
+
+    /** The thread driving the source (for diagnostics and tests). */
+    public Thread thread() {
+        return thread;
     }
 
     /** False once the source has stopped (closed or failed) and been closed. */
@@ -83,15 +90,23 @@ public final class SourceRunner implements AutoCloseable {
      */
     @Override
     public void close() {
-        Thread closer = new Thread(() -> runner.close(), "close-" + source.name());
-        closer.setDaemon(true);
-        closer.start();
+        stop();
         try {
             if (!closed.await(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 log.error("source {} did not stop within {} ms; leaving it open", source.name(), CLOSE_WAIT_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Asks the source to stop and returns at once; {@link #close()} waits for it. */
+    public void stop() {
+        if (stopAsked.compareAndSet(false, true)) {
+            // AgentRunner.close() waits for the thread without a bound: let a thread of its own do that.
+            Thread closer = new Thread(() -> runner.close(), "close-" + source.name());
+            closer.setDaemon(true);
+            closer.start();
         }
     }
 
@@ -105,7 +120,7 @@ public final class SourceRunner implements AutoCloseable {
     private final class SourceAgent implements Agent {
         private long second = Long.MIN_VALUE;
         private long droppedBefore;
-        private long lastDropWarning = Long.MIN_VALUE;
+        private long lastDropWarning = Long.MIN_VALUE / 2; // far past, without overflow in now - it
 
         @Override
         public void onStart() {
@@ -116,13 +131,13 @@ public final class SourceRunner implements AutoCloseable {
 
         @Override
         public int doWork() {
-            long now = clock.time() / 1000;
-            if (now > second) { // a wall clock stepped back keeps the later second
-                second = now;
-                source.onSecond(now);
-                statistics(now);
-            }
             try {
+                long now = clock.time() / 1000;
+                if (now > second) { // a wall clock stepped back keeps the later second
+                    second = now;
+                    source.onSecond(now);
+                    statistics(now);
+                }
                 return source.doWork();
             } catch (SourceException e) {
                 failure = e.getMessage();
@@ -138,8 +153,8 @@ public final class SourceRunner implements AutoCloseable {
         private void statistics(long now) {
             long dropped = source.dropped();
             if (dropped > droppedBefore && now - lastDropWarning >= DROP_WARNING_EVERY_SECONDS) {
-                log.warn("source {}: {} dropped for lack of room so far ({} of {} received); see the capture tuning in the README",
-                        source.name(), dropped, dropped, source.received());
+                log.warn("source {}: {} dropped for lack of room so far, {} received", source.name(), dropped,
+                        source.received());
                 lastDropWarning = now;
             }
             droppedBefore = dropped;

@@ -72,8 +72,9 @@ class DetectorMetricsTest {
             this.dropped = dropped;
         }
 
-        @Override public void run() { }
-        @Override public void stop() { }
+        @Override public int doWork() { return 0; }
+        @Override public void onSecond(long epochSecond) { }
+        @Override public String name() { return name; }
         @Override public String interfaceName() { return name; }
         @Override public long received() { return received; }
         @Override public long dropped() { return dropped; }
@@ -90,7 +91,7 @@ class DetectorMetricsTest {
         List<CaptureEngine> engines = new CopyOnWriteArrayList<>();
         engines.add(new FakeEngine("eth0", 100, 1));
         engines.add(new FakeEngine("eth0", 50, 2));
-        try (AutoCloseable server = Metrics.start(config, detector, evaluator, engines)) {
+        try (AutoCloseable server = Metrics.start(config, detector.shards(), evaluator, engines)) {
             String before = scrape(port);
             assertLine(before, "fastnetmon_total_simple_packets_processed 0");
             assertLine(before, "fastnetmon_bans_total 0");
@@ -159,7 +160,7 @@ class DetectorMetricsTest {
         Detector detector = new Detector(config);
         detector.newShard("a");
         Evaluator evaluator = detector.startEvaluator();
-        try (AutoCloseable server = Metrics.start(config, detector, evaluator)) {
+        try (AutoCloseable server = Metrics.start(config, detector.shards(), evaluator, List.of())) {
             Exception e = assertThrows(Exception.class, () -> scrape(port));
             assertInstanceOf(ConnectException.class, e);
         } finally {

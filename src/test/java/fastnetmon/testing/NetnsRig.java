@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NetnsRig implements AutoCloseable {
     public static final String MON_IF = "mon0";
+    /** The monitored end of the second link ({@link #addSecondLink}). */
+    public static final String MON_IF2 = "mon1";
     private static final String PEER_IF = "peer0";
+    private static final String PEER_IF2 = "peer1";
     public final String mon;
     public final String peer;
 
@@ -68,9 +71,30 @@ public final class NetnsRig implements AutoCloseable {
         return r;
     }
 
+    /**
+     * A second monitored link, mon1 in the monitor namespace to peer1 in the peer namespace, quiet as
+     * the first: the peer's traffic to {@code prefix} (e.g. 10.20.0.0/16) goes over it instead of mon0.
+     */
+    public void addSecondLink(String prefix) throws IOException, InterruptedException {
+        run("ip", "-n", mon, "link", "add", MON_IF2, "type", "veth", "peer", "name", PEER_IF2, "netns", peer);
+        run("ip", "netns", "exec", mon, "sysctl", "-q", "-w", "net.ipv6.conf." + MON_IF2 + ".disable_ipv6=1");
+        run("ip", "-n", mon, "link", "set", MON_IF2, "up");
+        run("ip", "netns", "exec", peer, "sysctl", "-q", "-w", "net.ipv6.conf." + PEER_IF2 + ".disable_ipv6=1");
+        run("ip", "-n", peer, "addr", "add", "198.51.101.2/24", "dev", PEER_IF2);
+        run("ip", "-n", peer, "link", "set", PEER_IF2, "up");
+        String mac = inMon("cat", "/sys/class/net/" + MON_IF2 + "/address").strip();
+        run("ip", "-n", peer, "neigh", "replace", "198.51.101.1", "lladdr", mac, "dev", PEER_IF2, "nud", "permanent");
+        run("ip", "-n", peer, "route", "add", prefix, "via", "198.51.101.1", "dev", PEER_IF2, "onlink");
+    }
+
     /** Packets mon0 has received so far. */
     public long rxPackets() {
-        return Long.parseLong(inMon("cat", "/sys/class/net/" + MON_IF + "/statistics/rx_packets").strip());
+        return rxPackets(MON_IF);
+    }
+
+    /** Packets a monitor-side interface has received so far. */
+    public long rxPackets(String monIf) {
+        return Long.parseLong(inMon("cat", "/sys/class/net/" + monIf + "/statistics/rx_packets").strip());
     }
 
     public String inMon(String... cmd) {

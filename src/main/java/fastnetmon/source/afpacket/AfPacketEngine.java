@@ -31,7 +31,10 @@ import static fastnetmon.source.afpacket.LinuxPacket.*;
  *
  * <p>The socket is opened, the ring mapped and the fanout group joined by {@link #open}, so set-up
  * errors (permissions, missing interface, ring too large) surface before any capture thread starts.
- * {@link #run()} then captures on the calling thread until {@link #stop()}.
+ * A {@link fastnetmon.source.SourceRunner} then drives it: {@link #doWork()} counts one ring block (or
+ * waits for one), {@link #onSecond} rolls the counters and reads the kernel's statistics.
+ *
+ * <p>Threading: as {@link fastnetmon.source.Source}; the getters may be read from any thread.
  *
  * <p>On a loopback interface the kernel shows every packet twice (once sent, once received); there
  * the engine skips the sent copies (sll_pkttype PACKET_OUTGOING), so each packet counts once. On
@@ -42,9 +45,8 @@ public final class AfPacketEngine implements CaptureEngine {
     private static final Logger log = LoggerFactory.getLogger(AfPacketEngine.class);
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle SHORT = MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.nativeOrder());
-    /** How long run() waits in poll() before looking at stop() again. */
+    /** How long doWork() waits in poll() for a block. */
     static final int POLL_MILLIS = 100;
-    private static final long STATS_NANOS = 1_000_000_000L;
 
     /** Ring and interface settings shared by all members of one interface. */
     public record Settings(String interfaceName, FanoutMode fanoutMode, int blockSize, int blockCount,
@@ -85,19 +87,19 @@ public final class AfPacketEngine implements CaptureEngine {
     private final long ringLength;
     private int fd;
 
-    private final Object lifecycle = new Object();
-    private boolean inRun;                   // guarded by lifecycle
-    private boolean closed;                  // guarded by lifecycle
-    private volatile boolean stopRequested;
+    private final String name;
+    private int current;                     // the ring block to read next (runner thread)
 
+    // Written by the runner thread only, read from any.
     private volatile long received;
     private volatile long dropped;
     private volatile long kernelPackets;
     private volatile long freezes;
     private volatile long outgoingSkipped;
 
-    private AfPacketEngine(Settings s, int fanoutGroup, PacketCounter counter) throws SourceException {
+    private AfPacketEngine(Settings s, int fanoutGroup, String sourceName, PacketCounter counter) throws SourceException {
         this.settings = s;
+        this.name = sourceName;
         this.fanoutGroup = fanoutGroup;
         this.counter = Objects.requireNonNull(counter, "counter");
         String name = s.interfaceName();
@@ -185,13 +187,13 @@ public final class AfPacketEngine implements CaptureEngine {
         if (fanoutGroup < -1 || fanoutGroup > 0xffff) {
             throw new IllegalArgumentException("fanout group id must be -1 (none) or 0..65535: " + fanoutGroup);
         }
-        return new AfPacketEngine(settings, fanoutGroup, counter);
+        return new AfPacketEngine(settings, fanoutGroup, settings.interfaceName(), counter);
     }
 
     /**
      * Opens {@code count} members of one fanout group on an interface, member {@code i} counting with
      * {@code counters.apply(i)}; with one member there is no fanout group. Each member needs its own
-     * thread for {@link #run()}. On failure the members opened so far are closed.
+     * {@link fastnetmon.source.SourceRunner}. Member {@code i} is named "IF#i". On failure the members opened so far are closed.
      */
     public static List<AfPacketEngine> members(Settings settings, int count, int fanoutGroup,
                                                IntFunction<PacketCounter> counters) throws SourceException {
@@ -201,7 +203,11 @@ public final class AfPacketEngine implements CaptureEngine {
         List<AfPacketEngine> list = new ArrayList<>(count);
         try {
             for (int i = 0; i < count; i++) {
-                list.add(open(settings, count > 1 ? fanoutGroup : -1, counters.apply(i)));
+                if (fanoutGroup < -1 || fanoutGroup > 0xffff) {
+                    throw new IllegalArgumentException("fanout group id must be -1 (none) or 0..65535: " + fanoutGroup);
+                }
+                list.add(new AfPacketEngine(settings, count > 1 ? fanoutGroup : -1,
+                        settings.interfaceName() + "#" + i, counters.apply(i)));
             }
         } catch (SourceException | RuntimeException e) {
             list.forEach(AfPacketEngine::close);
@@ -218,79 +224,64 @@ public final class AfPacketEngine implements CaptureEngine {
         return (int) ((ProcessHandle.current().pid() + ordinal) & 0xffff);
     }
 
-    // ---- capture ----
+    // ---- capture (the source's runner thread) ----
 
+    /**
+     * Counts the next ring block if the kernel has handed it over and returns how many packets it held;
+     * else waits for it in {@code poll()} up to {@value #POLL_MILLIS} ms and returns 0.
+     */
     @Override
-    public void run() throws SourceException {
-        synchronized (lifecycle) {
-            if (closed) {
-                throw new SourceException("capture on " + settings.interfaceName() + " was already closed");
-            }
-            if (inRun) {
-                throw new IllegalStateException("run() is already active for " + settings.interfaceName());
-            }
-            inRun = true;
+    public int doWork() throws SourceException {
+        if (fd < 0) {
+            throw new SourceException("capture on " + settings.interfaceName() + " was already closed");
         }
-        try {
-            loop();
-        } finally {
-            readStatistics();
-            synchronized (lifecycle) {
-                inRun = false;
-                lifecycle.notifyAll();
-            }
+        ByteBuffer b = blocks[current];
+        if (((int) INT.getAcquire(b, BLOCK_STATUS) & TP_STATUS_USER) == 0) {
+            // Count a block that arrives during the wait in the next round, after the runner has
+            // looked at the clock: a block is counted in the second it was read in.
+            waitForBlock();
+            return 0;
         }
-    }
-
-    private void loop() throws SourceException {
-        final ByteBuffer[] ring = blocks;
         final PacketCounter pc = counter;
         final int link = linkType;
         final boolean skipOut = skipOutgoing;
         final int blockSize = settings.blockSize();
-        int current = 0;
-        long count = received;
-        long skipped = outgoingSkipped;
-        long nextStats = System.nanoTime() + STATS_NANOS;
-        while (!stopRequested) {
-            if (System.nanoTime() - nextStats >= 0) { // once per block or poll: busy or idle, about every second
-                readStatistics();
-                nextStats = System.nanoTime() + STATS_NANOS;
+        int handled = 0, skipped = 0;
+        int packets = (int) INT.get(b, BLOCK_NUM_PKTS);
+        int off = (int) INT.get(b, BLOCK_OFFSET_TO_FIRST_PKT);
+        for (int i = 0; i < packets; i++) {
+            if (off <= 0 || off > blockSize - 68) {
+                break; // not a valid header position: give the rest of the block up rather than misread
             }
-            ByteBuffer b = ring[current];
-            if (((int) INT.getAcquire(b, BLOCK_STATUS) & TP_STATUS_USER) == 0) {
-                waitForBlock();
-                continue;
+            int snap = (int) INT.get(b, off + TP_SNAPLEN);
+            int mac = (short) SHORT.get(b, off + TP_MAC) & 0xffff;
+            if (skipOut && (b.get(off + TP_SLL_PKTTYPE) & 0xff) == PACKET_OUTGOING) {
+                skipped++;
+            } else if (off + mac + snap <= blockSize) {
+                long ts = ((int) INT.get(b, off + TP_SEC) & 0xffff_ffffL) * 1_000_000_000L
+                        + ((int) INT.get(b, off + TP_NSEC) & 0xffff_ffffL);
+                pc.frame(link, b, off + mac, snap, (int) INT.get(b, off + TP_LEN), ts);
+                handled++;
             }
-            pc.onSecond(System.currentTimeMillis() / 1000);
-            int packets = (int) INT.get(b, BLOCK_NUM_PKTS);
-            int off = (int) INT.get(b, BLOCK_OFFSET_TO_FIRST_PKT);
-            for (int i = 0; i < packets; i++) {
-                if (off <= 0 || off > blockSize - 68) {
-                    break; // not a valid header position: give the rest of the block up rather than misread
-                }
-                int snap = (int) INT.get(b, off + TP_SNAPLEN);
-                int mac = (short) SHORT.get(b, off + TP_MAC) & 0xffff;
-                if (skipOut && (b.get(off + TP_SLL_PKTTYPE) & 0xff) == PACKET_OUTGOING) {
-                    skipped++;
-                } else if (off + mac + snap <= blockSize) {
-                    long ts = ((int) INT.get(b, off + TP_SEC) & 0xffff_ffffL) * 1_000_000_000L
-                            + ((int) INT.get(b, off + TP_NSEC) & 0xffff_ffffL);
-                    pc.frame(link, b, off + mac, snap, (int) INT.get(b, off + TP_LEN), ts);
-                    count++;
-                }
-                int next = (int) INT.get(b, off + TP_NEXT_OFFSET);
-                if (next <= 0) {
-                    break;
-                }
-                off += next;
+            int next = (int) INT.get(b, off + TP_NEXT_OFFSET);
+            if (next <= 0) {
+                break;
             }
-            INT.setRelease(b, BLOCK_STATUS, TP_STATUS_KERNEL);
-            pc.endBatch();
-            received = count;
-            outgoingSkipped = skipped;
-            current = current + 1 == ring.length ? 0 : current + 1;
+            off += next;
         }
+        INT.setRelease(b, BLOCK_STATUS, TP_STATUS_KERNEL);
+        pc.endBatch();
+        received += handled;       // single writer: this thread
+        outgoingSkipped += skipped;
+        current = current + 1 == blocks.length ? 0 : current + 1;
+        return Math.max(1, handled); // a block given back is work done, even if all its packets were skipped
+    }
+
+    /** Rolls the counters to the runner's second and reads the kernel's statistics. */
+    @Override
+    public void onSecond(long epochSecond) {
+        counter.onSecond(epochSecond);
+        readStatistics();
     }
 
     /** poll() until the next block may be ready, an error needs handling, or POLL_MILLIS pass. */
@@ -331,7 +322,6 @@ public final class AfPacketEngine implements CaptureEngine {
             Thread.sleep(10); // an error that keeps coming back must not spin the loop
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            stopRequested = true;
         }
     }
 
@@ -348,9 +338,10 @@ public final class AfPacketEngine implements CaptureEngine {
         }
     }
 
+    /** "eth3", or "eth3#1" for fanout member 1 ({@link #interfaceName()} for both). */
     @Override
-    public void stop() {
-        stopRequested = true;
+    public String name() {
+        return name;
     }
 
     @Override
@@ -358,13 +349,13 @@ public final class AfPacketEngine implements CaptureEngine {
         return settings.interfaceName();
     }
 
-    /** Packets handed to the counter (parsed or not); on loopback without the sent copies. */
+    /** Packets read from the ring and handed to the counter (parsed or not); on loopback without the sent copies. */
     @Override
     public long received() {
         return received;
     }
 
-    /** Packets the kernel dropped because the ring was full (PACKET_STATISTICS tp_drops, summed); read about once a second. */
+    /** Packets the kernel dropped because the ring was full (PACKET_STATISTICS tp_drops, summed); read once a second. */
     @Override
     public long dropped() {
         return dropped;
@@ -399,37 +390,19 @@ public final class AfPacketEngine implements CaptureEngine {
     }
 
     /**
-     * Stops capture, waits (up to 5 s) for {@link #run()} to return, then unmaps the ring and closes the
-     * socket, which also drops the promiscuous membership and leaves the fanout group.
+     * Reads the last statistics, unmaps the ring and closes the socket, which also drops the promiscuous
+     * membership and leaves the fanout group. On the runner's thread (or before any runner), once; later
+     * calls do nothing.
      */
     @Override
     public void close() {
-        stop();
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (inRun) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    // The capture thread still reads the ring: unmapping it now could crash the JVM.
-                    log.error("capture thread on {} did not stop; leaving its socket open", settings.interfaceName());
-                    return;
-                }
-                try {
-                    lifecycle.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-            closed = true;
-            readStatistics();
-            libc().munmap(ringMemory, ringLength);
-            libc().close(fd);
-            fd = -1;
+        if (fd < 0) {
+            return;
         }
+        readStatistics();
+        libc().munmap(ringMemory, ringLength);
+        libc().close(fd);
+        fd = -1;
     }
 
     // ---- set-up ----
@@ -570,6 +543,6 @@ public final class AfPacketEngine implements CaptureEngine {
 
     @Override
     public String toString() {
-        return "AF_PACKET " + settings.interfaceName() + (fanoutGroup >= 0 ? " fanout " + fanoutGroup + " " + settings.fanoutMode().configName() : "");
+        return "AF_PACKET " + name + (fanoutGroup >= 0 ? " fanout " + fanoutGroup + " " + settings.fanoutMode().configName() : "");
     }
 }

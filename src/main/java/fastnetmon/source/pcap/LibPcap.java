@@ -66,6 +66,10 @@ public interface LibPcap {
 
     void pcap_breakloop(Pointer p);
 
+    int pcap_setnonblock(Pointer p, int nonblock, Pointer errbuf);
+
+    int pcap_get_selectable_fd(Pointer p);
+
     int pcap_stats(Pointer p, Pointer stats);
 
     void pcap_close(Pointer p);

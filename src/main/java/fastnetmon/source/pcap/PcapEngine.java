@@ -16,24 +16,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Live capture through libpcap ({@code pcap = on}), called through jnr-ffi: the compatibility engine.
  * It works on any interface libpcap can open, including {@code any} (Linux cooked headers), and takes a
  * BPF filter; AF_PACKET is the fast engine.
  *
- * <p>{@link #run()} loops over {@code pcap_dispatch}, which calls back into Java once per packet: that
+ * <p>Each {@link #doWork()} is one {@code pcap_dispatch}, which calls back into Java once per packet: that
  * native-to-Java upcall (through a jnr-ffi closure, created once per engine) is inherent to libpcap's
  * callback API and is what makes this engine slower. The callback itself allocates nothing: it reads
  * the {@code pcap_pkthdr} fields from native memory and copies the captured bytes into one reusable
  * direct buffer (a memcpy of at most the snapshot length), then hands the frame to the
  * {@link PacketCounter}. After every {@code pcap_dispatch} (one kernel block of packets, or a
- * {@value #TIMEOUT_MS} ms timeout) the counter moves to the wall-clock second and publishes the batch,
- * and about once a second the engine reads {@code pcap_stats}.
+ * {@value #TIMEOUT_MS} ms timeout) the batch is published; {@link #onSecond} reads {@code pcap_stats}.
  *
- * <p>Threads: {@link #run()} on one capture thread; {@link #stop()}, {@link #received()},
- * {@link #dropped()}, {@link #handed()} and {@link #close()} from any thread.
+ * <p>Threading: as {@link fastnetmon.source.Source}, driven by a {@link fastnetmon.source.SourceRunner}.
  */
 public final class PcapEngine implements CaptureEngine {
     private static final Logger log = LoggerFactory.getLogger(PcapEngine.class);
@@ -49,7 +46,6 @@ public final class PcapEngine implements CaptureEngine {
     public static final int DEFAULT_BUFFER_BYTES = 32 << 20;
     /** pcap read timeout: how late a packet may be delivered, and how often an idle loop wakes up. */
     public static final int TIMEOUT_MS = 100;
-    private static final long STATS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private static final MemoryIO IO = MemoryIO.getInstance();
 
@@ -65,19 +61,20 @@ public final class PcapEngine implements CaptureEngine {
     private final long frameAddress;
     private final int frameCapacity;
     private final Pointer stats;
+    /** The descriptor doWork() polls before a non-blocking pcap_dispatch, or -1 to let pcap_dispatch wait. */
+    private final int selectable;
+    private final Pointer pollFd;
     /** The closure: one object for the engine's life, so jnr-ffi builds one native trampoline. */
     private final LibPcap.PacketHandler handler = new Handler();
 
-    private final Object lock = new Object();
-    private boolean running, closed; // guarded by lock
-    private volatile boolean stopping;
-
-    // capture thread only
+    // The runner thread only.
+    private boolean closed;
     private long handedCount;
     private Throwable callbackFailure;
-    private long lastRecv, lastDrop, lastIfDrop; // raw 32-bit pcap_stat values
+    private long lastDrop; // raw 32-bit pcap_stat value
 
-    private volatile long received, dropped, handed;
+    // Written by the runner thread, read from any.
+    private volatile long received, dropped;
 
     private PcapEngine(LibPcap lib, Pointer handle, String interfaceName, String filter, int linkType,
                        int snaplen, boolean nanoTimestamps, PacketCounter counter) {
@@ -94,6 +91,24 @@ public final class PcapEngine implements CaptureEngine {
         this.frame = ByteBuffer.allocateDirect(snaplen);
         this.frameAddress = IO.getDirectBufferAddress(frame);
         this.stats = Memory.allocateDirect(runtime, 32, true);
+        this.pollFd = Memory.allocateDirect(runtime, 8, true);
+        // libpcap's read timeout only retires a kernel block that has a packet in it: an idle blocking
+        // pcap_dispatch could wait forever, so wait in poll() with a bound and dispatch without blocking.
+        Pointer errbuf = Memory.allocateDirect(runtime, LibPcap.PCAP_ERRBUF_SIZE, true);
+        int fd = lib.pcap_get_selectable_fd(handle);
+        this.selectable = fd >= 0 && lib.pcap_setnonblock(handle, 1, errbuf) == 0 ? fd : -1;
+        if (selectable < 0) {
+            log.warn("pcap on {}: no selectable descriptor; an idle capture may stop late", interfaceName);
+        }
+    }
+
+    /** poll(2), for the selectable descriptor. */
+    public interface Poll {
+        int poll(Pointer fds, long count, int timeoutMillis);
+    }
+
+    private static final class PollHolder {
+        static final Poll LIBC = jnr.ffi.LibraryLoader.create(Poll.class).load("c");
     }
 
     /** Opens {@code interfaceName} with the default kernel buffer; see the full overload. */
@@ -282,49 +297,46 @@ public final class PcapEngine implements CaptureEngine {
         return s.replaceAll("[\\r\\n\\t]+", " ").strip();
     }
 
-    // ---- capture ----
+    // ---- capture (the source's runner thread) ----
 
+    /**
+     * One {@code pcap_dispatch}: the packets libpcap has (one kernel block), or none after the
+     * {@value #TIMEOUT_MS} ms read timeout; counts and publishes them and returns how many.
+     */
     @Override
-    public void run() throws SourceException {
-        synchronized (lock) {
-            if (closed) {
-                throw new PcapException(PcapException.Kind.OTHER, "pcap capture on " + interfaceName + " is closed");
-            }
-            if (running) {
-                throw new PcapException(PcapException.Kind.OTHER, "pcap capture on " + interfaceName + " is already running");
-            }
-            running = true;
+    public int doWork() throws SourceException {
+        if (closed) {
+            throw new PcapException(PcapException.Kind.OTHER, "pcap capture on " + interfaceName + " is closed");
         }
-        try {
-            long nextStats = System.nanoTime() + STATS_INTERVAL_NANOS;
-            counter.onSecond(System.currentTimeMillis() / 1000);
-            while (!stopping) {
-                int n = lib.pcap_dispatch(handle, -1, handler, null);
-                counter.onSecond(System.currentTimeMillis() / 1000);
-                counter.endBatch();
-                handed = handedCount;
-                if (callbackFailure != null) {
-                    Throwable t = callbackFailure;
-                    throw new PcapException(PcapException.Kind.OTHER, "pcap capture on " + interfaceName
-                            + " failed while counting a packet: " + t, t);
-                }
-                if (n == LibPcap.PCAP_ERROR) {
-                    throw new PcapException(PcapException.Kind.OTHER, "pcap capture on " + interfaceName + " failed: "
-                            + oneLine(lib.pcap_geterr(handle)));
-                }
-                long now = System.nanoTime();
-                if (now - nextStats >= 0) {
-                    refreshStats();
-                    nextStats = now + STATS_INTERVAL_NANOS;
-                }
-            }
-        } finally {
-            refreshStats();
-            synchronized (lock) {
-                running = false;
-                lock.notifyAll();
+        long before = handedCount;
+        if (selectable >= 0) {
+            pollFd.putInt(0, selectable);
+            pollFd.putShort(4, (short) 1); // POLLIN
+            pollFd.putShort(6, (short) 0);
+            if (PollHolder.LIBC.poll(pollFd, 1, TIMEOUT_MS) == 0) {
+                return 0;
             }
         }
+        int n = lib.pcap_dispatch(handle, -1, handler, null);
+        counter.endBatch();
+        received = handedCount;
+        if (callbackFailure != null) {
+            Throwable t = callbackFailure;
+            throw new PcapException(PcapException.Kind.OTHER, "pcap capture on " + interfaceName
+                    + " failed while counting a packet: " + t, t);
+        }
+        if (n == LibPcap.PCAP_ERROR) {
+            throw new PcapException(PcapException.Kind.OTHER, "pcap capture on " + interfaceName + " failed: "
+                    + oneLine(lib.pcap_geterr(handle)));
+        }
+        return (int) (handedCount - before);
+    }
+
+    /** Rolls the counters to the runner's second and reads pcap_stats. */
+    @Override
+    public void onSecond(long epochSecond) {
+        counter.onSecond(epochSecond);
+        refreshStats();
     }
 
     /** The pcap_handler: reads the header, copies the bytes into the reusable frame and counts it. */
@@ -360,70 +372,30 @@ public final class PcapEngine implements CaptureEngine {
         }
     }
 
-    /** Capture thread: folds pcap_stats' 32-bit counters (which may wrap) into the 64-bit totals. */
+    /** Folds pcap_stats' 32-bit drop counter (which may wrap) into the 64-bit total. */
     private void refreshStats() {
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-        }
-        if (lib.pcap_stats(handle, stats) != 0) {
+        if (closed || lib.pcap_stats(handle, stats) != 0) {
             return;
         }
-        long recv = stats.getInt(0) & 0xffff_ffffL;
         long drop = stats.getInt(4) & 0xffff_ffffL;
-        long ifdrop = stats.getInt(8) & 0xffff_ffffL;
-        long r = received + ((recv - lastRecv) & 0xffff_ffffL);
-        long d = dropped + ((drop - lastDrop) & 0xffff_ffffL) + ((ifdrop - lastIfDrop) & 0xffff_ffffL);
-        lastRecv = recv;
+        dropped += (drop - lastDrop) & 0xffff_ffffL;
         lastDrop = drop;
-        lastIfDrop = ifdrop;
-        received = r;
-        dropped = d;
     }
 
-    @Override
-    public void stop() {
-        stopping = true;
-        synchronized (lock) {
-            if (!closed) {
-                lib.pcap_breakloop(handle); // thread-safe; wakes a blocked poll on libpcap >= 1.10
-            }
-        }
-    }
-
-    /** Stops the capture, waits (up to 5 s) for {@link #run()} to return, then closes the handle. */
+    /** Reads the last statistics and closes the handle; once, later calls do nothing. */
     @Override
     public void close() {
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            stopping = true;
-            lib.pcap_breakloop(handle);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            boolean interrupted = false;
-            while (running) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            closed = true;
-            if (running) {
-                log.warn("pcap capture on {} did not stop within 5 s; leaving its handle open", interfaceName);
-            } else {
-                lib.pcap_close(handle);
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        if (closed) {
+            return;
         }
+        refreshStats();
+        closed = true;
+        lib.pcap_close(handle);
+    }
+
+    @Override
+    public String name() {
+        return interfaceName;
     }
 
     @Override
@@ -432,10 +404,8 @@ public final class PcapEngine implements CaptureEngine {
     }
 
     /**
-     * Packets libpcap received (pcap_stats ps_recv: those that passed the filter), refreshed about once a
-     * second while running. On Linux the kernel also counts the outgoing copy of each packet sent over
-     * lo, which libpcap then discards, so on {@code lo} and {@code any} this can be up to twice
-     * {@link #handed()}.
+     * Packets libpcap handed to this engine (that passed the filter), counted as they are read. Not
+     * pcap_stats' ps_recv, which also counts drops and, on Linux, the sent copy of each packet on lo.
      */
     @Override
     public long received() {
@@ -443,17 +413,12 @@ public final class PcapEngine implements CaptureEngine {
     }
 
     /**
-     * Packets dropped for lack of buffer room (ps_drop) plus those the interface dropped (ps_ifdrop; on
-     * Linux the interface's rx_dropped since the capture started, which also counts drops by the stack).
+     * Packets dropped because the capture buffer was full (pcap_stats ps_drop), read once a second. Not
+     * ps_ifdrop: on Linux that is the interface's rx_dropped, which counts the stack's drops too.
      */
     @Override
     public long dropped() {
         return dropped;
-    }
-
-    /** Packets handed to the {@link PacketCounter}, updated after every pcap_dispatch. */
-    public long handed() {
-        return handed;
     }
 
     /** The pcap link type of the frames (pcap_datalink): 1 Ethernet, 113 Linux cooked (any), ... */

@@ -11,7 +11,8 @@ import java.nio.ByteOrder;
 /**
  * PF_RING capture on one interface ({@code mirror = on} / {@code pfring = on}), through the JNI binding
  * in native/. Each native call returns a batch of packets copied into one direct buffer, allocated
- * once; {@link #run()} walks it and hands every frame to the {@link PacketCounter} without allocating.
+ * once; {@link #doWork()} walks it and hands every frame to the {@link PacketCounter} without allocating.
+ * Threading: as {@link fastnetmon.source.Source}, driven by a {@link fastnetmon.source.SourceRunner}.
  */
 public final class PfRingEngine implements CaptureEngine {
     /** Bytes captured per packet by default: a full Ethernet frame. Counting uses the wire length. */
@@ -19,21 +20,18 @@ public final class PfRingEngine implements CaptureEngine {
     public static final int MAX_CAPLEN = 65535;
     /** Packets per native call at most. */
     static final int BATCH = 1024;
-    /** Longest wait inside one native call, so a stop is seen soon even without breakloop. */
+    /** Longest wait inside one native call. */
     static final int WAIT_MS = 100;
     private static final int MAX_BUFFER = 4 << 20;
-    private static final long STATS_EVERY_NANOS = 1_000_000_000L;
 
     private final String device;
     private final PacketCounter counter;
     private final ByteBuffer buf;
     private final int maxPackets;
     private final long[] stats = new long[2];
-    private final Object lock = new Object();
 
-    private long ring; // guarded by lock; 0 once closed
-    private boolean running, closeRequested; // guarded by lock
-    private volatile boolean stopRequested;
+    private long ring; // 0 once closed; the runner thread only
+    // Written by the runner thread, read from any.
     private volatile long received, dropped;
 
     private PfRingEngine(String device, long ring, int caplen, PacketCounter counter) {
@@ -76,77 +74,47 @@ public final class PfRingEngine implements CaptureEngine {
         return new PfRingEngine(device, ring, caplen, counter);
     }
 
+    /** One native call: the packets PF_RING has (up to {@value #BATCH}), waiting up to {@value #WAIT_MS} ms. */
     @Override
-    public void run() throws SourceException {
-        long r;
-        synchronized (lock) {
-            if (ring == 0 || closeRequested) {
-                throw new SourceException("PF_RING capture on " + device + " is closed");
-            }
-            if (running) {
-                throw new IllegalStateException("already running");
-            }
-            running = true;
-            r = ring;
+    public int doWork() throws SourceException {
+        if (ring == 0) {
+            throw new SourceException("PF_RING capture on " + device + " is closed");
         }
-        try {
-            capture(r);
-        } finally {
-            updateStats(r);
-            synchronized (lock) {
-                running = false;
-                if (closeRequested) {
-                    release();
-                }
-            }
-        }
-    }
-
-    private void capture(long r) throws SourceException {
         final ByteBuffer b = buf;
         final PacketCounter c = counter;
-        long nextStats = System.nanoTime() + STATS_EVERY_NANOS;
-        while (!stopRequested) {
-            int n = PfRingNative.recvBatch(r, b, maxPackets, WAIT_MS);
-            if (n < 0) {
-                if (stopRequested) {
-                    break;
-                }
-                throw new SourceException("PF_RING receive on " + device + " failed (error " + n + ")");
-            }
-            c.onSecond(System.currentTimeMillis() / 1000);
-            int off = 0;
-            for (int i = 0; i < n; i++) {
-                long ts = b.getLong(off);
-                int caplen = b.getInt(off + 8);
-                int len = b.getInt(off + 12);
-                c.frame(PacketParser.LINKTYPE_ETHERNET, b, off + 16, caplen, len, ts);
-                off += 16 + ((caplen + 7) & ~7);
-            }
-            c.endBatch();
-            long now = System.nanoTime();
-            if (now - nextStats >= 0) {
-                updateStats(r);
-                nextStats = now + STATS_EVERY_NANOS;
-            }
+        int n = PfRingNative.recvBatch(ring, b, maxPackets, WAIT_MS);
+        if (n < 0) {
+            throw new SourceException("PF_RING receive on " + device + " failed (error " + n + ")");
         }
+        int off = 0;
+        for (int i = 0; i < n; i++) {
+            long ts = b.getLong(off);
+            int caplen = b.getInt(off + 8);
+            int len = b.getInt(off + 12);
+            c.frame(PacketParser.LINKTYPE_ETHERNET, b, off + 16, caplen, len, ts);
+            off += 16 + ((caplen + 7) & ~7);
+        }
+        c.endBatch();
+        received += n; // single writer: this thread
+        return n;
     }
 
-    private void updateStats(long r) {
-        if (PfRingNative.stats(r, stats) == 0) {
-            received = stats[0];
+    /** Rolls the counters to the runner's second and reads pfring_stats. */
+    @Override
+    public void onSecond(long epochSecond) {
+        counter.onSecond(epochSecond);
+        updateStats();
+    }
+
+    private void updateStats() {
+        if (ring != 0 && PfRingNative.stats(ring, stats) == 0) {
             dropped = stats[1];
         }
     }
 
     @Override
-    public void stop() {
-        stopRequested = true;
-        synchronized (lock) {
-            if (ring != 0) {
-                PfRingNative.breakloop(ring);
-            }
-        }
+    public String name() {
+        return device;
     }
 
     @Override
@@ -154,28 +122,23 @@ public final class PfRingEngine implements CaptureEngine {
         return device;
     }
 
-    /** Packets PF_RING delivered, as of the last statistics (about once a second, and when run() ends). */
+    /** Packets PF_RING delivered to this engine, counted as they are read. */
     @Override
     public long received() {
         return received;
     }
 
-    /** Packets PF_RING dropped for lack of room in the ring, as of the last statistics. */
+    /** Packets PF_RING dropped for lack of room in the ring (pfring_stats drop), read once a second. */
     @Override
     public long dropped() {
         return dropped;
     }
 
-    /** Stops the capture and closes the ring (at once, or when a running run() returns). */
+    /** Reads the last statistics and closes the ring; once, later calls do nothing. */
     @Override
     public void close() {
-        stop();
-        synchronized (lock) {
-            closeRequested = true;
-            if (!running) {
-                release();
-            }
-        }
+        updateStats();
+        release();
     }
 
     private void release() {

@@ -1,6 +1,7 @@
 package fastnetmon.source.afpacket;
 
 import fastnetmon.source.SourceException;
+import fastnetmon.source.SourceRunner;
 import fastnetmon.source.PacketCounter;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.HostTraffic;
@@ -23,7 +24,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -60,8 +60,7 @@ class AfPacketEngineTest {
     @AfterEach
     void tearDown() throws Exception {
         for (Running r : running) {
-            r.engine.close();
-            r.thread.join(5000);
+            r.runner.close();
         }
         if (receiver != null) {
             receiver.close();
@@ -92,8 +91,8 @@ class AfPacketEngineTest {
         }
     }
 
-    /** One engine capturing on its own thread. */
-    private record Running(AfPacketEngine engine, CounterShard shard, Thread thread, AtomicReference<Throwable> error) {
+    /** One engine capturing on its own runner thread. */
+    private record Running(AfPacketEngine engine, CounterShard shard, SourceRunner runner) {
     }
 
     private List<Running> start(AfPacketEngine.Settings settings, int members) throws SourceException {
@@ -106,16 +105,7 @@ class AfPacketEngineTest {
         List<Running> list = new ArrayList<>();
         for (int i = 0; i < engines.size(); i++) {
             AfPacketEngine e = engines.get(i);
-            AtomicReference<Throwable> error = new AtomicReference<>();
-            Thread t = new Thread(() -> {
-                try {
-                    e.run();
-                } catch (Throwable x) {
-                    error.set(x);
-                }
-            }, "afpacket-test-" + i);
-            t.start();
-            Running r = new Running(e, shards.get(i), t, error);
+            Running r = new Running(e, shards.get(i), SourceRunner.start(e));
             list.add(r);
             running.add(r);
         }
@@ -144,15 +134,14 @@ class AfPacketEngineTest {
         return rs.stream().mapToLong(r -> r.engine.received()).sum();
     }
 
-    /** Stops all and returns the slowest time from stop() to run() returning, in ms. */
+    /** Stops all (their runners close them) and returns how long that took, in ms. */
     private static long stopAll(List<Running> rs) throws Exception {
         long t0 = System.nanoTime();
-        rs.forEach(r -> r.engine.stop());
         for (Running r : rs) {
-            r.thread.join(5000);
-            assertFalse(r.thread.isAlive(), "capture thread still running 5 s after stop()");
-            if (r.error.get() != null) {
-                throw new AssertionError("capture failed", r.error.get());
+            r.runner.close();
+            assertFalse(r.runner.running(), "capture still running 5 s after close()");
+            if (r.runner.failure() != null) {
+                throw new AssertionError("capture failed: " + r.runner.failure());
             }
         }
         return (System.nanoTime() - t0) / 1_000_000;
@@ -186,7 +175,7 @@ class AfPacketEngineTest {
 
         assertEquals(n, udpToTarget(rs), "UDP packets to " + target + "");
         assertEquals(0, e.dropped(), "dropped");
-        assertTrue(stopMillis < 1000, "stop() took " + stopMillis + " ms");
+        assertTrue(stopMillis < 1000, "close() took " + stopMillis + " ms");
         // lo shows every packet twice (sent and received); the engine counts the received copy only.
         assertTrue(e.outgoingSkipped() >= n, "sent copies skipped: " + e.outgoingSkipped());
         assertTrue(e.received() >= n, "received " + e.received());
@@ -209,7 +198,7 @@ class AfPacketEngineTest {
             assertTrue(seen > n / 4, r.engine + " saw only " + seen + " packets");
             assertEquals(0, r.engine.dropped(), "dropped");
         }
-        assertTrue(stopMillis < 1000, "stop() took " + stopMillis + " ms");
+        assertTrue(stopMillis < 1000, "close() took " + stopMillis + " ms");
     }
 
     @Test
@@ -271,12 +260,12 @@ class AfPacketEngineTest {
     }
 
     @Test
-    void runAfterCloseFails() throws Exception {
+    void workAfterCloseFails() throws Exception {
         CounterShard s = new CounterShard("x", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 8);
         AfPacketEngine e = AfPacketEngine.open(LO.withRing(1 << 16, 4, 10), -1, new PacketCounter(s));
         e.close();
         e.close();
-        assertThrows(SourceException.class, e::run);
+        assertThrows(SourceException.class, e::doWork);
     }
 
     @Test
@@ -284,7 +273,7 @@ class AfPacketEngineTest {
         List<Running> rs = start(LO, 1);
         Running r = rs.get(0);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = r.thread.getId();
+        long tid = r.runner.thread().getId();
         send(30_000); // warm-up: JIT, the host's slot, the flow
         awaitReceived(rs, 30_000);
         long before = mx.getThreadAllocatedBytes(tid);

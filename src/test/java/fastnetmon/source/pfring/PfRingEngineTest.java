@@ -1,6 +1,7 @@
 package fastnetmon.source.pfring;
 
 import fastnetmon.source.SourceException;
+import fastnetmon.source.SourceRunner;
 import fastnetmon.source.PacketCounter;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
@@ -20,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static fastnetmon.counters.TestPackets.addr;
 import static fastnetmon.counters.TestPackets.networks;
@@ -101,24 +101,15 @@ class PfRingEngineTest {
 
     /** Runs the engine on its own thread until PF_RING's statistics show {@code expected} packets, then stops it. */
     private static void runUntilReceived(PfRingEngine engine, long expected) throws Exception {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                engine.run();
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }, "pfring-test");
-        t.start();
+        SourceRunner runner = SourceRunner.start(engine);
         long deadline = System.nanoTime() + 20_000_000_000L;
-        while (engine.received() < expected && System.nanoTime() < deadline && t.isAlive()) {
+        while (engine.received() < expected && System.nanoTime() < deadline && runner.running()) {
             Thread.sleep(20);
         }
-        engine.stop();
-        t.join(5_000);
-        assertFalse(t.isAlive(), "run() did not return after stop()");
-        if (failure.get() != null) {
-            throw new AssertionError("run() failed", failure.get());
+        runner.close();
+        assertFalse(runner.running(), "capture did not stop after close()");
+        if (runner.failure() != null) {
+            throw new AssertionError("capture failed: " + runner.failure());
         }
     }
 
@@ -280,55 +271,38 @@ class PfRingEngineTest {
     }
 
     @Test
-    void stopEndsRunPromptlyWhenIdleBusyOrClosed() throws Exception {
+    void stopEndsCapturePromptlyWhenIdleOrBusy() throws Exception {
         List<byte[]> frames = mixedFrames();
         Path pcap = writePcap("loop.pcap", frames, false);
         for (String options : List.of("", ",nopoll")) {
             // idle: the file is served, then nothing more arrives
-            try (PfRingEngine engine = PfRingEngine.open(lib, "file:" + pcap + options, 1518, true,
-                    new PacketCounter(new CounterShard("idle", networks("10.0.0.0/8"), 12)))) {
-                Thread t = new Thread(() -> {
-                    try {
-                        engine.run();
-                    } catch (SourceException e) {
-                        throw new RuntimeException(e);
-                    }
-                });
-                t.start();
-                Thread.sleep(300);
-                long start = System.nanoTime();
-                engine.stop();
-                t.join(2_000);
-                assertFalse(t.isAlive());
-                assertTrue(System.nanoTime() - start < 1_000_000_000L, "stop took too long");
-                assertEquals(frames.size(), engine.received());
-            }
+            PfRingEngine engine = PfRingEngine.open(lib, "file:" + pcap + options, 1518, true,
+                    new PacketCounter(new CounterShard("idle", networks("10.0.0.0/8"), 12)));
+            SourceRunner runner = SourceRunner.start(engine);
+            Thread.sleep(300);
+            long start = System.nanoTime();
+            runner.close();
+            assertFalse(runner.running());
+            assertTrue(System.nanoTime() - start < 1_000_000_000L, "stop took too long");
+            assertEquals(frames.size(), engine.received());
         }
-        // busy: the file is served over and over; closed while running
+        // busy: the file is served over and over; stopped while running
         Path log = tmp.resolve("busy.log");
         PfRingEngine engine = PfRingEngine.open(lib, "file:" + pcap + ",loop,log=" + log, 1518, true,
                 new PacketCounter(new CounterShard("busy", networks("10.0.0.0/8"), 12)));
-        Thread t = new Thread(() -> {
-            try {
-                engine.run();
-            } catch (SourceException e) {
-                throw new RuntimeException(e);
-            }
-        });
-        t.start();
+        SourceRunner runner = SourceRunner.start(engine);
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (engine.received() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertTrue(engine.received() > 0);
-        engine.close();
-        t.join(2_000);
-        assertFalse(t.isAlive(), "run() did not return after close()");
+        runner.close();
+        assertFalse(runner.running(), "capture did not stop after close()");
         List<String> calls = Files.readAllLines(log);
         assertTrue(calls.get(calls.size() - 1).startsWith("close recv="), calls.toString());
         long served = Long.parseLong(calls.get(calls.size() - 1).replaceAll("close recv=(\\d+) .*", "$1"));
         assertEquals(served, engine.received(), "final statistics");
-        SourceException e = assertThrows(SourceException.class, engine::run);
+        SourceException e = assertThrows(SourceException.class, engine::doWork);
         assertEquals("PF_RING capture on file:" + pcap + ",loop,log=" + log + " is closed", e.getMessage());
     }
 
@@ -338,15 +312,9 @@ class PfRingEngineTest {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         PfRingEngine engine = PfRingEngine.open(lib, "file:" + pcap + ",loop", PfRingEngine.DEFAULT_CAPLEN, true,
                 new PacketCounter(new CounterShard("alloc", networks("10.0.0.0/8", "2001:db8::/32"), 12)));
-        Thread t = new Thread(() -> {
-            try {
-                engine.run();
-            } catch (SourceException e) {
-                throw new RuntimeException(e);
-            }
-        });
+        SourceRunner runner = SourceRunner.start(engine);
+        Thread t = runner.thread();
         try {
-            t.start();
             Thread.sleep(1_500); // warm up: hosts added, code compiled
             long allocBefore = mx.getThreadAllocatedBytes(t.getId());
             long receivedBefore = engine.received();
@@ -356,9 +324,8 @@ class PfRingEngineTest {
             assertTrue(packets > 100_000, "only " + packets + " packets in 2 s");
             assertTrue(allocated < 64 * 1024, "capture thread allocated " + allocated + " bytes over " + packets + " packets");
         } finally {
-            engine.close();
-            t.join(5_000);
+            runner.close();
         }
-        assertFalse(t.isAlive());
+        assertFalse(runner.running());
     }
 }
