@@ -22,22 +22,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FlowDecoderFuzzTest {
     static final int MAX_DATAGRAMS = 8;
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "15s")
     void sflow(byte[] input) {
         run(input, FlowProtocol.SFLOW5);
     }
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "15s")
     void netflow5(byte[] input) {
         run(input, FlowProtocol.NETFLOW5);
     }
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "15s")
     void netflow9(byte[] input) {
         run(input, FlowProtocol.NETFLOW9);
     }
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "15s")
     void ipfix(byte[] input) {
         run(input, FlowProtocol.IPFIX);
     }
