@@ -18,6 +18,7 @@ final class ExporterState {
     private ExportStream lastStream;
     /** Key: IPFIX bit 48 | observation domain / source id << 16 | template id. */
     private final Long2ObjectHashMap<Template> templates = new Long2ObjectHashMap<>();
+    private SflowInterfaces interfaces;
     private long lastLogMillis = Long.MIN_VALUE / 2; // "long ago" without overflowing the difference
 
     ExporterState(FlowExporter exporter, FlowDecoderSettings settings) {
@@ -99,6 +100,14 @@ final class ExporterState {
         long ipfixDomain = (1L << 32) | domain;
         templates.entrySet().removeIf(e -> (e.getKey() >>> 16) == ipfixDomain && e.getValue().options == options);
         exporter.set(FlowExporter.TEMPLATES, templates.size());
+    }
+
+    /** The exporter's sFlow interface counters, made with its first counter sample. */
+    SflowInterfaces interfaces() {
+        if (interfaces == null) {
+            interfaces = new SflowInterfaces();
+        }
+        return interfaces;
     }
 
     /** Whether a decode error may be logged now (at most once a minute per exporter). */
