@@ -1,5 +1,7 @@
 package fastnetmon.source.flow;
 
+import org.agrona.collections.Long2LongHashMap;
+
 /**
  * What one exporter keeps per stream of exports: an sFlow agent + sub-agent, a NetFlow v5 engine, a NetFlow
  * v9 source id or an IPFIX observation domain. Decoding thread only.
@@ -16,6 +18,9 @@ final class ExportStream {
     long systemInitMillis = -1;
     /** Sampling rate from options data that names no sampler (exporter-wide), or 0. */
     long defaultRate;
+    static final int MAX_SAMPLERS = 1024;
+    /** Sampler (or selector) id to rate, from options data; made when the first one comes. */
+    private Long2LongHashMap samplers;
 
     ExportStream(long k0, long k1, long k2) {
         this.k0 = k0;
@@ -59,6 +64,21 @@ final class ExportStream {
         lastFlows = flows;
         lastAll = all;
         return missing;
+    }
+
+    /** The rate options data gave this sampler, or 0. */
+    long samplerRate(long samplerId) {
+        return samplers == null ? 0 : samplers.get(samplerId);
+    }
+
+    /** Keeps a sampler's rate (at least 1); beyond {@link #MAX_SAMPLERS} new ones are ignored. */
+    void putSamplerRate(long samplerId, long rate) {
+        if (samplers == null) {
+            samplers = new Long2LongHashMap(0);
+        }
+        if (samplers.containsKey(samplerId) || samplers.size() < MAX_SAMPLERS) {
+            samplers.put(samplerId, rate);
+        }
     }
 
     /** The sequence number the message should have under numbering {@code c}. */

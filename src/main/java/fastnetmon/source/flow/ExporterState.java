@@ -1,16 +1,14 @@
 package fastnetmon.source.flow;
 
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 
 /**
- * The decoding state of one exporter address: its streams (sequence numbers, IPFIX system init time),
- * templates and sampler rates, all bounded. Decoding thread only; {@link #exporter} carries the counters
+ * The decoding state of one exporter address: its streams (sequence numbers, sampler rates, IPFIX system
+ * init time) and templates, all bounded. Decoding thread only; {@link #exporter} carries the counters
  * other threads read.
  */
 final class ExporterState {
     static final int MAX_STREAMS = 64;
-    static final int MAX_SAMPLERS = 1024;
     private static final long LOG_EVERY_MILLIS = 60_000;
 
     final FlowExporter exporter;
@@ -18,11 +16,10 @@ final class ExporterState {
     private final ExportStream[] streams = new ExportStream[MAX_STREAMS];
     private int streamCount;
     private ExportStream lastStream;
-    /** Key: observation domain / source id << 16 | template id. */
+    /** Key: IPFIX bit 48 | observation domain / source id << 16 | template id. */
     private final Long2ObjectHashMap<Template> templates = new Long2ObjectHashMap<>();
-    /** Key: observation domain / source id << 32 | sampler id; value: the rate. */
-    private final Long2LongHashMap samplers = new Long2LongHashMap(0);
-    private long lastLogMillis = Long.MIN_VALUE;
+    private SflowInterfaces interfaces;
+    private long lastLogMillis = Long.MIN_VALUE / 2; // "long ago" without overflowing the difference
 
     ExporterState(FlowExporter exporter, FlowDecoderSettings settings) {
         this.exporter = exporter;
@@ -72,17 +69,17 @@ final class ExporterState {
         }
     }
 
-    static long templateKey(long domain, int templateId) {
-        return (domain << 16) | templateId;
+    static long templateKey(boolean ipfix, long domain, int templateId) {
+        return (ipfix ? 1L << 48 : 0) | (domain << 16) | templateId;
     }
 
-    Template template(long domain, int templateId) {
-        return templates.get(templateKey(domain, templateId));
+    Template template(boolean ipfix, long domain, int templateId) {
+        return templates.get(templateKey(ipfix, domain, templateId));
     }
 
     /** Keeps a template (replacing one with the same id); false when the bound refuses a new one (counted). */
-    boolean putTemplate(long domain, int templateId, Template t) {
-        long key = templateKey(domain, templateId);
+    boolean putTemplate(boolean ipfix, long domain, int templateId, Template t) {
+        long key = templateKey(ipfix, domain, templateId);
         if (!templates.containsKey(key) && templates.size() >= maxTemplates) {
             exporter.add(FlowExporter.TEMPLATES_REFUSED, 1);
             return false;
@@ -93,27 +90,24 @@ final class ExporterState {
     }
 
     void withdrawTemplate(long domain, int templateId) {
-        if (templates.remove(templateKey(domain, templateId)) != null) {
+        if (templates.remove(templateKey(true, domain, templateId)) != null) {
             exporter.set(FlowExporter.TEMPLATES, templates.size());
         }
     }
 
     /** IPFIX "withdraw all": every data (or every options) template of the domain. */
     void withdrawAll(long domain, boolean options) {
-        templates.entrySet().removeIf(e -> (e.getKey() >>> 16) == domain && e.getValue().options == options);
+        long ipfixDomain = (1L << 32) | domain;
+        templates.entrySet().removeIf(e -> (e.getKey() >>> 16) == ipfixDomain && e.getValue().options == options);
         exporter.set(FlowExporter.TEMPLATES, templates.size());
     }
 
-    /** The rate options data gave this sampler, or 0. */
-    long samplerRate(long domain, long samplerId) {
-        return samplers.get((domain << 32) | (samplerId & 0xffff_ffffL));
-    }
-
-    void putSamplerRate(long domain, long samplerId, long rate) {
-        long key = (domain << 32) | (samplerId & 0xffff_ffffL);
-        if (samplers.containsKey(key) || samplers.size() < MAX_SAMPLERS) {
-            samplers.put(key, rate);
+    /** The exporter's sFlow interface counters, made with its first counter sample. */
+    SflowInterfaces interfaces() {
+        if (interfaces == null) {
+            interfaces = new SflowInterfaces();
         }
+        return interfaces;
     }
 
     /** Whether a decode error may be logged now (at most once a minute per exporter). */

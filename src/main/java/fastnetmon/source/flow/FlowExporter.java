@@ -18,7 +18,9 @@ public final class FlowExporter {
             TEMPLATES_REFUSED = 4, PENDING_DROPPED = 5, PENDING_DECODED = 6, COUNTER_SAMPLES = 7,
             PACKETS = 8, BYTES = 9, TEMPLATES = 10, OPTIONS_SAMPLING = 11;
     /** Records per protocol start here, datagrams per protocol after them, in {@link FlowProtocol} order. */
-    static final int RECORDS_BASE = 12, DATAGRAMS_BASE = RECORDS_BASE + 4, COUNT = DATAGRAMS_BASE + 4;
+    static final int RECORDS_BASE = 12, DATAGRAMS_BASE = RECORDS_BASE + 4;
+    /** sFlow interface counters, in {@link SflowInterfaces} order. */
+    static final int IF_BASE = DATAGRAMS_BASE + 4, COUNT = IF_BASE + SflowInterfaces.COUNTERS;
 
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -130,6 +132,43 @@ public final class FlowExporter {
     /** Options data records that set a sampling rate. */
     public long optionsSamplingRecords() {
         return get(OPTIONS_SAMPLING);
+    }
+
+    /**
+     * What the exporter's sFlow generic interface counters grew by since its first counter sample of each
+     * interface, summed over its interfaces (up to {@link SflowInterfaces#MAX_INTERFACES}): octets, packets
+     * (unicast, multicast and broadcast), discards and errors, in and out.
+     */
+    public long ifInOctets() {
+        return get(IF_BASE + SflowInterfaces.IN_OCTETS);
+    }
+
+    public long ifInPackets() {
+        return get(IF_BASE + SflowInterfaces.IN_PACKETS);
+    }
+
+    public long ifInDiscards() {
+        return get(IF_BASE + SflowInterfaces.IN_DISCARDS);
+    }
+
+    public long ifInErrors() {
+        return get(IF_BASE + SflowInterfaces.IN_ERRORS);
+    }
+
+    public long ifOutOctets() {
+        return get(IF_BASE + SflowInterfaces.OUT_OCTETS);
+    }
+
+    public long ifOutPackets() {
+        return get(IF_BASE + SflowInterfaces.OUT_PACKETS);
+    }
+
+    public long ifOutDiscards() {
+        return get(IF_BASE + SflowInterfaces.OUT_DISCARDS);
+    }
+
+    public long ifOutErrors() {
+        return get(IF_BASE + SflowInterfaces.OUT_ERRORS);
     }
 
     long get(int slot) {

@@ -62,13 +62,13 @@ final class PendingSets {
     }
 
     /** Takes out, oldest first, the sets held for this template and gives each to {@code decode}. */
-    void release(ExporterState st, long domain, int templateId, long nowNanos, java.util.function.Consumer<Held> decode) {
+    void release(ExporterState st, FlowProtocol protocol, long domain, int templateId, long nowNanos, java.util.function.Consumer<Held> decode) {
         expire(nowNanos);
         int kept = 0;
         int n = size;
         for (int i = 0; i < n; i++) {
             Held h = ring[(head + i) % ring.length];
-            if (h.st == st && h.domain == domain && h.templateId == templateId) {
+            if (h.st == st && h.protocol == protocol && h.domain == domain && h.templateId == templateId) {
                 decode.accept(h);
                 st.exporter.add(FlowExporter.PENDING_DECODED, 1);
                 h.clear();

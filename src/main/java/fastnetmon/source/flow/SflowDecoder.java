@@ -79,7 +79,8 @@ final class SflowDecoder {
                 switch (format & 0xfff) {
                     case 1 -> flowSample(b, p, sampleEnd, st, arrivalNanos, false);
                     case 3 -> flowSample(b, p, sampleEnd, st, arrivalNanos, true);
-                    case 2, 4 -> st.exporter.add(FlowExporter.COUNTER_SAMPLES, 1);
+                    case 2 -> counterSample(b, p, sampleEnd, st, false);
+                    case 4 -> counterSample(b, p, sampleEnd, st, true);
                     default -> {
                         // unknown sample format: skipped by its length
                     }
@@ -127,6 +128,35 @@ final class SflowDecoder {
         }
         if (fallback >= 0 && sampledIp(b, fallback, fallbackEnd, fallbackFormat, st)) {
             out.flow(st, FlowProtocol.SFLOW5, 1, out.rec.length, rate, arrivalNanos, arrivalNanos);
+        }
+    }
+
+    /** Counts a counter sample and takes its generic interface counters. */
+    private void counterSample(ByteBuffer b, int p, int end, ExporterState st, boolean expanded) {
+        st.exporter.add(FlowExporter.COUNTER_SAMPLES, 1);
+        int fixed = expanded ? 16 : 12;
+        if (end - p < fixed) {
+            error(st, "a counter sample shorter than its fixed fields", end - p);
+            return;
+        }
+        long records = u32(b, p + fixed - 4);
+        p += fixed;
+        for (long i = 0; i < records; i++) {
+            if (end - p < 8) {
+                error(st, "counter records run past the end of their sample", i);
+                return;
+            }
+            int format = i32(b, p);
+            long length = u32(b, p + 4);
+            p += 8;
+            if (length > end - p) {
+                error(st, "a counter record runs past the end of its sample", length);
+                return;
+            }
+            if (format == 1 && length >= SflowInterfaces.GENERIC_LENGTH) {
+                st.interfaces().generic(b, p, st.exporter);
+            }
+            p += (int) length;
         }
     }
 

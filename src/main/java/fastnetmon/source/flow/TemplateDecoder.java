@@ -91,7 +91,7 @@ final class TemplateDecoder {
             } else if (setId == (ipfix ? 3 : 1)) {
                 templates(b, p + 4, setEnd, setId, true, ipfix);
             } else if (setId >= 256) {
-                Template t = st.template(domain, setId);
+                Template t = st.template(protocol == FlowProtocol.IPFIX, domain, setId);
                 if (t == null) {
                     missed = true;
                     st.exporter.add(FlowExporter.TEMPLATE_MISSES, 1);
@@ -225,7 +225,7 @@ final class TemplateDecoder {
     }
 
     private void keep(int templateId, boolean options, int n) {
-        Template old = st.template(domain, templateId);
+        Template old = st.template(protocol == FlowProtocol.IPFIX, domain, templateId);
         if (old != null && old.sameAs(options, ids, enterprises, lengths, n)) {
             return; // the periodic refresh: nothing changes, nothing allocated
         }
@@ -235,7 +235,7 @@ final class TemplateDecoder {
             error("template with empty or oversized records", templateId);
             return;
         }
-        if (st.putTemplate(domain, templateId, t) && !pending.isEmpty()) {
+        if (st.putTemplate(protocol == FlowProtocol.IPFIX, domain, templateId, t) && !pending.isEmpty()) {
             releasePending(templateId, t);
         }
     }
@@ -243,7 +243,7 @@ final class TemplateDecoder {
     /** Decodes the sets held for a template that just arrived, with their own datagram's header values. */
     private void releasePending(int templateId, Template t) {
         long saveUptime = sysUptime, saveExport = exportNanos, saveArrival = arrival;
-        pending.release(st, domain, templateId, arrival, h -> {
+        pending.release(st, protocol, domain, templateId, arrival, h -> {
             records.begin(st, stream, domain, protocol, h.sysUptime, h.exportNanos, h.arrivalNanos);
             data(h.set, 0, h.set.limit(), t);
         });

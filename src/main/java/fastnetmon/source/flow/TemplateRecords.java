@@ -72,7 +72,7 @@ final class TemplateRecords {
         long rate = rate(v);
         if (rate == 0) {
             long sampler = v.get(SAMPLER_ID, v.get(SELECTOR_ID, -1));
-            rate = sampler >= 0 ? st.samplerRate(domain, sampler) : 0;
+            rate = sampler >= 0 && stream != null ? stream.samplerRate(sampler) : 0;
         }
         if (rate == 0 && stream != null) {
             rate = stream.defaultRate;
@@ -89,9 +89,12 @@ final class TemplateRecords {
         long rate = rate(v);
         if (rate > 0) {
             long sampler = v.get(SAMPLER_ID, v.get(SELECTOR_ID, -1));
+            if (stream == null) {
+                return; // beyond the streams an exporter may have: nowhere to keep it
+            }
             if (sampler >= 0) {
-                st.putSamplerRate(domain, sampler, rate);
-            } else if (stream != null) {
+                stream.putSamplerRate(sampler, rate);
+            } else {
                 stream.defaultRate = rate;
             }
             st.exporter.add(FlowExporter.OPTIONS_SAMPLING, 1);

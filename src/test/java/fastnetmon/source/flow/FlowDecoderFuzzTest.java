@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Jazzer fuzz targets, one per protocol. An input is a few datagrams, each as a 2-byte big-endian length and
- * its bytes (the last one may be cut short), decoded in order by one decoder with small bounds, so templates,
+ * Jazzer fuzz targets, one per protocol. An input is a few datagrams, each as a 2-byte big-endian prefix (14
+ * bits of length; bit 14: take the protocol from the version field; bit 15: from a second exporter) and its
+ * bytes (the last one may be cut short), decoded in order by one decoder with small bounds, so templates,
  * options and pending sets carry from one datagram to the next. Each datagram sits alone in a buffer of its
  * exact size at a non-zero offset: a read past it throws inside decode, which counts it in boundsFaults.
  *
@@ -21,22 +22,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FlowDecoderFuzzTest {
     static final int MAX_DATAGRAMS = 8;
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "15s")
     void sflow(byte[] input) {
         run(input, FlowProtocol.SFLOW5);
     }
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "15s")
     void netflow5(byte[] input) {
         run(input, FlowProtocol.NETFLOW5);
     }
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "15s")
     void netflow9(byte[] input) {
         run(input, FlowProtocol.NETFLOW9);
     }
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "15s")
     void ipfix(byte[] input) {
         run(input, FlowProtocol.IPFIX);
     }
@@ -54,14 +55,16 @@ class FlowDecoderFuzzTest {
         int p = 0, n = 0;
         long arrival = 1_767_225_600_000_000_000L;
         while (input.length - p >= 2 && n < MAX_DATAGRAMS) {
-            int len = Math.min(((input[p] & 0xff) << 8) | (input[p + 1] & 0xff), input.length - p - 2);
+            int prefix = ((input[p] & 0xff) << 8) | (input[p + 1] & 0xff);
+            int len = Math.min(prefix & 0x3fff, input.length - p - 2);
             p += 2;
             int offset = 3;
             ByteBuffer b = ByteBuffer.allocate(offset + len);
             b.put(offset, input, p, len);
             p += len;
-            // alternate the protocol hint with version sniffing, and two exporters
-            decoder.decode(b, offset, len, 0, PacketRecord.V4_MAPPED_PREFIX | (n & 1), n % 3 == 2 ? null : protocol,
+            // bit 15 of the prefix: from a second exporter; bit 14: the protocol from the version field
+            decoder.decode(b, offset, len, 0, PacketRecord.V4_MAPPED_PREFIX | (prefix >>> 15),
+                    (prefix & 0x4000) != 0 ? null : protocol,
                     arrival + n * 1_000_000_000L, sink);
             n++;
         }

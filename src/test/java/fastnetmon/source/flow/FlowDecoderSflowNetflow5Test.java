@@ -50,9 +50,15 @@ class FlowDecoderSflowNetflow5Test {
     }
 
     static byte[] counterSample() {
-        byte[] generic = new Bytes().u32(1).u32(6).u64(1_000_000_000L).u32(1).u32(1).u64(5000).u32(10).u32(0).u32(0)
-                .u32(0).u32(0).u32(0).u64(6000).u32(11).u32(0).u32(0).u32(0).u32(0).u32(0).build();
-        return element(2, new Bytes().u32(1).u32(3).u32(1).bytes(element(1, generic)).build());
+        return counterSample(3, 5000, 10, 6000, 11);
+    }
+
+    /** A counter sample with one generic interface counters record (and an Ethernet one before it). */
+    static byte[] counterSample(int ifIndex, long inOctets, long inUcast, long outOctets, long outUcast) {
+        byte[] generic = new Bytes().u32(ifIndex).u32(6).u64(1_000_000_000L).u32(1).u32(1).u64(inOctets).u32(inUcast)
+                .u32(0).u32(0).u32(0).u32(0).u32(0).u64(outOctets).u32(outUcast).u32(0).u32(0).u32(0).u32(0).u32(0).build();
+        return element(2, new Bytes().u32(1).u32(ifIndex).u32(2).bytes(element(2, new byte[52]))
+                .bytes(element(1, generic)).build());
     }
 
     @Test
@@ -109,6 +115,26 @@ class FlowDecoderSflowNetflow5Test {
         FlowExporter ex = exporter(d, "192.0.2.1");
         assertEquals(2, ex.counterSamples());
         assertEquals(0, sink.got.size());
+        assertEquals(0, ex.decodeErrors());
+    }
+
+    @Test
+    void interfaceCountersGrowByWhatEachInterfaceCounted() {
+        FlowDecoder d = new FlowDecoder(FlowDecoderSettings.defaults());
+        // interface 3: in packets 10, 25, 2^30, 2^31, 2^32 - 16, then 3 (the 32-bit counter wrapped: +19),
+        // then 1 (went back, a reset: nothing); interface 4 goes back too
+        long[] inPackets = {10, 25, 1L << 30, 1L << 31, 0xffff_fff0L, 3, 1};
+        for (int i = 0; i < inPackets.length; i++) {
+            byte[] extra = i == 0 || i == 6 ? counterSample(4, 7, 7, 7, 7 - i) : counterSample(5, 0, 0, 0, 0);
+            decode(d, sflow("192.0.2.1", 0, i + 1, counterSample(3, 1000L * (i + 1), inPackets[i], 50 + i, 5), extra),
+                    A_LO, ARRIVAL, sink);
+        }
+        FlowExporter ex = exporter(d, "192.0.2.1");
+        assertEquals(6000, ex.ifInOctets());
+        assertEquals((0xffff_fff0L - 10) + 19, ex.ifInPackets());
+        assertEquals(6, ex.ifOutOctets());
+        assertEquals(0, ex.ifOutPackets());
+        assertEquals(14, ex.counterSamples());
         assertEquals(0, ex.decodeErrors());
     }
 
