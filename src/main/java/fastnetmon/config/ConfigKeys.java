@@ -301,7 +301,7 @@ public final class ConfigKeys {
         Collections.sort(names);
         sb.append("FastNetMon options accepted but not implemented (a warning at startup): `")
                 .append(String.join("`, `", names)).append("`, and every `")
-                .append(String.join("*`, `", UNIMPLEMENTED_PREFIXES)).append("*` option.\n");
+                .append(String.join("*`, `", UNIMPLEMENTED_PREFIXES)).append("*` option not in the table above.\n");
         return sb.toString();
     }
 }
