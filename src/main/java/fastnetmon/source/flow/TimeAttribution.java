@@ -22,7 +22,8 @@ import fastnetmon.packet.PacketRecord;
  * {@link ExportLag}) by one second at a time at a quiet second (nothing buffered or counted yet for the
  * next second to count), so no evaluated second is left empty or holds two seconds of traffic.
  *
- * <p>Threading: one collector thread (the shard's writer); the counters are readable from any thread.
+ * <p>Threading: one collector thread (the shard's writer); the counters are readable from any thread, as
+ * of the last {@link #flush()}.
  */
 final class TimeAttribution implements FlowRecordSink {
     static final int WINDOW = 64;
@@ -45,7 +46,10 @@ final class TimeAttribution implements FlowRecordSink {
     private long nowSecond;
     private long directSinceRelease;
     private java.util.function.LongConsumer released;
-    private volatile long records, countedEarly, movedForward, clockAhead;
+    // counted by the owning thread in plain fields (a volatile write per record would cost a fence each),
+    // published for other threads at the end of each round
+    private long records, countedEarly, movedForward, clockAhead;
+    private volatile long recordsShown, countedEarlyShown, movedForwardShown, clockAheadShown;
 
     TimeAttribution(CounterShard shard, int capacity, int maxLag) {
         this.shard = shard;
@@ -179,6 +183,12 @@ final class TimeAttribution implements FlowRecordSink {
             shard.countBatch(batch, batched);
             batched = 0;
         }
+        if (recordsShown != records) {
+            recordsShown = records;
+            countedEarlyShown = countedEarly;
+            movedForwardShown = movedForward;
+            clockAheadShown = clockAhead;
+        }
     }
 
     /**
@@ -288,22 +298,22 @@ final class TimeAttribution implements FlowRecordSink {
 
     /** Records handed to this buffer. */
     long records() {
-        return records;
+        return recordsShown;
     }
 
     /** Records counted at once because the buffer was full. */
     long countedEarly() {
-        return countedEarly;
+        return countedEarlyShown;
     }
 
     /** Records that arrived after some of their seconds were counted; they were moved forward. */
     long movedForward() {
-        return movedForward;
+        return movedForwardShown;
     }
 
     /** Records that ended after they arrived (exporter clock ahead): taken as ending on arrival. */
     long clockAhead() {
-        return clockAhead;
+        return clockAheadShown;
     }
 
     /** Entries in use now. */

@@ -82,6 +82,7 @@ class TimeAttributionTest {
         a.arrival((T0 + 60) * NS + 1);
         // a 60 s flow of 6000 packets exported at its end: 100 packets a second, never 6000 in one second
         a.record(null, rec(2, 6000, (T0 + 59) * NS), T0 * NS, (T0 + 59) * NS);
+        a.flush();
         assertEquals(1, a.movedForward());
         for (long s = T0 + 61; s <= T0 + 125; s++) {
             a.onSecond(s);
@@ -136,6 +137,7 @@ class TimeAttributionTest {
         for (int i = 0; i < 5; i++) {
             a.record(null, rec(i, 10, (T0 + 2) * NS), (T0 + 1) * NS, (T0 + 2) * NS);
         }
+        a.flush();
         assertEquals(3, a.countedEarly());
         a.drain();
         assertEquals(50, incoming());
@@ -149,6 +151,7 @@ class TimeAttributionTest {
         a.arrival(T0 * NS + 1);
         // an exporter whose uptime runs ahead: the record claims T0+100..T0+101
         a.record(null, rec(3, 20, (T0 + 101) * NS), (T0 + 100) * NS, (T0 + 101) * NS);
+        a.flush();
         assertEquals(1, a.clockAhead());
         a.onSecond(T0 + 1);
         a.onSecond(T0 + 2);
