@@ -79,10 +79,12 @@ final class TemplateDecoder {
         templateRecords = 0;
         missed = false;
         int p = off + header;
+        boolean cut = false;
         while (end - p >= 4) {
             int setId = u16(b, p), setLength = u16(b, p + 2);
             if (setLength < 4 || setLength > end - p) {
                 error("set length beyond the datagram or below 4", setLength);
+                cut = true;
                 break;
             }
             int setEnd = p + setLength;
@@ -110,7 +112,7 @@ final class TemplateDecoder {
         if (p < end && end - p < 4) {
             error("bytes after the last set, too few for a set header", end - p);
         }
-        if (!ipfix && !missed && templateRecords + flowRecords + optionRecords < u16(b, off + 2)) {
+        if (!ipfix && !cut && !missed && templateRecords + flowRecords + optionRecords < u16(b, off + 2)) {
             // softflowd's count can be short of what it sends (no error then); more is a cut datagram
             error("fewer records than the header's count", u16(b, off + 2));
         }
