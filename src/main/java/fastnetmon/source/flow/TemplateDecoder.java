@@ -29,6 +29,9 @@ final class TemplateDecoder {
     private ExportStream stream;
     private long flowRecords, optionRecords, templateRecords;
     private boolean missed;
+    /** Templates this datagram brought while data sets were held (a template beyond these waits for its next refresh). */
+    private final int[] arrived = new int[64];
+    private int arrivedCount;
 
     TemplateDecoder(RecordOut out, FlowDecoderSettings settings) {
         this.out = out;
@@ -40,6 +43,7 @@ final class TemplateDecoder {
         this.st = st;
         this.protocol = ipfix ? FlowProtocol.IPFIX : FlowProtocol.NETFLOW9;
         this.arrival = arrivalNanos;
+        arrivedCount = 0;
         int header = ipfix ? IPFIX_HEADER : V9_HEADER;
         if (end - off < header) {
             error("shorter than the header", end - off);
@@ -79,10 +83,12 @@ final class TemplateDecoder {
         templateRecords = 0;
         missed = false;
         int p = off + header;
+        boolean cut = false;
         while (end - p >= 4) {
             int setId = u16(b, p), setLength = u16(b, p + 2);
             if (setLength < 4 || setLength > end - p) {
                 error("set length beyond the datagram or below 4", setLength);
+                cut = true;
                 break;
             }
             int setEnd = p + setLength;
@@ -107,10 +113,17 @@ final class TemplateDecoder {
             } // 2..255 (v9) and 4..255 (IPFIX) are reserved: skipped
             p = setEnd;
         }
+        for (int i = 0; i < arrivedCount; i++) {
+            Template t = st.template(protocol == FlowProtocol.IPFIX, domain, arrived[i]);
+            if (t != null) {
+                releasePending(arrived[i], t);
+            }
+        }
+        arrivedCount = 0;
         if (p < end && end - p < 4) {
             error("bytes after the last set, too few for a set header", end - p);
         }
-        if (!ipfix && !missed && templateRecords + flowRecords + optionRecords < u16(b, off + 2)) {
+        if (!ipfix && !cut && !missed && templateRecords + flowRecords + optionRecords < u16(b, off + 2)) {
             // softflowd's count can be short of what it sends (no error then); more is a cut datagram
             error("fewer records than the header's count", u16(b, off + 2));
         }
@@ -235,12 +248,17 @@ final class TemplateDecoder {
             error("template with empty or oversized records", templateId);
             return;
         }
-        if (st.putTemplate(protocol == FlowProtocol.IPFIX, domain, templateId, t) && !pending.isEmpty()) {
-            releasePending(templateId, t);
+        if (st.putTemplate(protocol == FlowProtocol.IPFIX, domain, templateId, t) && !pending.isEmpty()
+                && arrivedCount < arrived.length) {
+            arrived[arrivedCount++] = templateId;
         }
     }
 
-    /** Decodes the sets held for a template that just arrived, with their own datagram's header values. */
+    /**
+     * Decodes the sets held for a template that arrived in this datagram, with their own datagram's header
+     * values, once the whole datagram is read (so options data that came after the template, sampling
+     * rates for instance, applies to them as to the datagram's own records).
+     */
     private void releasePending(int templateId, Template t) {
         long saveUptime = sysUptime, saveExport = exportNanos, saveArrival = arrival;
         pending.release(st, protocol, domain, templateId, arrival, h -> {

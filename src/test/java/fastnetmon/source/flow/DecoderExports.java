@@ -54,6 +54,7 @@ final class DecoderExports {
      * {@code anyExit}: pmacctd exits 1 now and then when its plugin ends first, after sending everything.
      */
     static List<Datagram> receive(List<String> command, Path workDir, boolean anyExit) throws IOException, InterruptedException {
+        roomForBursts();
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             socket.setReceiveBufferSize(8 << 20);
             String port = Integer.toString(socket.getLocalPort());
@@ -92,6 +93,18 @@ final class DecoderExports {
                         + Files.readString(workDir.resolve("exporter.log")));
             }
             return got;
+        }
+    }
+
+    /**
+     * pmacctd sends a file's samples in a burst: lets the socket buffer hold them all (8 MB) even when this
+     * thread is held up, so no datagram is lost before it is read (the tests run as root; the kernel default
+     * cap is 208 KB). Only ever raises the cap.
+     */
+    private static void roomForBursts() throws IOException {
+        Path max = Path.of("/proc/sys/net/core/rmem_max");
+        if (Files.isReadable(max) && Long.parseLong(Files.readString(max).strip()) < (8 << 20)) {
+            Files.writeString(max, Integer.toString(8 << 20));
         }
     }
 

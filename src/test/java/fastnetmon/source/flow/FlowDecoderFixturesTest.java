@@ -52,6 +52,29 @@ class FlowDecoderFixturesTest {
         assertTrue(c.exporter().records() > 10);
     }
 
+    /** A real export whose first datagram (the templates) comes after the second: the same records in the end. */
+    @ParameterizedTest
+    @ValueSource(strings = {"softflowd-v9-s10.pcap", "softflowd-v10-s1.pcap"})
+    void templatesArrivingAfterTheirDataAreWaitedFor(String name) throws Exception {
+        List<DecoderExports.Datagram> inOrder = DecoderExports.readPcap(fixture(name));
+        List<DecoderExports.Datagram> late = new java.util.ArrayList<>(inOrder);
+        late.set(0, inOrder.get(1));
+        late.set(1, inOrder.get(0));
+        FlowDecoder ordered = new FlowDecoder(FlowDecoderSettings.defaults());
+        FlowDecoder reordered = new FlowDecoder(FlowDecoderSettings.defaults());
+        DecoderExports.Totals a = DecoderExports.decode(ordered, inOrder, null);
+        DecoderExports.Totals b = DecoderExports.decode(reordered, late, null);
+        FlowExporter ex = DecoderExports.only(reordered);
+        int heldSets = DecoderExports.sets(inOrder.get(1).data());
+        assertEquals(heldSets, ex.templateMisses(), "every data set of the early datagram");
+        assertEquals(heldSets, ex.pendingDecoded());
+        assertEquals(0, ex.pendingDropped());
+        assertEquals(a.records, b.records);
+        assertEquals(a.packets, b.packets);
+        assertEquals(a.bytes, b.bytes);
+        assertEquals(0, ex.decodeErrors());
+    }
+
     /** Every datagram of every fixture cut at every length: no fault, no more than the whole, errors counted. */
     @Test
     void truncatedDatagramsAreCountedNotThrown() throws Exception {
