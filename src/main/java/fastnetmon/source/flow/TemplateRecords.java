@@ -121,7 +121,15 @@ final class TemplateRecords {
             return space > 0 ? Math.max(1, (interval + space + interval / 2) / interval) : interval;
         }
         long size = v.get(SAMPLING_SIZE, 0), population = v.get(SAMPLING_POPULATION, 0);
-        return size > 0 && population >= size ? (population + size / 2) / size : 0;
+        if (size > 0 && population >= size) {
+            return (population + size / 2) / size;
+        }
+        if (v.has(SAMPLING_PROBABILITY)) { // RFC 5477: a packet is selected with this probability
+            long bits = v.get(SAMPLING_PROBABILITY, 0);
+            double p = v.length(SAMPLING_PROBABILITY) == 8 ? Double.longBitsToDouble(bits) : Float.intBitsToFloat((int) bits);
+            return p > 0 && p <= 1 ? Math.round(1 / p) : 0;
+        }
+        return 0;
     }
 
     /** Sets {@link #start} and {@link #end} for the record. */

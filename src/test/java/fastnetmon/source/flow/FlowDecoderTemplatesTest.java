@@ -219,6 +219,16 @@ class FlowDecoderTemplatesTest {
     }
 
     @Test
+    void ipfixSamplingProbabilityInTheRecord() {
+        byte[] t = template(256, 8, 4, 12, 4, 2, 4, 1, 4, 311, 8);
+        byte[] rec = new Bytes().addr("10.0.0.1").addr("192.0.2.9").u32(3).u32(300)
+                .u64(Double.doubleToLongBits(0.001)).build();
+        decode(decoder, ipfix(EXPORT, 0, 1, set(2, t), set(256, rec)), A_LO, ARRIVAL, sink);
+        assertEquals(3000, sink.only().packets());
+        assertEquals(300_000, sink.only().bytes());
+    }
+
+    @Test
     void sequenceGapsV9PerSourceIdAndIpfixPerDomain() {
         byte[] t = template(256, 8, 4, 12, 4, 2, 4, 1, 4);
         byte[] rec = new Bytes().addr("10.0.0.1").addr("192.0.2.9").u32(1).u32(64).build();
