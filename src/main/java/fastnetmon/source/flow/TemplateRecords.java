@@ -16,7 +16,8 @@ import static fastnetmon.source.flow.Fields.*;
  * taken back from the arrival time. Absolute ones (seconds, milliseconds, NTP micro/nanoseconds, IPFIX
  * sysUpTime plus systemInitTimeMilliseconds) are used as they are while the exporter's clock agrees with
  * ours (its export time between 2 s behind and 1 s ahead of the arrival), else shifted by the difference.
- * A missing start or end is the other one minus or plus flowDuration; no timing at all is the arrival.
+ * A missing start or end is the other one minus or plus flowDuration; no timing at all is the arrival. An
+ * end after the arrival is moved to it, with the record's span kept.
  */
 final class TemplateRecords {
     private static final long NTP_TO_UNIX_SECONDS = 2_208_988_800L;
@@ -147,8 +148,9 @@ final class TemplateRecords {
         if (e == Long.MIN_VALUE) {
             s = e = arrival;
         }
+        // a record never ends after it arrived; its span is its own even when its end had to be moved
         end = Math.min(e, arrival);
-        start = Math.min(s, end);
+        start = end - Math.max(0, e - s);
     }
 
     /** One end of the record in ns since the epoch on our clock, or Long.MIN_VALUE when it has none. */
@@ -168,7 +170,7 @@ final class TemplateRecords {
         if (v.has(uptime)) {
             long t = v.get(uptime, 0);
             if (sysUptime >= 0) { // v9: an age against the header's sysUptime (signed, so a wrap stays small)
-                return arrival - Math.max(0, (int) (sysUptime - t)) * 1_000_000L;
+                return arrival - (int) (sysUptime - t) * 1_000_000L; // after the arrival when ahead: times() moves it
             }
             long init = v.get(SYSTEM_INIT_MS, stream == null ? -1 : stream.systemInitMillis);
             if (init >= 0) {
