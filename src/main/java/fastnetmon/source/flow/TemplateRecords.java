@@ -27,7 +27,6 @@ final class TemplateRecords {
     private final long defaultRate;
     private ExporterState st;
     private ExportStream stream;
-    private long domain;
     private FlowProtocol protocol;
     private long sysUptime, arrival, skew;
     long start, end;
@@ -38,11 +37,10 @@ final class TemplateRecords {
     }
 
     /** sysUptime: the v9 header's (ms), -1 for IPFIX; exportNanos: the header's export time. */
-    void begin(ExporterState st, ExportStream stream, long domain, FlowProtocol protocol, long sysUptime,
+    void begin(ExporterState st, ExportStream stream, FlowProtocol protocol, long sysUptime,
                long exportNanos, long arrivalNanos) {
         this.st = st;
         this.stream = stream;
-        this.domain = domain;
         this.protocol = protocol;
         this.sysUptime = sysUptime;
         this.arrival = arrivalNanos;
