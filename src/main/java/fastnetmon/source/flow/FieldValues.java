@@ -67,6 +67,11 @@ final class FieldValues {
         return o < 0 ? absent : Wire.unsigned(b, base + o, length[slot]);
     }
 
+    /** The slot's field length (the slot must be present). */
+    int length(int slot) {
+        return length[slot];
+    }
+
     /** A 4-byte field (IPv4 address). */
     int int32(int slot) {
         return Wire.i32(b, base + offset[slot]);

@@ -18,8 +18,8 @@ final class Fields {
             SYSTEM_INIT_MS = 31, DURATION_MS = 32, DURATION_US = 33,
             SAMPLER_ID = 34, SELECTOR_ID = 35, SAMPLING_INTERVAL = 36, SAMPLER_RANDOM_INTERVAL = 37,
             SAMPLING_PACKET_INTERVAL = 38, SAMPLING_PACKET_SPACE = 39, SAMPLING_SIZE = 40, SAMPLING_POPULATION = 41,
-            FRAGMENT_FLAGS = 42, FRAGMENT_OFFSET = 43;
-    static final int SLOTS = 44;
+            FRAGMENT_FLAGS = 42, FRAGMENT_OFFSET = 43, SAMPLING_PROBABILITY = 44;
+    static final int SLOTS = 45;
     static final int NONE = -1;
 
     /** Slot of an element id below {@link #ELEMENT_LIMIT} (NONE for those not read). */
@@ -72,6 +72,7 @@ final class Fields {
         map(310, SAMPLING_POPULATION);
         map(197, FRAGMENT_FLAGS);
         map(88, FRAGMENT_OFFSET);
+        map(311, SAMPLING_PROBABILITY);
     }
 
     private static void map(int element, int slot) {
@@ -88,6 +89,7 @@ final class Fields {
         return switch (slot) {
             case SRC4, DST4 -> length == 4;
             case SRC6, DST6 -> length == 16;
+            case SAMPLING_PROBABILITY -> length == 8 || length == 4; // float64, or float32 (reduced size)
             default -> length >= 1 && length <= 8;
         };
     }

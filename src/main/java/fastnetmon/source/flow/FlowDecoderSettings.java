@@ -18,7 +18,7 @@ public record FlowDecoderSettings(int netflowSamplingRatio, boolean sflowLengthF
                                   int maxExporters, int maxTemplatesPerExporter, int maxPendingDataSets) {
     public static final int DEFAULT_MAX_EXPORTERS = 4096;
     public static final int DEFAULT_MAX_TEMPLATES_PER_EXPORTER = 512;
-    public static final int DEFAULT_MAX_PENDING_DATA_SETS = 32;
+    public static final int DEFAULT_MAX_PENDING_DATA_SETS = 128;
 
     public FlowDecoderSettings {
         if (netflowSamplingRatio < 1) {

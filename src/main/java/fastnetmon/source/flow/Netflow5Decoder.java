@@ -52,8 +52,9 @@ final class Netflow5Decoder {
             rec.reset();
             rec.setIpv4(i32(b, p), i32(b, p + 4));
             long packets = u32(b, p + 16), bytes = u32(b, p + 20);
-            // sysUptime - first: signed 32-bit distance, so a wrapped uptime still gives a small age
-            long startAge = (int) (sysUptime - u32(b, p + 24)), endAge = (int) (sysUptime - u32(b, p + 28));
+            // signed 32-bit distances, so a wrapped uptime still gives small ones
+            long first = u32(b, p + 24), last = u32(b, p + 28);
+            long endAge = (int) (sysUptime - last), span = (int) (last - first);
             rec.srcPort = u16(b, p + 32);
             rec.dstPort = u16(b, p + 34);
             rec.tcpFlags = u8(b, p + 37);
@@ -61,8 +62,9 @@ final class Netflow5Decoder {
             if (rec.protocol != PacketRecord.TCP) {
                 rec.tcpFlags = 0;
             }
+            // a record never ends after it arrived; its span is its own whatever the exporter's uptime says
             long endNanos = arrivalNanos - Math.max(0, endAge) * 1_000_000L;
-            long startNanos = arrivalNanos - Math.max(0, startAge) * 1_000_000L;
+            long startNanos = endNanos - Math.max(0, span) * 1_000_000L;
             out.flow(st, FlowProtocol.NETFLOW5, packets, bytes, rate, startNanos, endNanos);
         }
     }

@@ -77,7 +77,7 @@ final class TemplateDecoder {
             domain = u32(b, off + 16);
         }
         stream = st.stream(version, domain, 0);
-        records.begin(st, stream, domain, protocol, sysUptime, exportNanos, arrival);
+        records.begin(st, stream, protocol, sysUptime, exportNanos, arrival);
         flowRecords = 0;
         optionRecords = 0;
         templateRecords = 0;
@@ -262,10 +262,10 @@ final class TemplateDecoder {
     private void releasePending(int templateId, Template t) {
         long saveUptime = sysUptime, saveExport = exportNanos, saveArrival = arrival;
         pending.release(st, protocol, domain, templateId, arrival, h -> {
-            records.begin(st, stream, domain, protocol, h.sysUptime, h.exportNanos, h.arrivalNanos);
+            records.begin(st, stream, protocol, h.sysUptime, h.exportNanos, h.arrivalNanos);
             data(h.set, 0, h.set.limit(), t);
         });
-        records.begin(st, stream, domain, protocol, saveUptime, saveExport, saveArrival);
+        records.begin(st, stream, protocol, saveUptime, saveExport, saveArrival);
     }
 
     private void error(String what, long detail) {

@@ -16,7 +16,8 @@ import static fastnetmon.source.flow.Fields.*;
  * taken back from the arrival time. Absolute ones (seconds, milliseconds, NTP micro/nanoseconds, IPFIX
  * sysUpTime plus systemInitTimeMilliseconds) are used as they are while the exporter's clock agrees with
  * ours (its export time between 2 s behind and 1 s ahead of the arrival), else shifted by the difference.
- * A missing start or end is the other one minus or plus flowDuration; no timing at all is the arrival.
+ * A missing start or end is the other one minus or plus flowDuration; no timing at all is the arrival. An
+ * end after the arrival is moved to it, with the record's span kept.
  */
 final class TemplateRecords {
     private static final long NTP_TO_UNIX_SECONDS = 2_208_988_800L;
@@ -26,7 +27,6 @@ final class TemplateRecords {
     private final long defaultRate;
     private ExporterState st;
     private ExportStream stream;
-    private long domain;
     private FlowProtocol protocol;
     private long sysUptime, arrival, skew;
     long start, end;
@@ -37,11 +37,10 @@ final class TemplateRecords {
     }
 
     /** sysUptime: the v9 header's (ms), -1 for IPFIX; exportNanos: the header's export time. */
-    void begin(ExporterState st, ExportStream stream, long domain, FlowProtocol protocol, long sysUptime,
+    void begin(ExporterState st, ExportStream stream, FlowProtocol protocol, long sysUptime,
                long exportNanos, long arrivalNanos) {
         this.st = st;
         this.stream = stream;
-        this.domain = domain;
         this.protocol = protocol;
         this.sysUptime = sysUptime;
         this.arrival = arrivalNanos;
@@ -121,7 +120,15 @@ final class TemplateRecords {
             return space > 0 ? Math.max(1, (interval + space + interval / 2) / interval) : interval;
         }
         long size = v.get(SAMPLING_SIZE, 0), population = v.get(SAMPLING_POPULATION, 0);
-        return size > 0 && population >= size ? (population + size / 2) / size : 0;
+        if (size > 0 && population >= size) {
+            return (population + size / 2) / size;
+        }
+        if (v.has(SAMPLING_PROBABILITY)) { // RFC 5477: a packet is selected with this probability
+            long bits = v.get(SAMPLING_PROBABILITY, 0);
+            double p = v.length(SAMPLING_PROBABILITY) == 8 ? Double.longBitsToDouble(bits) : Float.intBitsToFloat((int) bits);
+            return p > 0 && p <= 1 ? Math.round(1 / p) : 0;
+        }
+        return 0;
     }
 
     /** Sets {@link #start} and {@link #end} for the record. */
@@ -139,8 +146,9 @@ final class TemplateRecords {
         if (e == Long.MIN_VALUE) {
             s = e = arrival;
         }
+        // a record never ends after it arrived; its span is its own even when its end had to be moved
         end = Math.min(e, arrival);
-        start = Math.min(s, end);
+        start = end - Math.max(0, e - s);
     }
 
     /** One end of the record in ns since the epoch on our clock, or Long.MIN_VALUE when it has none. */
@@ -160,7 +168,7 @@ final class TemplateRecords {
         if (v.has(uptime)) {
             long t = v.get(uptime, 0);
             if (sysUptime >= 0) { // v9: an age against the header's sysUptime (signed, so a wrap stays small)
-                return arrival - Math.max(0, (int) (sysUptime - t)) * 1_000_000L;
+                return arrival - (int) (sysUptime - t) * 1_000_000L; // after the arrival when ahead: times() moves it
             }
             long init = v.get(SYSTEM_INIT_MS, stream == null ? -1 : stream.systemInitMillis);
             if (init >= 0) {

@@ -35,11 +35,11 @@ final class DecoderExports {
 
     /** Totals of decoded records as the sink saw them. */
     static final class Totals implements FlowRecordSink {
-        long records, packets, bytes;
-        final List<String> lines = new ArrayList<>();
+        long records, packets, bytes, longestSpanNanos;
 
         @Override
         public void record(FlowExporter exporter, PacketRecord rec, long startNanos, long endNanos) {
+            longestSpanNanos = Math.max(longestSpanNanos, endNanos - startNanos);
             records++;
             packets += rec.packets;
             bytes += rec.bytes;

@@ -32,6 +32,8 @@ class FlowDecoderExportersTest {
     static Path capture;
     /** What the capture holds: packets and IP bytes for IPv4 and IPv6, frame bytes for all. */
     static long packets4, ipBytes4, packets6, ipBytes6, frameBytes;
+    /** The longest flow: its first to its last packet. */
+    static long longestFlowNanos;
 
     @BeforeAll
     static void writeCapture() throws IOException {
@@ -44,6 +46,7 @@ class FlowDecoderExportersTest {
             for (int f = 0; f < 160; f++) {
                 boolean v6 = f % 5 == 4;
                 int n = 1 + rnd.nextInt(40);
+                longestFlowNanos = Math.max(longestFlowNanos, (n - 1) * 1_000_000L);
                 int kind = f % 3;
                 for (int i = 0; i < n; i++) {
                     FrameBuilder b = v6 ? FrameBuilder.ipv6("2001:db8::" + Integer.toHexString(f + 1), "2001:db8:1::5")
@@ -79,6 +82,14 @@ class FlowDecoderExportersTest {
         DecoderExports.Checked checked = DecoderExports.checkCflow(datagrams, export, version);
         FlowExporter ex = checked.exporter();
         assertEquals(sampling, checked.rate(), "the rate tshark reads in the export");
+        // the spans of the records are the flows' (softflowd's times are in milliseconds; -r runs on the
+        // capture's clock, its uptime on ours: the decoder keeps the span while it moves the end to the arrival)
+        DecoderExports.Totals spans = DecoderExports.decode(new FlowDecoder(FlowDecoderSettings.defaults()), datagrams, null);
+        if (sampling == 1) {
+            assertEquals(longestFlowNanos, spans.longestSpanNanos);
+        } else { // softflowd -s keeps 1 packet in N: a flow's first to last kept packet
+            assertTrue(spans.longestSpanNanos > 0 && spans.longestSpanNanos <= longestFlowNanos);
+        }
         if (sampling == 1) { // and the truth: softflowd counts IP lengths; v5 carries IPv4 only
             assertEquals(version == 5 ? packets4 : packets4 + packets6, ex.packets());
             assertEquals(version == 5 ? ipBytes4 : ipBytes4 + ipBytes6, ex.bytes());

@@ -196,6 +196,15 @@ class FlowDecoderTemplatesTest {
     }
 
     @Test
+    void anEndAheadOfTheArrivalMovesToItWithTheSpanKept() {
+        byte[] t = template(256, 8, 4, 12, 4, 2, 4, 1, 4, 22, 4, 21, 4);
+        byte[] rec = new Bytes().addr("10.0.0.1").addr("192.0.2.9").u32(1).u32(64).u32(5000).u32(8000).build();
+        decode(decoder, v9(1000, EXPORT, 1, 0, set(0, t), set(256, rec)), A_LO, ARRIVAL, sink); // uptime behind the record
+        assertEquals(ARRIVAL, sink.only().end());
+        assertEquals(ARRIVAL - 3 * S, sink.only().start());
+    }
+
+    @Test
     void ipfixSysUpTimeWithSystemInitTimeFromOptions() {
         byte[] options = ipfixOptionsTemplate(400, 1, 149, 4, 160, 8);
         byte[] init = new Bytes().u32(1).u64(EXPORT * 1000 - 60_000).build();
@@ -216,6 +225,16 @@ class FlowDecoderTemplatesTest {
                 set(2, t), set(256, rec)), A_LO, ARRIVAL, sink);
         assertEquals(100, sink.only().packets());
         assertEquals(6400, sink.only().bytes());
+    }
+
+    @Test
+    void ipfixSamplingProbabilityInTheRecord() {
+        byte[] t = template(256, 8, 4, 12, 4, 2, 4, 1, 4, 311, 8);
+        byte[] rec = new Bytes().addr("10.0.0.1").addr("192.0.2.9").u32(3).u32(300)
+                .u64(Double.doubleToLongBits(0.001)).build();
+        decode(decoder, ipfix(EXPORT, 0, 1, set(2, t), set(256, rec)), A_LO, ARRIVAL, sink);
+        assertEquals(3000, sink.only().packets());
+        assertEquals(300_000, sink.only().bytes());
     }
 
     @Test
