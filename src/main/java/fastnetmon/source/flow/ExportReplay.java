@@ -34,7 +34,7 @@ public final class ExportReplay {
     /**
      * @param s     the ports decide the protocol as in the live collectors (a datagram to another port is
      *              decoded by its version field); buffer size and lag bound as configured
-     * @param tick  called with the end (ns) of each second once it is counted, to run the evaluator
+     * @param tick  called with the capture's time (ns, whole seconds) at which a second is counted, to run the evaluator
      */
     public static Result run(Path file, FlowSettings s, CounterShard shard, LongConsumer tick) throws IOException {
         FlowPorts ports = new FlowPorts(s.sflowPorts(), s.netflowPorts());
@@ -44,7 +44,7 @@ public final class ExportReplay {
         try (FlowPipeline p = new FlowPipeline("export replay " + file.getFileName(), ports, s.decoder(), shard,
                 s.bufferRecords(), s.maxLag(), null);
              CaptureFileReader reader = CaptureFileReader.open(file)) {
-            p.attribution().onReleased(sec -> tick.accept((sec + 1) * 1_000_000_000L));
+            p.attribution().onReleased((sec, at) -> tick.accept(at * 1_000_000_000L));
             try {
                 while (reader.next()) {
                     long ts = reader.timestampNanos();

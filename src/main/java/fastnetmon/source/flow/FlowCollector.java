@@ -17,6 +17,11 @@ import java.nio.ByteBuffer;
 public final class FlowCollector implements Source {
     /** Longest wait for datagrams in one round (the runner's bound). */
     static final int MAX_WAIT_MILLIS = 100;
+    /**
+     * Records buffered for the next second to evaluate are counted this far into a second: after the
+     * evaluator's tick (20 ms after the turn, see LiveMode), so they count for the next tick.
+     */
+    static final int AFTER_TICK_MILLIS = 200;
 
     private final String name;
     private final UdpReceiver socket;
@@ -36,6 +41,9 @@ public final class FlowCollector implements Source {
     @Override
     public int doWork() throws SourceException {
         long nowMillis = System.currentTimeMillis();
+        if (nowMillis % 1000 >= AFTER_TICK_MILLIS) {
+            pipeline.afterTick();
+        }
         // Wake up by the second's turn, so the runner counts the second that ended before the evaluator's tick.
         int wait = (int) Math.min(MAX_WAIT_MILLIS, 1000 - nowMillis % 1000 + 1);
         int n = socket.receive(wait);

@@ -57,6 +57,12 @@ public final class FlowPipeline implements AutoCloseable {
         shard.publish();
     }
 
+    /** Live: the evaluator has had its tick for this second (the collector calls it some 200 ms in). */
+    void afterTick() {
+        attribution.afterTick();
+        shard.publish();
+    }
+
     void onSecond(long second) {
         attribution.onSecond(second);
     }

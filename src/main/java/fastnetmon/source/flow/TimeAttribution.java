@@ -8,7 +8,7 @@ import fastnetmon.packet.PacketRecord;
  * counts a second into the shard only once its records can be considered in: {@link ExportLag} seconds
  * after it ended. So per-second rates from flows are the real rates, not a spike in the second a long
  * record arrives. Short records (a random-source flood: one packet per flow) of the next second to be
- * counted go straight into the shard.
+ * counted go straight into the shard, once the evaluator has read the second before.
  *
  * <p>The buffer is fixed: {@code capacity} entries allocated at start, linked into one list per second of
  * a {@value #WINDOW}-second ring; nothing is allocated per record. A record spanning n seconds is one
@@ -19,8 +19,10 @@ import fastnetmon.packet.PacketRecord;
  * next second to be counted ({@link #countedEarly()}).
  *
  * <p>The lag starts at the first record's delay and then follows what the records need (see
- * {@link ExportLag}) by one second at a time at a quiet second (nothing buffered or counted yet for the
- * next second to count), so no evaluated second is left empty or holds two seconds of traffic.
+ * {@link ExportLag}) by one second at a time: it grows at once (what the next second to count holds so
+ * far is evaluated at that tick, and the second stays open one more second), and shrinks at a quiet
+ * second (nothing buffered or counted yet for the next second to count), so no evaluated second is left
+ * empty or holds two seconds of traffic.
  *
  * <p>Threading: one collector thread (the shard's writer); the counters are readable from any thread, as
  * of the last {@link #flush()}.
@@ -45,7 +47,9 @@ final class TimeAttribution implements FlowRecordSink {
     private long nextSecond = Long.MIN_VALUE;
     private long nowSecond;
     private long directSinceRelease;
-    private java.util.function.LongConsumer released;
+    private Released released;
+    private boolean slotPending;
+    private long lastEvaluatedAt = Long.MIN_VALUE;
     // counted by the owning thread in plain fields (a volatile write per record would cost a fence each),
     // published for other threads at the end of each round
     private long records, countedEarly, movedForward, clockAhead;
@@ -115,8 +119,8 @@ final class TimeAttribution implements FlowRecordSink {
         } else if (first > h + WINDOW - 1) {
             first = h + WINDOW - 1; // only with a lag beyond the window
         }
-        if (span == 1 && first == h) {
-            countNow(rec);
+        if (span == 1 && first == h && !slotPending) {
+            countNow(rec); // before the evaluator's tick (slotPending) it could count for the second before
             return;
         }
         int e = free;
@@ -202,12 +206,18 @@ final class TimeAttribution implements FlowRecordSink {
         }
         int current = lag.current();
         int needed = lag.needed(second);
-        // Changing the lag while the next second to count holds traffic would make one evaluated second
-        // empty and the next hold two (growing), or count two seconds at once (shrinking). So it changes
-        // by one second at a quiet second. Meanwhile records later than the lag are moved forward, which
-        // keeps every evaluated second at one second's worth of traffic, only later.
-        if (needed != current && directSinceRelease == 0 && batched == 0 && head[(int) (nextSecond & (WINDOW - 1))] < 0) {
-            current += needed > current ? 1 : -1;
+        boolean quiet = directSinceRelease == 0 && batched == 0 && head[(int) (nextSecond & (WINDOW - 1))] < 0;
+        if (needed > current) {
+            // Growing by one second without an empty evaluated second: what the next second to count holds
+            // now (its own early records, and later records of earlier seconds moved forward to it) is
+            // evaluated at this tick as usual, and the second stays open one more second for its late records.
+            if (!quiet) {
+                release(nextSecond, second);
+            }
+            current++;
+        } else if (needed < current && quiet) {
+            // Shrinking counts two seconds at one tick: only when the first of them holds nothing.
+            current--;
         }
         lag.set(current);
         long target = second - current;
@@ -215,9 +225,10 @@ final class TimeAttribution implements FlowRecordSink {
             nextSecond = target - 1; // nothing held: a replay's quiet gap is evaluated once, not second by second
         }
         while (nextSecond < target) {
-            release(nextSecond);
+            release(nextSecond, second - (target - 1 - nextSecond));
             nextSecond++;
             shard.onSecond(nextSecond);
+            advanced();
         }
     }
 
@@ -225,29 +236,46 @@ final class TimeAttribution implements FlowRecordSink {
     void drain() {
         boolean pending = used > 0 || directSinceRelease > 0 || batched > 0;
         while (pending) {
-            release(nextSecond);
+            release(nextSecond, lastEvaluatedAt == Long.MIN_VALUE ? nextSecond + lag.current() + 1 : lastEvaluatedAt + 1);
             nextSecond++;
             shard.onSecond(nextSecond);
-            pending = used > 0;
+            advanced();
+            pending = used > 0 || directSinceRelease > 0 || batched > 0;
         }
     }
 
-    private void release(long second) {
+    /** Counts second {@code second} into the shard; {@code evaluatedAt}: the clock's second at which that happens. */
+    private void release(long second, long evaluatedAt) {
+        evaluatedAt = Math.max(evaluatedAt, lastEvaluatedAt == Long.MIN_VALUE ? evaluatedAt : lastEvaluatedAt + 1);
+        lastEvaluatedAt = evaluatedAt;
         flush();
+        countSlot(second);
+        slotPending = false;
         directSinceRelease = 0;
+        flush();
+        shard.publish();
+        if (released != null) {
+            released.released(second, evaluatedAt);
+        }
+    }
+
+    /** Counts the share of {@code second} of every record buffered for it; those that go on move to the next second. */
+    private int countSlot(long second) {
         int slot = (int) (second & (WINDOW - 1));
         int e = head[slot];
         head[slot] = tail[slot] = -1;
         int nextSlot = (slot + 1) & (WINDOW - 1);
         long ts = second * NS;
+        int n = 0;
         while (e >= 0) {
             int after = next[e];
-            int n = left[e];
-            long p = packets[e] / n, b = bytes[e] / n;
+            int share = left[e];
+            long p = packets[e] / share, b = bytes[e] / share;
             packets[e] -= p;
             bytes[e] -= b;
             if (p != 0 || b != 0) {
                 emit(e, p, b, ts);
+                n++;
             }
             if (--left[e] > 0) {
                 append(e, nextSlot);
@@ -258,16 +286,42 @@ final class TimeAttribution implements FlowRecordSink {
             }
             e = after;
         }
-        flush();
-        shard.publish();
+        return n;
+    }
+
+    /**
+     * The next second to count changed: the records buffered for it may be counted into the shard from now
+     * on, but only after the evaluator has read the second before (in a replay it has, synchronously; live,
+     * the collector calls {@link #afterTick()} a while after the second turned). So the work at the turn of
+     * a second is small, and all of it is done before the evaluator's tick.
+     */
+    private void advanced() {
+        slotPending = true;
         if (released != null) {
-            released.accept(second);
+            afterTick();
         }
     }
 
-    /** Told of each second once it is counted (a replay ticks its evaluator there); null in live mode. */
-    void onReleased(java.util.function.LongConsumer released) {
+    /** Live mode, some 200 ms into the second: counts what was buffered for the next second to count. */
+    void afterTick() {
+        if (slotPending) {
+            slotPending = false;
+            directSinceRelease += countSlot(nextSecond);
+            flush();
+        }
+    }
+
+    /** Told of each count into the shard (a replay ticks its evaluator there); null in live mode. */
+    void onReleased(Released released) {
         this.released = released;
+    }
+
+    interface Released {
+        /**
+         * Second {@code second} (or, when the lag grows, what it held so far) was counted into the shard at
+         * the clock's second {@code evaluatedAt}: increasing from one call to the next.
+         */
+        void released(long second, long evaluatedAt);
     }
 
     private void emit(int e, long p, long b, long ts) {

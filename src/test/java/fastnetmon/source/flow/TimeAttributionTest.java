@@ -18,13 +18,15 @@ class TimeAttributionTest {
 
     private final CounterShard shard = new CounterShard("flows", TestPackets.networks("10.0.0.0/8"), 12);
     private final List<long[]> perSecond = new ArrayList<>(); // {second, incoming packets counted for it}
+    private final java.util.Map<Long, Long> perTick = new java.util.TreeMap<>(); // clock second -> packets counted at it
     private long countedBefore;
 
     private TimeAttribution attribution(int capacity, int maxLag) {
         TimeAttribution a = new TimeAttribution(shard, capacity, maxLag);
-        a.onReleased(s -> {
+        a.onReleased((s, at) -> {
             long now = incoming();
             perSecond.add(new long[]{s, now - countedBefore});
+            perTick.merge(at, now - countedBefore, Long::sum);
             countedBefore = now;
         });
         return a;
@@ -160,32 +162,32 @@ class TimeAttributionTest {
     }
 
     @Test
-    void theLagChangesAtAQuietSecondOnly() {
+    void theLagGrowsUnderTrafficWithoutAnEmptyOrADoubleSecondAndShrinksWhenQuiet() {
         TimeAttribution a = attribution(1 << 12, 3);
         a.onSecond(T0);
         // sFlow-like: delay 0, the lag starts at 0
         a.arrival(T0 * NS + 1);
-        a.record(null, rec(1, 1, T0 * NS), T0 * NS, T0 * NS);
+        a.record(null, rec(1, 10, T0 * NS), T0 * NS, T0 * NS);
         a.onSecond(T0 + 1);
         assertEquals(0, a.lagSeconds());
-        // then records 2 s late, under steady traffic: moved forward, the lag stays, rates stay whole
-        for (long s = T0 + 1; s < T0 + 8; s++) {
+        // then, under steady traffic, records 2 s late: the lag grows to 2, one second at a time
+        for (long s = T0 + 1; s < T0 + 12; s++) {
             a.arrival(s * NS + 1);
             for (int i = 0; i < 10; i++) {
                 a.record(null, rec(i, 1, (s - 2) * NS), (s - 2) * NS, (s - 2) * NS);
             }
             a.onSecond(s + 1);
-            assertEquals(0, a.lagSeconds());
         }
-        for (long s = T0 + 1; s < T0 + 8; s++) {
-            assertEquals(10, countedFor(s), "second " + s);
+        assertEquals(2, a.lagSeconds());
+        // every evaluation (one a clock second) counted one second of traffic: never 0, never 20
+        for (long t = T0 + 1; t <= T0 + 12; t++) {
+            assertEquals(10, perTick.getOrDefault(t, 0L), "counted at " + t + ": " + perTick);
         }
-        // quiet seconds: the lag moves to what the records needed, one second at a time
-        a.onSecond(T0 + 9);
-        assertEquals(1, a.lagSeconds());
-        a.onSecond(T0 + 10);
-        assertEquals(2, a.lagSeconds());
-        a.onSecond(T0 + 11);
-        assertEquals(2, a.lagSeconds());
+        // quiet: once the records of the window no longer need it, the lag shrinks a second at a time
+        for (long s = T0 + 13; s < T0 + 40; s++) {
+            a.onSecond(s);
+        }
+        assertEquals(0, a.lagSeconds());
+        assertEquals(10 + 11 * 10, incoming());
     }
 }
