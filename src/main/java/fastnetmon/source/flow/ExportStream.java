@@ -7,8 +7,11 @@ import org.agrona.collections.Long2LongHashMap;
  * v9 source id or an IPFIX observation domain. Decoding thread only.
  */
 final class ExportStream {
-    /** Sequence distances this far behind are late datagrams (not counted, not rewinding); farther back or
-     *  further ahead than {@link #RESTART} is a restarted exporter (not counted either). */
+    /**
+     * A sequence number this far or further ahead of the expected one is a restarted exporter, not a loss.
+     * Behind it by less than the caller's late window: a late datagram (its gap was counted; the expected
+     * number does not go back); further behind: a restart too.
+     */
     static final long RESTART = 1L << 24;
 
     final long k0, k1, k2;
@@ -22,15 +25,15 @@ final class ExportStream {
     /** Sampler (or selector) id to rate, from options data; made when the first one comes. */
     private Long2LongHashMap samplers;
 
+    // IPFIX: the previous message's sequence number and records, and which numbering the exporter uses.
+    private long lastSeq, lastFlows, lastAll;
+    private int convention;
+
     ExportStream(long k0, long k1, long k2) {
         this.k0 = k0;
         this.k1 = k1;
         this.k2 = k2;
     }
-
-    // IPFIX: the previous message's sequence number and records, and which numbering the exporter uses.
-    private long lastSeq, lastFlows, lastAll;
-    private int convention;
 
     /**
      * IPFIX: RFC 7011 numbers a message with the data records sent before it ({@code all}, options data
