@@ -267,6 +267,35 @@ class FlowDecoderTemplatesTest {
         assertEquals(1, ex.templatesRefused());
     }
 
+    /** Many exporters each filling their template bound with the largest templates: all of them together stop at the budget. */
+    @Test
+    void allExportersTogetherHoldABoundedNumberOfTemplateFields() {
+        int[] fields = new int[2 * TemplateDecoder.MAX_FIELDS];
+        for (int i = 0; i < fields.length; i += 2) {
+            fields[i] = 2;       // packetDeltaCount, again and again
+            fields[i + 1] = 4;
+        }
+        int perExporter = FlowDecoderSettings.DEFAULT_MAX_TEMPLATES_PER_EXPORTER;
+        long fitting = TemplateBudget.MAX_FIELDS / ((long) perExporter * TemplateDecoder.MAX_FIELDS); // exporters
+        for (long e = 0; e <= fitting; e++) {
+            for (int id = 256; id < 256 + perExporter; id += 30) {
+                Bytes set = new Bytes();
+                for (int k = id; k < Math.min(id + 30, 256 + perExporter); k++) {
+                    set.bytes(template(k, fields));
+                }
+                decode(decoder, ipfix(EXPORT, 0, 1, set(2, set.build())), 0xffff_0a00_0000L | e, ARRIVAL, sink);
+            }
+        }
+        FlowExporter first = exporter(decoder, "10.0.0.0"), last = exporter(decoder, "10.0.0." + fitting);
+        assertEquals(perExporter, first.templates());
+        assertEquals(0, last.templates());
+        assertEquals(perExporter, last.templatesRefused());
+        // a withdrawal gives room back
+        decode(decoder, ipfix(EXPORT, 0, 1, set(2, new Bytes().u16(2).u16(0).build())), 0xffff_0a00_0000L, ARRIVAL, sink);
+        decode(decoder, ipfix(EXPORT, 0, 1, set(2, template(300, fields))), 0xffff_0a00_0000L | fitting, ARRIVAL, sink);
+        assertEquals(1, last.templates());
+    }
+
     @Test
     void pendingBoundDropsTheOldest() {
         FlowDecoder d = new FlowDecoder(new FlowDecoderSettings(1, false, 16, 16, 2));
