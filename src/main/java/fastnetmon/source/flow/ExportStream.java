@@ -21,7 +21,6 @@ final class ExportStream {
     long systemInitMillis = -1;
     /** Sampling rate from options data that names no sampler (exporter-wide), or 0. */
     long defaultRate;
-    static final int MAX_SAMPLERS = 1024;
     /** Sampler (or selector) id to rate, from options data; made when the first one comes. */
     private Long2LongHashMap samplers;
 
@@ -74,14 +73,22 @@ final class ExportStream {
         return samplers == null ? 0 : samplers.get(samplerId);
     }
 
-    /** Keeps a sampler's rate (at least 1); beyond {@link #MAX_SAMPLERS} new ones are ignored. */
-    void putSamplerRate(long samplerId, long rate) {
+    /**
+     * Keeps a sampler's rate (at least 1); returns whether it is a new sampler. {@code mayAdd}: whether a new
+     * one may be kept (the exporter's bound); an update of a known one always is.
+     */
+    boolean putSamplerRate(long samplerId, long rate, boolean mayAdd) {
         if (samplers == null) {
+            if (!mayAdd) {
+                return false;
+            }
             samplers = new Long2LongHashMap(0);
         }
-        if (samplers.containsKey(samplerId) || samplers.size() < MAX_SAMPLERS) {
+        boolean known = samplers.containsKey(samplerId);
+        if (known || mayAdd) {
             samplers.put(samplerId, rate);
         }
+        return !known && mayAdd;
     }
 
     /** The sequence number the message should have under numbering {@code c}. */

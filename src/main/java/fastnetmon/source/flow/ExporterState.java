@@ -9,13 +9,15 @@ import org.agrona.collections.Long2ObjectHashMap;
  */
 final class ExporterState {
     static final int MAX_STREAMS = 64;
+    /** Samplers (with their rates from options data) kept per exporter over all its streams. */
+    static final int MAX_SAMPLERS = 256;
     private static final long LOG_EVERY_MILLIS = 60_000;
 
     final FlowExporter exporter;
     private final int maxTemplates;
     private final TemplateBudget budget;
     private final ExportStream[] streams = new ExportStream[MAX_STREAMS];
-    private int streamCount;
+    private int streamCount, samplerCount;
     private ExportStream lastStream;
     /** Key: IPFIX bit 48 | observation domain / source id << 16 | template id. */
     private final Long2ObjectHashMap<Template> templates = new Long2ObjectHashMap<>();
@@ -118,6 +120,13 @@ final class ExporterState {
             return match;
         });
         exporter.set(FlowExporter.TEMPLATES, templates.size());
+    }
+
+    /** Keeps a sampler's rate on its stream, within the exporter's bound on samplers. */
+    void putSamplerRate(ExportStream s, long samplerId, long rate) {
+        if (s.putSamplerRate(samplerId, rate, samplerCount < MAX_SAMPLERS)) {
+            samplerCount++;
+        }
     }
 
     /** The exporter's sFlow interface counters, made with its first counter sample. */

@@ -205,6 +205,22 @@ class FlowDecoderTemplatesTest {
     }
 
     @Test
+    void samplersPerExporterAreBounded() {
+        byte[] options = v9OptionsTemplate(300, new int[]{1, 4}, 48, 2, 50, 4);
+        Bytes rates = new Bytes();
+        for (int id = 0; id < ExporterState.MAX_SAMPLERS + 44; id++) {
+            rates.u32(0).u16(id).u32(10);
+        }
+        byte[] t = template(256, 8, 4, 12, 4, 2, 4, 1, 4, 48, 2);
+        byte[] data = new Bytes().addr("10.0.0.1").addr("192.0.2.9").u32(1).u32(100).u16(5)
+                .addr("10.0.0.1").addr("192.0.2.9").u32(1).u32(100).u16(ExporterState.MAX_SAMPLERS + 5).build();
+        decode(decoder, v9(1000, EXPORT, 1, 0, set(1, options), set(300, rates.build()), set(0, t), set(256, data)),
+                A_LO, ARRIVAL, sink);
+        assertEquals(10, sink.got.get(0).packets());
+        assertEquals(1, sink.got.get(1).packets(), "a sampler past the bound is not followed");
+    }
+
+    @Test
     void ipfixSysUpTimeWithSystemInitTimeFromOptions() {
         byte[] options = ipfixOptionsTemplate(400, 1, 149, 4, 160, 8);
         byte[] init = new Bytes().u32(1).u64(EXPORT * 1000 - 60_000).build();
