@@ -7,8 +7,11 @@ import org.agrona.collections.Long2LongHashMap;
  * v9 source id or an IPFIX observation domain. Decoding thread only.
  */
 final class ExportStream {
-    /** Sequence distances this far behind are late datagrams (not counted, not rewinding); farther back or
-     *  further ahead than {@link #RESTART} is a restarted exporter (not counted either). */
+    /**
+     * A sequence number this far or further ahead of the expected one is a restarted exporter, not a loss.
+     * Behind it by less than the caller's late window: a late datagram (its gap was counted; the expected
+     * number does not go back); further behind: a restart too.
+     */
     static final long RESTART = 1L << 24;
 
     final long k0, k1, k2;
@@ -18,19 +21,18 @@ final class ExportStream {
     long systemInitMillis = -1;
     /** Sampling rate from options data that names no sampler (exporter-wide), or 0. */
     long defaultRate;
-    static final int MAX_SAMPLERS = 1024;
     /** Sampler (or selector) id to rate, from options data; made when the first one comes. */
     private Long2LongHashMap samplers;
+
+    // IPFIX: the previous message's sequence number and records, and which numbering the exporter uses.
+    private long lastSeq, lastFlows, lastAll;
+    private int convention;
 
     ExportStream(long k0, long k1, long k2) {
         this.k0 = k0;
         this.k1 = k1;
         this.k2 = k2;
     }
-
-    // IPFIX: the previous message's sequence number and records, and which numbering the exporter uses.
-    private long lastSeq, lastFlows, lastAll;
-    private int convention;
 
     /**
      * IPFIX: RFC 7011 numbers a message with the data records sent before it ({@code all}, options data
@@ -71,14 +73,22 @@ final class ExportStream {
         return samplers == null ? 0 : samplers.get(samplerId);
     }
 
-    /** Keeps a sampler's rate (at least 1); beyond {@link #MAX_SAMPLERS} new ones are ignored. */
-    void putSamplerRate(long samplerId, long rate) {
+    /**
+     * Keeps a sampler's rate (at least 1); returns whether it is a new sampler. {@code mayAdd}: whether a new
+     * one may be kept (the exporter's bound); an update of a known one always is.
+     */
+    boolean putSamplerRate(long samplerId, long rate, boolean mayAdd) {
         if (samplers == null) {
+            if (!mayAdd) {
+                return false;
+            }
             samplers = new Long2LongHashMap(0);
         }
-        if (samplers.containsKey(samplerId) || samplers.size() < MAX_SAMPLERS) {
+        boolean known = samplers.containsKey(samplerId);
+        if (known || mayAdd) {
             samplers.put(samplerId, rate);
         }
+        return !known && mayAdd;
     }
 
     /** The sequence number the message should have under numbering {@code c}. */

@@ -9,20 +9,24 @@ import org.agrona.collections.Long2ObjectHashMap;
  */
 final class ExporterState {
     static final int MAX_STREAMS = 64;
+    /** Samplers (with their rates from options data) kept per exporter over all its streams. */
+    static final int MAX_SAMPLERS = 256;
     private static final long LOG_EVERY_MILLIS = 60_000;
 
     final FlowExporter exporter;
     private final int maxTemplates;
+    private final TemplateBudget budget;
     private final ExportStream[] streams = new ExportStream[MAX_STREAMS];
-    private int streamCount;
+    private int streamCount, samplerCount;
     private ExportStream lastStream;
     /** Key: IPFIX bit 48 | observation domain / source id << 16 | template id. */
     private final Long2ObjectHashMap<Template> templates = new Long2ObjectHashMap<>();
     private SflowInterfaces interfaces;
     private long lastLogMillis = Long.MIN_VALUE / 2; // "long ago" without overflowing the difference
 
-    ExporterState(FlowExporter exporter, FlowDecoderSettings settings) {
+    ExporterState(FlowExporter exporter, FlowDecoderSettings settings, TemplateBudget budget) {
         this.exporter = exporter;
+        this.budget = budget;
         this.maxTemplates = settings.maxTemplatesPerExporter();
     }
 
@@ -77,12 +81,20 @@ final class ExporterState {
         return templates.get(templateKey(ipfix, domain, templateId));
     }
 
-    /** Keeps a template (replacing one with the same id); false when the bound refuses a new one (counted). */
+    /**
+     * Keeps a template (replacing one with the same id); false when a bound refuses it (counted): the
+     * exporter's template count, or the fields all exporters' templates may hold ({@link TemplateBudget}).
+     */
     boolean putTemplate(boolean ipfix, long domain, int templateId, Template t) {
         long key = templateKey(ipfix, domain, templateId);
-        if (!templates.containsKey(key) && templates.size() >= maxTemplates) {
+        Template old = templates.get(key);
+        long more = t.fieldCount() - (old == null ? 0 : old.fieldCount());
+        if ((old == null && templates.size() >= maxTemplates) || (more > 0 && !budget.take(more))) {
             exporter.add(FlowExporter.TEMPLATES_REFUSED, 1);
             return false;
+        }
+        if (more < 0) {
+            budget.give(-more);
         }
         templates.put(key, t);
         exporter.set(FlowExporter.TEMPLATES, templates.size());
@@ -90,7 +102,9 @@ final class ExporterState {
     }
 
     void withdrawTemplate(long domain, int templateId) {
-        if (templates.remove(templateKey(true, domain, templateId)) != null) {
+        Template old = templates.remove(templateKey(true, domain, templateId));
+        if (old != null) {
+            budget.give(old.fieldCount());
             exporter.set(FlowExporter.TEMPLATES, templates.size());
         }
     }
@@ -98,8 +112,21 @@ final class ExporterState {
     /** IPFIX "withdraw all": every data (or every options) template of the domain. */
     void withdrawAll(long domain, boolean options) {
         long ipfixDomain = (1L << 32) | domain;
-        templates.entrySet().removeIf(e -> (e.getKey() >>> 16) == ipfixDomain && e.getValue().options == options);
+        templates.entrySet().removeIf(e -> {
+            boolean match = (e.getKey() >>> 16) == ipfixDomain && e.getValue().options == options;
+            if (match) {
+                budget.give(e.getValue().fieldCount());
+            }
+            return match;
+        });
         exporter.set(FlowExporter.TEMPLATES, templates.size());
+    }
+
+    /** Keeps a sampler's rate on its stream, within the exporter's bound on samplers. */
+    void putSamplerRate(ExportStream s, long samplerId, long rate) {
+        if (s.putSamplerRate(samplerId, rate, samplerCount < MAX_SAMPLERS)) {
+            samplerCount++;
+        }
     }
 
     /** The exporter's sFlow interface counters, made with its first counter sample. */

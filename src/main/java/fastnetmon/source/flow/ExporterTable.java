@@ -23,6 +23,8 @@ final class ExporterTable {
     private final int mask;
     private final List<FlowExporter> published = new CopyOnWriteArrayList<>();
     private final AtomicLong refused = new AtomicLong();
+    /** Shared by the exporters' template tables. */
+    final TemplateBudget budget = new TemplateBudget();
     private int size;
     private ExporterState last;
 
@@ -58,7 +60,7 @@ final class ExporterTable {
             refused.incrementAndGet();
             return null;
         }
-        s = new ExporterState(new FlowExporter(IpAddresses.format(hi, lo), hi, lo), settings);
+        s = new ExporterState(new FlowExporter(IpAddresses.format(hi, lo), hi, lo), settings, budget);
         his[i] = hi;
         los[i] = lo;
         states[i] = s;

@@ -34,7 +34,7 @@ final class RecordOut {
         if (rec.ipVersion == 0 || p == 0) {
             return; // no IP flow (a layer-2 record) or nothing to count
         }
-        long avg = Math.max(1, bytes / Math.max(packets, 1));
+        long avg = Math.max(1, packets == 1 ? bytes : bytes / packets); // sFlow: always 1, no division
         rec.length = (int) Math.min(avg, Integer.MAX_VALUE);
         if (rec.ipLength == 0) {
             rec.ipLength = rec.length;

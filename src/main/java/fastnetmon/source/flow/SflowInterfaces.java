@@ -16,7 +16,7 @@ import static fastnetmon.source.flow.Wire.u32;
 final class SflowInterfaces {
     static final int IN_OCTETS = 0, IN_PACKETS = 1, IN_DISCARDS = 2, IN_ERRORS = 3,
             OUT_OCTETS = 4, OUT_PACKETS = 5, OUT_DISCARDS = 6, OUT_ERRORS = 7, COUNTERS = 8;
-    static final int MAX_INTERFACES = 256;
+    static final int MAX_INTERFACES = 128;
     /** The record's length: ifIndex ... ifPromiscuousMode. */
     static final int GENERIC_LENGTH = 88;
 

@@ -92,7 +92,7 @@ final class TemplateRecords {
                 return; // beyond the streams an exporter may have: nowhere to keep it
             }
             if (sampler >= 0) {
-                stream.putSamplerRate(sampler, rate);
+                st.putSamplerRate(stream, sampler, rate);
             } else {
                 stream.defaultRate = rate;
             }

@@ -321,6 +321,25 @@ final class DecoderExports {
         throw new AssertionError("tshark shows no field " + field);
     }
 
+    /**
+     * Runs {@code body} with the decoders' warnings off: tests that feed thousands of fresh decoders
+     * malformed input would otherwise log one line per decoder (each is a new exporter to it).
+     */
+    static void quietly(ThrowingRunnable body) throws Exception {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(FlowDecoder.class);
+        ch.qos.logback.classic.Level before = log.getLevel();
+        log.setLevel(ch.qos.logback.classic.Level.ERROR);
+        try {
+            body.run();
+        } finally {
+            log.setLevel(before);
+        }
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
     /** An address as PacketRecord keeps it: {hi, lo}, IPv4 mapped. */
     static long[] address(InetAddress a) {
         byte[] b = a.getAddress();

@@ -45,6 +45,10 @@ class FlowDecoderBadInputTest {
 
     @Test
     void everyFuzzSeedDecodesRecords() throws Exception {
+        DecoderExports.quietly(FlowDecoderBadInputTest::decodeSeeds);
+    }
+
+    private static void decodeSeeds() throws Exception {
         for (int i = 0; i < TARGETS.length; i++) {
             List<byte[]> seeds = seeds(TARGETS[i]);
             assertTrue(seeds.size() >= 2, TARGETS[i]);
@@ -58,6 +62,10 @@ class FlowDecoderBadInputTest {
     /** A fixed-seed mutation run over the corpus, in every mvn test (Jazzer's own runs are in .ci/run). */
     @Test
     void mutatedSeedsNeverFaultNorThrow() throws Exception {
+        DecoderExports.quietly(FlowDecoderBadInputTest::mutateSeeds);
+    }
+
+    private static void mutateSeeds() throws Exception {
         SplittableRandom rnd = new SplittableRandom(20261130);
         for (int i = 0; i < TARGETS.length; i++) {
             for (byte[] seed : seeds(TARGETS[i])) {
@@ -122,6 +130,8 @@ class FlowDecoderBadInputTest {
     @Test
     void decodeErrorsAreLoggedAtMostOnceAMinutePerExporter() {
         Logger logger = (Logger) LoggerFactory.getLogger(FlowDecoder.class);
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.INFO);
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
         logger.addAppender(appender);
@@ -138,6 +148,7 @@ class FlowDecoderBadInputTest {
             assertEquals(100, DecoderDatagrams.exporter(d, "192.0.2.2").decodeErrors());
         } finally {
             logger.detachAppender(appender);
+            logger.setLevel(level);
         }
     }
 

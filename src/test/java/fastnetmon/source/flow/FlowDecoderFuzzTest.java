@@ -21,6 +21,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FlowDecoderFuzzTest {
     static final int MAX_DATAGRAMS = 8;
+    private static ch.qos.logback.classic.Level level;
+
+    /** Every input is a fresh decoder, so every malformed one would log a line: the fuzzing runs quiet. */
+    @org.junit.jupiter.api.BeforeAll
+    static void quiet() {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(FlowDecoder.class);
+        level = log.getLevel();
+        log.setLevel(ch.qos.logback.classic.Level.ERROR);
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void loud() {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(FlowDecoder.class)).setLevel(level);
+    }
 
     @FuzzTest(maxDuration = "15s")
     void sflow(byte[] input) {

@@ -205,6 +205,22 @@ class FlowDecoderTemplatesTest {
     }
 
     @Test
+    void samplersPerExporterAreBounded() {
+        byte[] options = v9OptionsTemplate(300, new int[]{1, 4}, 48, 2, 50, 4);
+        Bytes rates = new Bytes();
+        for (int id = 0; id < ExporterState.MAX_SAMPLERS + 44; id++) {
+            rates.u32(0).u16(id).u32(10);
+        }
+        byte[] t = template(256, 8, 4, 12, 4, 2, 4, 1, 4, 48, 2);
+        byte[] data = new Bytes().addr("10.0.0.1").addr("192.0.2.9").u32(1).u32(100).u16(5)
+                .addr("10.0.0.1").addr("192.0.2.9").u32(1).u32(100).u16(ExporterState.MAX_SAMPLERS + 5).build();
+        decode(decoder, v9(1000, EXPORT, 1, 0, set(1, options), set(300, rates.build()), set(0, t), set(256, data)),
+                A_LO, ARRIVAL, sink);
+        assertEquals(10, sink.got.get(0).packets());
+        assertEquals(1, sink.got.get(1).packets(), "a sampler past the bound is not followed");
+    }
+
+    @Test
     void ipfixSysUpTimeWithSystemInitTimeFromOptions() {
         byte[] options = ipfixOptionsTemplate(400, 1, 149, 4, 160, 8);
         byte[] init = new Bytes().u32(1).u64(EXPORT * 1000 - 60_000).build();
@@ -265,6 +281,35 @@ class FlowDecoderTemplatesTest {
         // a refresh of a kept one is still taken
         decode(d, ipfix(EXPORT, 0, 1, set(2, ipv4Template(256))), A_LO, ARRIVAL, sink);
         assertEquals(1, ex.templatesRefused());
+    }
+
+    /** Many exporters each filling their template bound with the largest templates: all of them together stop at the budget. */
+    @Test
+    void allExportersTogetherHoldABoundedNumberOfTemplateFields() {
+        int[] fields = new int[2 * TemplateDecoder.MAX_FIELDS];
+        for (int i = 0; i < fields.length; i += 2) {
+            fields[i] = 2;       // packetDeltaCount, again and again
+            fields[i + 1] = 4;
+        }
+        int perExporter = FlowDecoderSettings.DEFAULT_MAX_TEMPLATES_PER_EXPORTER;
+        long fitting = TemplateBudget.MAX_FIELDS / ((long) perExporter * TemplateDecoder.MAX_FIELDS); // exporters
+        for (long e = 0; e <= fitting; e++) {
+            for (int id = 256; id < 256 + perExporter; id += 30) {
+                Bytes set = new Bytes();
+                for (int k = id; k < Math.min(id + 30, 256 + perExporter); k++) {
+                    set.bytes(template(k, fields));
+                }
+                decode(decoder, ipfix(EXPORT, 0, 1, set(2, set.build())), 0xffff_0a00_0000L | e, ARRIVAL, sink);
+            }
+        }
+        FlowExporter first = exporter(decoder, "10.0.0.0"), last = exporter(decoder, "10.0.0." + fitting);
+        assertEquals(perExporter, first.templates());
+        assertEquals(0, last.templates());
+        assertEquals(perExporter, last.templatesRefused());
+        // a withdrawal gives room back
+        decode(decoder, ipfix(EXPORT, 0, 1, set(2, new Bytes().u16(2).u16(0).build())), 0xffff_0a00_0000L, ARRIVAL, sink);
+        decode(decoder, ipfix(EXPORT, 0, 1, set(2, template(300, fields))), 0xffff_0a00_0000L | fitting, ARRIVAL, sink);
+        assertEquals(1, last.templates());
     }
 
     @Test
