@@ -40,6 +40,9 @@ public final class FastNetMon implements Callable<Integer> {
     @Option(names = "--pcap_file", paramLabel = "PATH", description = "Replay a capture file (pcap or pcapng) through the detector and print a JSON summary.")
     Path pcapFile;
 
+    @Option(names = "--flow_exports_file", paramLabel = "PATH", description = "Replay a capture file of sFlow, NetFlow or IPFIX exports through the flow collectors and print a JSON summary.")
+    Path flowExportsFile;
+
     @Option(names = "--daemonize", description = "Detach from the terminal and run in the background (also: daemonize = on).")
     boolean daemonize;
 
@@ -103,8 +106,8 @@ public final class FastNetMon implements Callable<Integer> {
             log.warn(w);
         }
         checkNotifyScript(config, log);
-        if (pcapFile != null) {
-            return new ReplayMode(config, out, err).run(pcapFile);
+        if (pcapFile != null || flowExportsFile != null) {
+            return new ReplayMode(config, out, err).run(flowExportsFile != null ? flowExportsFile : pcapFile, flowExportsFile != null);
         }
         if ((daemonize || config.getBoolean("daemonize")) && System.getenv(DETACHED) == null) {
             return detach(config, log);

@@ -8,6 +8,9 @@ import fastnetmon.source.CaptureEngine;
 import fastnetmon.source.CaptureEngines;
 import fastnetmon.source.Source;
 import fastnetmon.source.SourceException;
+import fastnetmon.source.flow.FlowCollector;
+import fastnetmon.source.flow.FlowCollectors;
+import fastnetmon.source.flow.FlowSettings;
 import fastnetmon.config.Configuration;
 import fastnetmon.console.ConsoleScreen;
 import fastnetmon.console.ConsoleSettings;
@@ -62,7 +65,8 @@ final class LiveMode {
         } catch (SourceException e) {
             throw new StartupException(e.getMessage());
         }
-        if (plan.isEmpty()) {
+        FlowSettings flowSettings = flowSettings(config);
+        if (plan.isEmpty() && !flowSettings.any()) {
             throw new StartupException("no interface to capture on: name them (./fastnetmon eth3,eth4) or set interfaces in "
                     + (config.file() != null ? config.file() : "the configuration"));
         }
@@ -86,9 +90,12 @@ final class LiveMode {
         });
         opened.push(ticker::shutdownNow);
         DetectorAccess access;
+        List<FlowCollector> flows;
         try {
             engines = CaptureEngines.open(config, plan, detector);
             opened.push(() -> engines.forEach(CaptureEngine::close));
+            flows = FlowCollectors.open(flowSettings, detector);
+            opened.push(() -> flows.forEach(FlowCollector::close));
             evaluator = detector.startEvaluator();
             restoreBans(detector.actions(), evaluator);
             metrics = Metrics.start(config, detector.shards(), evaluator, detector.sources());
@@ -113,10 +120,14 @@ final class LiveMode {
 
         // From here on each engine belongs to its runner, which closes it.
         engines.forEach(detector::startSource);
+        flows.forEach(detector::startSource);
         long now = System.currentTimeMillis();
         long firstTick = 1000 - now % 1000 + TICK_LAG_MS;
         ticker.scheduleAtFixedRate(() -> tick(evaluator), firstTick, 1000, TimeUnit.MILLISECONDS);
-        log.info("capturing on {} ({} capture threads)", CaptureEngines.describe(plan), engines.size());
+        if (!plan.isEmpty()) {
+            log.info("capturing on {} ({} capture threads)", CaptureEngines.describe(plan), engines.size());
+        }
+        flows.forEach(f -> log.info("collecting flows: {}", f.name()));
 
         Optional<AutoCloseable> console = ConsoleScreen.startIfTerminal(access,
                 ConsoleSettings.from(config, FastNetMon.Version.VERSION), this::requestStop);
@@ -143,6 +154,14 @@ final class LiveMode {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException alreadyShuttingDown) {
             // Stopped by a signal: the hook is running and returns once `stopped` is counted down.
+        }
+    }
+
+    private static FlowSettings flowSettings(Configuration config) throws StartupException {
+        try {
+            return FlowSettings.from(config);
+        } catch (SourceException e) {
+            throw new StartupException(e.getMessage());
         }
     }
 

@@ -34,6 +34,11 @@ final class ReplayMode {
 
     /** Replays {@code file}; returns the exit status (0, or 1 with one line on standard error). */
     int run(Path file) {
+        return run(file, false);
+    }
+
+    /** The same; {@code flowExports}: the file holds exported datagrams (--flow_exports_file). */
+    int run(Path file, boolean flowExports) {
         if (!Files.isReadable(file)) {
             err.println("fastnetmon: cannot read capture file " + file);
             return 1;
@@ -51,10 +56,17 @@ final class ReplayMode {
         }
         long start = System.nanoTime();
         FileReplay.Result result = null;
+        ReplaySummary.Extra extra = g -> { };
         double wall = 0;
         int status = 0;
         try {
-            result = FileReplay.run(file, shard, evaluator::tick);
+            if (flowExports) {
+                FlowExportReplay.Replayed flows = FlowExportReplay.run(file, config, shard, evaluator);
+                result = flows.result();
+                extra = flows.extra();
+            } else {
+                result = FileReplay.run(file, shard, evaluator::tick);
+            }
             wall = (System.nanoTime() - start) / 1e9;
         } catch (IOException e) {
             err.println("fastnetmon: " + e.getMessage());
@@ -80,7 +92,7 @@ final class ReplayMode {
             log.warn("{}: the last packet record is cut short (file truncated); it was not counted", file);
         }
         log.info("replayed {} packets from {} in {} s", result.packets(), file, String.format("%.3f", wall));
-        out.println(ReplaySummary.json(result, shard.unparsed(), evaluator.totals(), wall, evaluator.banHistory()));
+        out.println(ReplaySummary.json(result, shard.unparsed(), evaluator.totals(), wall, evaluator.banHistory(), extra));
         out.flush();
         return status;
     }

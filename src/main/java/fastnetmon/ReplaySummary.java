@@ -19,6 +19,15 @@ final class ReplaySummary {
     }
 
     static String json(FileReplay.Result r, long unparsed, long[] totals, double wallSeconds, List<Attack> bans) {
+        return json(r, unparsed, totals, wallSeconds, bans, g -> { });
+    }
+
+    /** Fields a kind of replay adds after the usual ones (the export replay: flow records, exporters). */
+    interface Extra {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    static String json(FileReplay.Result r, long unparsed, long[] totals, double wallSeconds, List<Attack> bans, Extra extra) {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
             g.writeStartObject();
@@ -45,6 +54,7 @@ final class ReplaySummary {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            extra.write(g);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -159,6 +159,20 @@ public final class ConfigKeys {
         key("http_max_connections_per_client", Type.INT, "16", OURS, "Open connections from one client address per HTTP server at most; further ones are closed at once", 1, 10000);
         key("http_request_timeout", Type.INT, "10", OURS, "Seconds a client has to send a whole request (and the longest a connection may stay idle)", 1, 300);
 
+        // Flow collectors (sFlow v5, NetFlow v5/v9, IPFIX)
+        key("sflow", Type.BOOL, "off", FNM, "Collect sFlow v5 on sflow_host:sflow_port (alongside mirror capture, or alone)");
+        key("sflow_host", Type.STRING, "0.0.0.0", FNM, "Address the sFlow collector listens on (\"::\" for IPv6 and IPv4)");
+        key("sflow_port", Type.LIST, "6343", FNM, "sFlow UDP port(s), comma-separated");
+        key("sflow_read_packet_length_from_ip_header", Type.BOOL, "off", FNM, "Count sFlow sample bytes from the IP header's total length instead of the frame length");
+        key("netflow", Type.BOOL, "off", FNM, "Collect NetFlow v5/v9 and IPFIX on netflow_host:netflow_port (alongside mirror capture, or alone)");
+        key("netflow_host", Type.STRING, "0.0.0.0", FNM, "Address the NetFlow/IPFIX collector listens on (\"::\" for IPv6 and IPv4)");
+        key("netflow_port", Type.LIST, "2055", FNM, "NetFlow/IPFIX UDP port(s), comma-separated");
+        key("netflow_sampling_ratio", Type.INT, "1", FNM, "Sampling rate of NetFlow v9/IPFIX records when the exporter sends no sampling options data", 1, 1_000_000);
+        key("flow_threads", Type.INT, "0", OURS, "Receiving threads (SO_REUSEPORT sockets) per flow port; 0 = one per core", 0, 256);
+        key("flow_max_lag", Type.INT, "3", OURS, "Most seconds a second waits for its late flow records before it is evaluated (see Flow collectors in the README)", 0, 30);
+        key("flow_buffer_records", Type.INT, "262144", OURS, "Flow records each receiving thread holds for the seconds they cover (64 bytes each); beyond, records count at once", 0, 1 << 26);
+        key("flow_socket_buffer", Type.INT, "16777216", OURS, "Receive buffer of each flow socket in bytes (SO_RCVBUFFORCE when allowed, else capped by net.core.rmem_max)", 65536, 1 << 30);
+
         for (Key k : KEYS.values()) {
             if (k.type() != Type.HOSTGROUP) {
                 DEFAULTS.put(k.name(), parse(k, k.name(), k.defaultText()));
@@ -172,7 +186,7 @@ public final class ConfigKeys {
             "logging_remote_syslog_port", "disable_usage_report", "dump_all_traffic", "dump_other_traffic",
             "enable_connection_tracking", "enable_subnet_counters", "average_calculation_time_for_subnets",
             "mirror_netmap", "mirror_afxdp", "poll_mode_xdp", "zero_copy_xdp", "force_native_mode_xdp",
-            "microcode_xdp_path", "pfring_sampling_ratio", "enable_pf_ring_zc_mode", "netflow", "sflow",
+            "microcode_xdp_path", "pfring_sampling_ratio", "enable_pf_ring_zc_mode",
             "notify_script_pass_details", "process_pcap_attack_dumps_with_dpi", "monitor_local_ip_addresses",
             "monitor_openvz_vps_ip_addresses", "cli_stats_file_path", "cli_stats_ipv6_file_path", "exabgp", "gobgp",
             "influxdb", "graphite", "clickhouse_metrics", "kafka_traffic_export");
@@ -201,7 +215,8 @@ public final class ConfigKeys {
 
     /** Whether FastNetMon CE has this option and this version ignores it. */
     public static boolean isUnimplementedFastNetMonKey(String name) {
-        return UNIMPLEMENTED.contains(name) || UNIMPLEMENTED_PREFIXES.stream().anyMatch(name::startsWith);
+        return !KEYS.containsKey(name)
+                && (UNIMPLEMENTED.contains(name) || UNIMPLEMENTED_PREFIXES.stream().anyMatch(name::startsWith));
     }
 
     /** Names of the keys a hostgroup may override. */
@@ -307,7 +322,7 @@ public final class ConfigKeys {
         Collections.sort(names);
         sb.append("FastNetMon options accepted but not implemented (a warning at startup): `")
                 .append(String.join("`, `", names)).append("`, and every `")
-                .append(String.join("*`, `", UNIMPLEMENTED_PREFIXES)).append("*` option.\n");
+                .append(String.join("*`, `", UNIMPLEMENTED_PREFIXES)).append("*` option not in the table above.\n");
         return sb.toString();
     }
 }

@@ -49,6 +49,7 @@ public final class MetricsServer implements AutoCloseable {
     public static MetricsServer start(String host, int port, MetricsSource source, HttpLimits limits) throws IOException {
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new FastNetMonCollector(source));
+        registry.register(new FlowMetrics(fastnetmon.source.flow.FlowPipeline::active));
         PrometheusScrapeHandler scrape = new PrometheusScrapeHandler(registry);
         return new MetricsServer(BoundedHttpServer.start("Prometheus metrics", host, port, limits,
                 loopback -> new RequestGuard(loopback, "metrics endpoint", "prometheus_host"),

@@ -214,14 +214,14 @@ class ConfigurationTest {
 
     @Test
     void unknownAndUnimplementedKeysAreWarnings() throws Exception {
-        Path f = write("ban_time = 10\nfoo = bar\nexabgp = on\nredis_host = 127.0.0.1\nsflow_port = 6343\nmirror_netmap = off\n"
+        Path f = write("ban_time = 10\nfoo = bar\nexabgp = on\nredis_host = 127.0.0.1\nmongodb_port = 27017\nmirror_netmap = off\n"
                 + "logging_remote_syslog_logging = off\ngraphite = off\n");
         Configuration c = Configuration.load(f);
         assertEquals(List.of(
                 f + ":2: unknown key 'foo' (ignored)",
                 f + ":3: 'exabgp' is a FastNetMon option this version does not implement (ignored)",
                 f + ":4: 'redis_host' is a FastNetMon option this version does not implement (ignored)",
-                f + ":5: 'sflow_port' is a FastNetMon option this version does not implement (ignored)",
+                f + ":5: 'mongodb_port' is a FastNetMon option this version does not implement (ignored)",
                 f + ":6: 'mirror_netmap' is a FastNetMon option this version does not implement (ignored)",
                 f + ":7: 'logging_remote_syslog_logging' is a FastNetMon option this version does not implement (ignored)",
                 f + ":8: 'graphite' is a FastNetMon option this version does not implement (ignored)"), c.warnings());

@@ -175,7 +175,7 @@ class MetricsServerTest {
             assertEquals(e.getValue().equals("counter"), e.getKey().endsWith("_total"), e.getKey());
         }
         assertEquals(List.of("fastnetmon_bans_total", "fastnetmon_capture_packets_dropped_total",
-                "fastnetmon_capture_packets_received_total", "fastnetmon_traffic_bytes_total",
+                "fastnetmon_capture_packets_received_total", "fastnetmon_sflow_raw_packet_headers_total", "fastnetmon_traffic_bytes_total",
                 "fastnetmon_traffic_packets_total", "fastnetmon_unparsed_packets_total"),
                 types.entrySet().stream().filter(e -> e.getValue().equals("counter")).map(Map.Entry::getKey).sorted().toList());
     }

@@ -53,9 +53,29 @@ public final class DetectorFiles {
     public static List<String> command(List<String> jvmOptions, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "fastnetmon.FastNetMon"));
+        cmd.addAll(List.of("@" + classpathFile(), "fastnetmon.FastNetMon"));
         cmd.addAll(List.of(args));
         return cmd;
+    }
+
+    private static Path classpathFile;
+
+    /**
+     * The test classpath as a java argument file ({@code -cp ...}): the command line stays under a page, which
+     * is all the JDK reads back from /proc when the detector re-executes itself for --daemonize.
+     */
+    private static synchronized Path classpathFile() {
+        if (classpathFile == null) {
+            try {
+                Path f = Files.createTempFile("fastnetmon-test-classpath", ".args");
+                f.toFile().deleteOnExit();
+                Files.writeString(f, "-cp\n\"" + System.getProperty("java.class.path") + "\"\n");
+                classpathFile = f;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return classpathFile;
     }
 
     /** Starts the process with its output in {@code output} and waits until it says it is capturing. */
