@@ -66,6 +66,7 @@ public final class CounterShard {
     private final SampleRing samples = new SampleRing(12);
     private final long[] totals = new long[TOTALS];
     private long unparsed;
+    private long notIp;
     private final int maxHosts;
     private final int idleSeconds;
     private int sweepCursor;
@@ -137,6 +138,11 @@ public final class CounterShard {
 
     public void countUnparsed() {
         unparsed++;
+    }
+
+    /** A frame that is neither IPv4 nor IPv6 (counted once more in {@link #unparsed()}). */
+    public void countNotIp() {
+        notIp++;
     }
 
     /** Counts one packet; see {@link #countBatch} for many. */
@@ -402,6 +408,11 @@ public final class CounterShard {
 
     public long unparsed() {
         return unparsed;
+    }
+
+    /** Of {@link #unparsed()}, the frames that were neither IPv4 nor IPv6 (FastNetMon's unknown IP version). */
+    public long notIp() {
+        return notIp;
     }
 
     /** Packets to or from monitored hosts that were not tracked per host because the shard was full. */

@@ -2,6 +2,7 @@ package fastnetmon.metrics;
 
 import fastnetmon.capture.CaptureEngine;
 import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.Direction;
 import fastnetmon.detection.Evaluator;
 
 import java.util.ArrayList;
@@ -20,11 +21,16 @@ final class DetectorMetricsSource implements MetricsSource {
     private final List<CounterShard> shards;
     private final Evaluator evaluator;
     private final Collection<? extends CaptureEngine> engines;
+    private final long monitoredHosts;
+    // unparsedPerSecond: the previous read and the rate it gave (guarded by this)
+    private long rateNanos = System.nanoTime(), rateCount, rate;
 
-    DetectorMetricsSource(List<CounterShard> shards, Evaluator evaluator, Collection<? extends CaptureEngine> engines) {
+    DetectorMetricsSource(List<CounterShard> shards, Evaluator evaluator, Collection<? extends CaptureEngine> engines,
+                          long monitoredHosts) {
         this.shards = List.copyOf(shards);
         this.evaluator = evaluator;
         this.engines = engines;
+        this.monitoredHosts = monitoredHosts;
     }
 
     @Override
@@ -47,6 +53,38 @@ final class DetectorMetricsSource implements MetricsSource {
             n += shard.unparsed();
         }
         return n;
+    }
+
+    @Override
+    public long unknownIpVersionPackets() {
+        long n = 0;
+        for (CounterShard shard : shards) {
+            n += shard.notIp();
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized long unparsedPerSecond() {
+        long now = System.nanoTime(), count = unparsedPackets();
+        if (now - rateNanos >= 1_000_000_000L) {
+            rate = Math.round((count - rateCount) * 1e9 / (now - rateNanos));
+            rateNanos = now;
+            rateCount = count;
+        }
+        return rate;
+    }
+
+    @Override
+    public long monitoredHosts() {
+        return monitoredHosts;
+    }
+
+    @Override
+    public long[] flowsPerSecond() {
+        long[] out = new long[Direction.values().length];
+        evaluator.view().totals().forEach((d, r) -> out[d.ordinal()] = Math.round(r.flows()));
+        return out;
     }
 
     @Override

@@ -31,7 +31,7 @@ public final class Metrics {
         }
         String host = config.getString("prometheus_host");
         int port = config.getInt("prometheus_port");
-        MetricsServer server = MetricsServer.start(host, port, MetricsSource.of(detector, evaluator, engines));
+        MetricsServer server = MetricsServer.start(host, port, MetricsSource.of(config.networks(), detector, evaluator, engines));
         LoggerFactory.getLogger(Metrics.class).info("serving Prometheus metrics on http://{}:{}/metrics",
                 host.indexOf(':') >= 0 ? "[" + host + "]" : host, server.port());
         return server;

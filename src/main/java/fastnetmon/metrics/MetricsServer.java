@@ -1,13 +1,17 @@
 package fastnetmon.metrics;
 
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -16,11 +20,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link MetricsSource} at scrape time.
  */
 public final class MetricsServer implements AutoCloseable {
-    private final HTTPServer server;
+    private final HttpServer server;
+    private final ExecutorService threads;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private MetricsServer(HTTPServer server) {
+    private MetricsServer(HttpServer server, ExecutorService threads) {
         this.server = server;
+        this.threads = threads;
     }
 
     /**
@@ -37,10 +43,18 @@ public final class MetricsServer implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IOException("cannot serve Prometheus metrics on " + where + ": unknown host " + host, e);
         }
-        PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(new FastNetMonCollector(source));
+        FastNetMonCollector collector = new FastNetMonCollector(source);
         try {
-            return new MetricsServer(HTTPServer.builder().inetAddress(address).port(port).registry(registry).buildAndStart());
+            HttpServer http = HttpServer.create(new InetSocketAddress(address, port), 16);
+            http.createContext("/metrics", exchange -> serve(exchange, collector));
+            ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, "prometheus-http");
+                t.setDaemon(true);
+                return t;
+            });
+            http.setExecutor(threads);
+            http.start();
+            return new MetricsServer(http, threads);
         } catch (BindException e) {
             String why = e.getMessage() == null || e.getMessage().isBlank() ? "cannot bind" : e.getMessage();
             if (why.startsWith("Address already in use")) {
@@ -54,16 +68,33 @@ public final class MetricsServer implements AutoCloseable {
         }
     }
 
+    private static void serve(HttpExchange exchange, FastNetMonCollector collector) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            byte[] body = collector.scrape().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", TextExposition.CONTENT_TYPE);
+            boolean head = "HEAD".equals(exchange.getRequestMethod());
+            exchange.sendResponseHeaders(200, head ? -1 : body.length);
+            if (!head) {
+                exchange.getResponseBody().write(body);
+            }
+        }
+    }
+
     /** The port served, useful when started with port 0. */
     public int port() {
-        return server.getPort();
+        return server.getAddress().getPort();
     }
 
     /** Stops serving; idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            server.close();
+            server.stop(0);
+            threads.shutdownNow();
         }
     }
 }

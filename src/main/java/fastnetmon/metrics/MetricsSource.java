@@ -3,7 +3,9 @@ package fastnetmon.metrics;
 import fastnetmon.Detector;
 import fastnetmon.capture.CaptureEngine;
 import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.Direction;
 import fastnetmon.detection.Evaluator;
+import fastnetmon.networks.Cidr;
 
 import java.util.Collection;
 import java.util.List;
@@ -16,8 +18,20 @@ public interface MetricsSource {
     /** Cumulative packets and bytes by direction and IP version since start, summed over all sources. */
     long[] trafficTotals();
 
-    /** Packets the detector could not parse (not counted in {@link #trafficTotals()}). */
+    /** Packets the detector could not parse (not counted in {@link #trafficTotals()}), non-IP frames included. */
     long unparsedPackets();
+
+    /** Of {@link #unparsedPackets()}, the frames that were neither IPv4 nor IPv6. */
+    long unknownIpVersionPackets();
+
+    /** Unparsed packets per second, averaged since the previous read at least a second before. */
+    long unparsedPerSecond();
+
+    /** Number of IPv4 addresses in the monitored networks (FastNetMon's total number of hosts). */
+    long monitoredHosts();
+
+    /** Flows per second of the last evaluated second, indexed by {@link Direction#ordinal()}. */
+    long[] flowsPerSecond();
 
     /** Packets and bytes of the last evaluated second by direction and IP version (a rate per second). */
     long[] lastSecondTotals();
@@ -44,7 +58,19 @@ public interface MetricsSource {
      * engines' counters summed per interface. {@code engines} is read at every scrape, so it may be a
      * concurrent collection filled later; pass {@code List.of()} for replay and flow modes.
      */
-    static MetricsSource of(Detector detector, Evaluator evaluator, Collection<? extends CaptureEngine> engines) {
-        return new DetectorMetricsSource(detector.shards(), evaluator, engines);
+    static MetricsSource of(Collection<Cidr> networks, Detector detector, Evaluator evaluator,
+                            Collection<? extends CaptureEngine> engines) {
+        return new DetectorMetricsSource(detector.shards(), evaluator, engines, monitoredV4Hosts(networks));
+    }
+
+    /** Sum of the sizes of the IPv4 networks, as FastNetMon counts them (overlaps counted twice, as there). */
+    static long monitoredV4Hosts(Collection<Cidr> networks) {
+        long n = 0;
+        for (Cidr c : networks) {
+            if (c.isV4()) {
+                n += 1L << (32 - c.prefixLength());
+            }
+        }
+        return n;
     }
 }
