@@ -4,6 +4,7 @@ import fastnetmon.action.BanStateFile;
 import fastnetmon.api.ApiServer;
 import fastnetmon.api.DetectorAccess;
 import fastnetmon.api.EvaluatorAccess;
+import fastnetmon.api.grpc.GrpcApiServer;
 import fastnetmon.capture.CaptureEngine;
 import fastnetmon.capture.CaptureEngines;
 import fastnetmon.capture.CaptureException;
@@ -69,6 +70,7 @@ final class LiveMode {
         List<CaptureEngine> engines;
         AutoCloseable metrics;
         AutoCloseable api;
+        AutoCloseable grpcApi;
         BanStateFile banState;
         Evaluator evaluator;
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -94,6 +96,8 @@ final class LiveMode {
                     () -> engines.stream().mapToLong(CaptureEngine::received).sum(),
                     () -> engines.stream().mapToLong(CaptureEngine::dropped).sum());
             api = ApiServer.start(config, access, FastNetMon.Version.VERSION);
+            opened.push(api);
+            grpcApi = GrpcApiServer.start(config, access);
         } catch (CaptureException | IOException e) {
             opened.forEach(LiveMode::closeQuietly);
             throw new StartupException(e.getMessage());
@@ -128,6 +132,7 @@ final class LiveMode {
         stopRequested.await();
         console.ifPresent(LiveMode::closeQuietly);
         log.info("stopping: finishing capture, evaluation and script calls");
+        closeQuietly(grpcApi);
         closeQuietly(api);
         engines.forEach(CaptureEngine::stop);
         for (Thread t : threads) {

@@ -128,9 +128,12 @@ public final class ConfigKeys {
         key("prometheus_host", Type.STRING, "127.0.0.1", FNM, "Prometheus listen address");
         key("prometheus_port", Type.INT, "9209", FNM, "Prometheus listen port", 1, 65535);
         key("api", Type.BOOL, "on", OURS + " (alias of enable_api)", "Serve the HTTP API; off here or in enable_api turns it off");
-        key("enable_api", Type.BOOL, "on", FNM, "Serve the HTTP API (FastNetMon's is gRPC)");
+        key("enable_api", Type.BOOL, "on", FNM, "Serve the APIs: FastNetMon's gRPC API and our HTTP API");
         key("api_host", Type.STRING, "127.0.0.1", OURS + " (FastNetMon's is fixed)", "API listen address");
         key("api_port", Type.INT, "10007", OURS + " (FastNetMon's gRPC API uses 50052)", "API listen port", 1, 65535);
+        key("grpc_api", Type.BOOL, "on", OURS, "Serve FastNetMon's gRPC API (fastnetmon_api_client); off here or in enable_api turns it off");
+        key("grpc_api_host", Type.STRING, "127.0.0.1", OURS + " (FastNetMon's is fixed)", "gRPC API listen address");
+        key("grpc_api_port", Type.INT, "50052", OURS + " (FastNetMon's is fixed)", "gRPC API listen port", 1, 65535);
 
         // Console client
         key("check_period", Type.INT, "1", FNM, "Seconds between console screen redraws", 1, 3600);

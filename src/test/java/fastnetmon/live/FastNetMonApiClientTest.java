@@ -1,0 +1,83 @@
+package fastnetmon.live;
+
+import fastnetmon.testing.DetectorFiles;
+import fastnetmon.testing.NetnsRig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * FastNetMon 1.2.4's own {@code fastnetmon_api_client} (Debian package fastnetmon) bans, lists and unbans
+ * against the detector: the detector captures in the rig's monitor namespace, where 127.0.0.1:50052 is its
+ * own, and the client runs there too.
+ */
+class FastNetMonApiClientTest {
+    private static final String CLIENT = "/usr/bin/fastnetmon_api_client";
+
+    @TempDir
+    Path dir;
+
+    record Result(int exit, String output) {
+    }
+
+    private static Result client(NetnsRig rig, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("timeout", "20", "ip", "netns", "exec", rig.mon, CLIENT));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return new Result(p.exitValue(), out);
+    }
+
+    @Test
+    void fastNetMonsApiClientBansListsAndUnbans() throws Exception {
+        NetnsRig.assumeAvailable("ip", "timeout", CLIENT);
+        Path calls = dir.resolve("calls.log");
+        DetectorFiles.recordingScript(dir, calls, "$4 $1");
+        Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16"), "prometheus = off", "api = off",
+                "enable_api = on", "ban_details_records_count = 0", "af_packet_threads = 1");
+        try (NetnsRig rig = NetnsRig.create()) {
+            Path output = dir.resolve("output.txt");
+            Process detector = DetectorFiles.startCapturing(DetectorFiles.inMonitor(rig, dir, conf), output);
+            try {
+                assertTrue(Files.readString(output).contains("serving FastNetMon's gRPC API on 127.0.0.1:50052"),
+                        Files.readString(output));
+                assertEquals(new Result(0, ""), client(rig, "get_banlist"));
+                assertEquals(0, client(rig, "ban", "10.10.0.9").exit());
+                waitFor(calls, "ban 10.10.0.9");
+                assertEquals(new Result(0, "10.10.0.9/32\n"), client(rig, "get_banlist"));
+                assertEquals(0, client(rig, "unban", "10.10.0.9").exit());
+                waitFor(calls, "unban 10.10.0.9");
+                assertEquals(new Result(0, ""), client(rig, "get_banlist"));
+                // Outside the networks: refused, as FastNetMon does, and the client says so
+                Result outside = client(rig, "ban", "192.0.2.1");
+                assertEquals(new Result(0, "Query failed 192.0.2.1 does not belong to our networks\n"), outside);
+            } finally {
+                detector.destroy();
+                assertTrue(detector.waitFor(30, TimeUnit.SECONDS), "detector did not stop on SIGTERM");
+            }
+        }
+        assertEquals(List.of("ban 10.10.0.9", "attack_details 10.10.0.9", "unban 10.10.0.9"), Files.readAllLines(calls));
+    }
+
+    private static void waitFor(Path calls, String line) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (Files.exists(calls) && Files.readAllLines(calls).contains(line)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        fail("no script call '" + line + "' in " + (Files.exists(calls) ? Files.readAllLines(calls) : "[]"));
+    }
+}
