@@ -5,6 +5,8 @@ import fastnetmon.api.ApiServer;
 import fastnetmon.api.DetectorAccess;
 import fastnetmon.api.EvaluatorAccess;
 import fastnetmon.api.grpc.GrpcApiServer;
+import fastnetmon.console.CliStatsFile;
+import fastnetmon.metrics.MetricsSource;
 import fastnetmon.capture.CaptureEngine;
 import fastnetmon.capture.CaptureEngines;
 import fastnetmon.capture.CaptureException;
@@ -71,6 +73,7 @@ final class LiveMode {
         AutoCloseable metrics;
         AutoCloseable api;
         AutoCloseable grpcApi;
+        AutoCloseable screenFile;
         BanStateFile banState;
         Evaluator evaluator;
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -97,7 +100,10 @@ final class LiveMode {
                     () -> engines.stream().mapToLong(CaptureEngine::dropped).sum());
             api = ApiServer.start(config, access, FastNetMon.Version.VERSION);
             opened.push(api);
-            grpcApi = GrpcApiServer.start(config, access);
+            opened.push(grpcApi = GrpcApiServer.start(config, access));
+            MetricsSource figures = MetricsSource.of(config.networks(), detector, evaluator, engines);
+            screenFile = CliStatsFile.start(config, access, FastNetMon.Version.VERSION,
+                    () -> evaluator.stats().tickNanos(), figures::unparsedPerSecond);
         } catch (CaptureException | IOException e) {
             opened.forEach(LiveMode::closeQuietly);
             throw new StartupException(e.getMessage());
@@ -132,6 +138,7 @@ final class LiveMode {
         stopRequested.await();
         console.ifPresent(LiveMode::closeQuietly);
         log.info("stopping: finishing capture, evaluation and script calls");
+        closeQuietly(screenFile);
         closeQuietly(grpcApi);
         closeQuietly(api);
         engines.forEach(CaptureEngine::stop);

@@ -139,6 +139,8 @@ public final class ConfigKeys {
         key("check_period", Type.INT, "1", FNM, "Seconds between console screen redraws", 1, 3600);
         choice("sort_parameter", "packets", FNM, "Console sort order", "packets", "bytes", "flows");
         key("max_ips_in_list", Type.INT, "7", FNM, "Hosts listed per direction on the console", 1, 10000);
+        key("cli_stats_file_path", Type.PATH, "/tmp/fastnetmon.dat", FNM,
+                "Screen file for FastNetMon's fastnetmon_client, rewritten every second (IPv6 hosts included); empty: none");
 
         for (Key k : KEYS.values()) {
             if (k.type() != Type.HOSTGROUP) {
@@ -155,7 +157,7 @@ public final class ConfigKeys {
             "mirror_netmap", "mirror_afxdp", "poll_mode_xdp", "zero_copy_xdp", "force_native_mode_xdp",
             "microcode_xdp_path", "pfring_sampling_ratio", "enable_pf_ring_zc_mode", "netflow", "sflow",
             "notify_script_pass_details", "process_pcap_attack_dumps_with_dpi", "monitor_local_ip_addresses",
-            "monitor_openvz_vps_ip_addresses", "cli_stats_file_path", "cli_stats_ipv6_file_path", "exabgp", "gobgp",
+            "monitor_openvz_vps_ip_addresses", "cli_stats_ipv6_file_path", "exabgp", "gobgp",
             "influxdb", "graphite", "clickhouse_metrics", "kafka_traffic_export");
     private static final List<String> UNIMPLEMENTED_PREFIXES = List.of(
             "logging:", "netflow_", "sflow_", "netmap_", "xdp_", "redis_", "mongodb_", "exabgp_", "gobgp_",
