@@ -263,21 +263,37 @@ public final class ConfigKeys {
         return new IllegalArgumentException(label + ": '" + value + "' " + problem);
     }
 
+    /** What values the key takes, for the references (README table, man page): "on/off", "integer 1-65535", ... */
+    public static String typeText(Key k) {
+        return switch (k.type()) {
+            case ENUM -> String.join(" / ", k.choices());
+            case BOOL -> "on/off";
+            case HOSTGROUP -> "name:cidr,cidr";
+            case LIST -> "list";
+            case INT, LONG -> k.max() == Integer.MAX_VALUE || k.max() == Long.MAX_VALUE
+                    ? "integer ≥ " + k.min() : "integer " + k.min() + "-" + k.max();
+            default -> k.type().name().toLowerCase(Locale.ROOT);
+        };
+    }
+
+    /** FastNetMon options accepted but not implemented, sorted, and the prefixes of such option families. */
+    public static List<String> unimplemented() {
+        List<String> names = new ArrayList<>(UNIMPLEMENTED);
+        Collections.sort(names);
+        return names;
+    }
+
+    public static List<String> unimplementedPrefixes() {
+        return UNIMPLEMENTED_PREFIXES;
+    }
+
     /** The configuration reference as a markdown table, for the README. */
     public static String markdownReference() {
         StringBuilder sb = new StringBuilder();
         sb.append("| Key | Type | Default | Description | Origin |\n");
         sb.append("|---|---|---|---|---|\n");
         for (Key k : KEYS.values()) {
-            String type = switch (k.type()) {
-                case ENUM -> String.join(" / ", k.choices());
-                case BOOL -> "on/off";
-                case HOSTGROUP -> "name:cidr,cidr";
-                case LIST -> "list";
-                case INT, LONG -> k.max() == Integer.MAX_VALUE || k.max() == Long.MAX_VALUE
-                        ? "integer ≥ " + k.min() : "integer " + k.min() + "-" + k.max();
-                default -> k.type().name().toLowerCase(Locale.ROOT);
-            };
+            String type = typeText(k);
             String def = k.defaultText().isEmpty() ? "(empty)" : "`" + k.defaultText() + "`";
             String desc = k.description() + (k.perHostgroup() ? " (per hostgroup)" : "");
             sb.append("| `").append(k.name()).append("` | ").append(type).append(" | ").append(def).append(" | ")
@@ -286,8 +302,7 @@ public final class ConfigKeys {
         sb.append("\nBooleans accept on/off, yes/no, true/false, 1/0. Relative paths are relative to the "
                 + "configuration file's folder. Hostgroup overrides are written `NAME_key` for the keys marked "
                 + "\"per hostgroup\"; unset values inherit the global ones.\n\n");
-        List<String> names = new ArrayList<>(UNIMPLEMENTED);
-        Collections.sort(names);
+        List<String> names = unimplemented();
         sb.append("FastNetMon options accepted but not implemented (a warning at startup): `")
                 .append(String.join("`, `", names)).append("`, and every `")
                 .append(String.join("*`, `", UNIMPLEMENTED_PREFIXES)).append("*` option.\n");
