@@ -48,6 +48,9 @@ public final class FastNetMon implements Callable<Integer> {
     @Option(names = "--daemonize", description = "Detach from the terminal and run in the background (also: daemonize = on).")
     boolean daemonize;
 
+    @Option(names = "--disable_pid_logic", description = "Neither write pid_path nor check it for another running instance.")
+    boolean disablePidLogic;
+
     @Parameters(arity = "0..1", paramLabel = "IFACE[,IFACE...]", description = "Interfaces to capture on (default: interfaces in the configuration).")
     String interfaces;
 
@@ -98,6 +101,9 @@ public final class FastNetMon implements Callable<Integer> {
             return 0;
         }
         Path logPath = logFile != null ? logFile : config.getPath("log_file");
+        if ((daemonize || config.getBoolean("daemonize")) && pcapFile == null && !Daemon.isDaemon()) {
+            return Daemon.detach(logPath, out, err); // the daemon logs; this command does not
+        }
         String logProblem = Logging.configure(config.getString("logging_level"), logPath, logToConsole);
         Logger log = LoggerFactory.getLogger(FastNetMon.class);
         if (logProblem != null) {
@@ -111,14 +117,14 @@ public final class FastNetMon implements Callable<Integer> {
         if (pcapFile != null) {
             return replay(config, log);
         }
-        if ((daemonize || config.getBoolean("daemonize")) && System.getenv(DETACHED) == null) {
-            return detach(config, log);
-        }
         List<String> ifaces = interfaces != null
                 ? Arrays.stream(interfaces.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList()
                 : config.getList("interfaces");
         try {
-            new LiveMode(config).run(ifaces);
+            LiveMode live = new LiveMode(config);
+            live.pidLogic = !disablePidLogic;
+            live.onStarted = () -> Daemon.started(out);
+            live.run(ifaces);
             return 0;
         } catch (StartupException e) {
             err.println("fastnetmon: " + e.getMessage());
@@ -189,34 +195,6 @@ public final class FastNetMon implements Callable<Integer> {
         out.println(ReplaySummary.json(result, shard.unparsed(), evaluator.totals(), wall, evaluator.banHistory()));
         out.flush();
         return status;
-    }
-
-    private static final String DETACHED = "FASTNETMON_DETACHED";
-
-    /** Starts this same command again in a new session with no terminal, and returns. */
-    private int detach(Configuration config, Logger log) {
-        ProcessHandle.Info info = ProcessHandle.current().info();
-        if (info.command().isEmpty() || info.arguments().isEmpty()) {
-            err.println("fastnetmon: cannot daemonize: this system does not tell a process its own command line; run it under a service manager instead");
-            return 1;
-        }
-        List<String> cmd = new java.util.ArrayList<>(List.of("setsid", info.command().get()));
-        cmd.addAll(Arrays.asList(info.arguments().get()));
-        ProcessBuilder pb = new ProcessBuilder(cmd)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put(DETACHED, "1");
-        try {
-            Process p = pb.start();
-            Path logPath = logFile != null ? logFile : config.getPath("log_file");
-            out.println("fastnetmon: running in the background (pid " + p.pid() + "); log: " + logPath);
-            log.info("detached: running in the background as pid {}", p.pid());
-            return 0;
-        } catch (IOException e) {
-            err.println("fastnetmon: cannot daemonize: " + e.getMessage());
-            return 1;
-        }
     }
 
     static Path defaultConfiguration() {

@@ -46,6 +46,10 @@ final class LiveMode {
     private final Configuration config;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Off with --disable_pid_logic: no pid file, no check for another instance. */
+    boolean pidLogic = true;
+    /** Called once capture has started (the pid file is written by then); --daemonize waits for it. */
+    Runnable onStarted = () -> { };
 
     LiveMode(Configuration config) {
         this.config = config;
@@ -63,7 +67,7 @@ final class LiveMode {
         }
         // What the start has opened, closed in reverse order if a later step fails.
         Deque<AutoCloseable> opened = new ArrayDeque<>();
-        Path pidPath = config.getPath("pid_path");
+        Path pidPath = pidLogic ? config.getPath("pid_path") : null;
         PidFile pid = pidPath != null ? PidFile.acquire(pidPath) : null;
         if (pid != null) {
             opened.push(pid::remove);
@@ -131,6 +135,7 @@ final class LiveMode {
         ticker.scheduleAtFixedRate(() -> tick(evaluator), firstTick, 1000, TimeUnit.MILLISECONDS);
         log.info("capturing on {} with {} ({} capture threads)", String.join(",", interfaces),
                 CaptureEngines.engineName(config), engines.size());
+        onStarted.run();
 
         Optional<AutoCloseable> console = ConsoleScreen.startIfTerminal(access,
                 ConsoleSettings.from(config, FastNetMon.Version.VERSION), this::requestStop);
