@@ -90,7 +90,7 @@ final class LiveMode {
         try {
             engines = CaptureEngines.open(config, interfaces, detector);
             opened.push(() -> engines.forEach(CaptureEngine::close));
-            Path statePath = config.getPath("ban_state_path");
+            Path statePath = InstancePaths.banState(config);
             banState = statePath != null ? new BanStateFile(statePath) : null;
             evaluator = detector.startEvaluator(banState);
             if (banState != null) {

@@ -61,8 +61,8 @@ public final class ConfigKeys {
     static {
         // General
         choice("logging_level", "info", FNM + " (accepts info, debug)", "Log level", "debug", "info", "warn", "error");
-        key("log_file", Type.PATH, "/var/log/fastnetmon.log", OURS + " (FastNetMon's fixed log file)", "Log file");
-        key("pid_path", Type.PATH, "/var/run/fastnetmon.pid", FNM, "PID file, also guards against a second instance");
+        key("log_file", Type.PATH, "/var/log/fastnetmon-java/fastnetmon.log", OURS + " (FastNetMon's is fixed: /var/log/fastnetmon.log)", "Log file");
+        key("pid_path", Type.PATH, "/run/fastnetmon-java/fastnetmon.pid", "FastNetMon (its default is /var/run/fastnetmon.pid)", "PID file, also guards against a second instance (--disable_pid_logic: neither)");
         key("daemonize", Type.BOOL, "off", OURS + " (FastNetMon's --daemonize flag)", "Detach from the terminal and run in the background");
 
         // Bans
@@ -104,7 +104,9 @@ public final class ConfigKeys {
         key("notify_script_enabled", Type.BOOL, "on", OURS + " (FastNetMon runs the script when it exists)", "Run notify_script_path");
         key("notify_script_timeout", Type.INT, "60", OURS, "Seconds before a running notify script is killed", 1, 86400);
         key("attack_details_folder", Type.PATH, "/var/log/fastnetmon_attacks", OURS + " (FastNetMon's fixed folder)", "Folder for attack details files");
-        key("ban_state_path", Type.PATH, "/var/lib/fastnetmon/bans.json", OURS, "File keeping the bans in force, so a restarted detector unbans them when their ban_time is over; empty: not kept");
+        key("ban_state_path", Type.PATH, "", OURS, "File keeping the bans in force, so a restarted detector unbans them when their ban_time is over. "
+                + "Not set: /var/lib/fastnetmon-java/CONF.bans.json, CONF being the configuration file's path with / as - "
+                + "(instances with different configurations never share bans); set empty: not kept");
         key("collect_attack_pcap_dumps", Type.BOOL, "off", FNM + " (accepted, not implemented yet)", "Save attack packets as pcap");
 
         // Capture

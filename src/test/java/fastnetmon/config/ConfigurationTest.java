@@ -104,11 +104,11 @@ class ConfigurationTest {
         assertEquals(60, c.getInt("notify_script_timeout"));
         assertEquals(Path.of("/var/log/fastnetmon_attacks"), c.getPath("attack_details_folder"));
         assertFalse(c.getBoolean("collect_attack_pcap_dumps"));
-        assertEquals(Path.of("/var/run/fastnetmon.pid"), c.getPath("pid_path"));
+        assertEquals(Path.of("/run/fastnetmon-java/fastnetmon.pid"), c.getPath("pid_path")); // never FastNetMon's
         assertEquals(List.of(), c.getList("interfaces")); // none: the command line or the file must name them
         assertEquals("packets", c.getString("sort_parameter"));
         assertEquals(7, c.getInt("max_ips_in_list"));
-        assertEquals(Path.of("/var/log/fastnetmon.log"), c.getPath("log_file"));
+        assertEquals(Path.of("/var/log/fastnetmon-java/fastnetmon.log"), c.getPath("log_file")); // never FastNetMon's
         assertTrue(c.getBoolean("mirror_afpacket"));
         assertFalse(c.getBoolean("mirror"));
         assertFalse(c.getBoolean("pcap"));
