@@ -28,9 +28,11 @@ import java.util.concurrent.Callable;
         description = "DDoS detector: counts traffic per host of your networks and calls your script when one crosses a threshold.")
 public final class FastNetMon implements Callable<Integer> {
     static final String SYSTEM_CONFIG = "/etc/fastnetmon.conf";
+    static final String PACKAGE_CONFIG = "/etc/fastnetmon-java/fastnetmon.conf";
 
     @Option(names = "--configuration_file", paramLabel = "PATH",
-            description = "Configuration file (default: " + SYSTEM_CONFIG + " when it exists, else conf/fastnetmon.conf of this installation).")
+            description = "Configuration file (default: conf/fastnetmon.conf of this clone or installation; without one, "
+                    + PACKAGE_CONFIG + ", else " + SYSTEM_CONFIG + ").")
     Path configurationFile;
 
     @Option(names = "--configuration_check", description = "Load and validate the configuration, networks and whitelist, print what was loaded, and exit.")
@@ -120,6 +122,14 @@ public final class FastNetMon implements Callable<Integer> {
         List<String> ifaces = interfaces != null
                 ? Arrays.stream(interfaces.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList()
                 : config.getList("interfaces");
+        if (ifaces.isEmpty() && captureEngineOn(config)) {
+            ifaces = DefaultRoute.interfaces();
+            if (!ifaces.isEmpty()) {
+                String msg = "no interface named or configured: capturing on " + String.join(",", ifaces) + " (the default route's)";
+                err.println("fastnetmon: " + msg);
+                log.info(msg);
+            }
+        }
         try {
             LiveMode live = new LiveMode(config);
             live.pidLogic = !disablePidLogic;
@@ -131,6 +141,10 @@ public final class FastNetMon implements Callable<Integer> {
             log.error(e.getMessage());
             return 1;
         }
+    }
+
+    static boolean captureEngineOn(Configuration c) {
+        return c.getBoolean("mirror_afpacket") || c.getBoolean("pcap") || c.getBoolean("pfring") || c.getBoolean("mirror");
     }
 
     private void checkNotifyScript(Configuration config, Logger log) {
@@ -197,13 +211,25 @@ public final class FastNetMon implements Callable<Integer> {
         return status;
     }
 
+    /**
+     * The configuration of this clone or installation (fastnetmon.home, set by the launchers) when it has
+     * one: so ./fastnetmon in a clone never picks up FastNetMon's /etc/fastnetmon.conf. Without one: the
+     * package's, then FastNetMon's (an operator switching over keeps it), then ./conf.
+     */
     static Path defaultConfiguration() {
-        Path system = Path.of(SYSTEM_CONFIG);
-        if (Files.exists(system)) {
-            return system;
-        }
         String home = System.getProperty("fastnetmon.home");
-        return Path.of(home != null ? home : ".").resolve("conf").resolve("fastnetmon.conf");
+        if (home != null) {
+            Path own = Path.of(home, "conf", "fastnetmon.conf");
+            if (Files.exists(own)) {
+                return own;
+            }
+        }
+        for (String p : List.of(PACKAGE_CONFIG, SYSTEM_CONFIG)) {
+            if (Files.exists(Path.of(p))) {
+                return Path.of(p);
+            }
+        }
+        return Path.of("conf", "fastnetmon.conf");
     }
 
     static final class Version implements CommandLine.IVersionProvider {
