@@ -99,8 +99,13 @@ public final class FastNetMon implements Callable<Integer> {
             for (String w : config.warnings()) {
                 out.println("warning: " + w);
             }
-            out.println("configuration OK");
-            return 0;
+            List<String> problems = pcapFile != null ? List.of() : StartCheck.problems(config, namedInterfaces(config));
+            for (String p : problems) {
+                err.println("fastnetmon: " + p);
+            }
+            out.println(problems.isEmpty() ? "configuration OK" : "configuration has " + problems.size()
+                    + (problems.size() == 1 ? " problem" : " problems") + ": a start would fail");
+            return problems.isEmpty() ? 0 : 1;
         }
         Path logPath = logFile != null ? logFile : config.getPath("log_file");
         if ((daemonize || config.getBoolean("daemonize")) && pcapFile == null && !Daemon.isDaemon()) {
@@ -119,9 +124,7 @@ public final class FastNetMon implements Callable<Integer> {
         if (pcapFile != null) {
             return replay(config, log);
         }
-        List<String> ifaces = interfaces != null
-                ? Arrays.stream(interfaces.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList()
-                : config.getList("interfaces");
+        List<String> ifaces = namedInterfaces(config);
         if (ifaces.isEmpty() && captureEngineOn(config)) {
             ifaces = DefaultRoute.interfaces();
             if (!ifaces.isEmpty()) {
@@ -143,6 +146,13 @@ public final class FastNetMon implements Callable<Integer> {
         }
     }
 
+    /** The interfaces named on the command line, else those of the configuration (may be empty). */
+    private List<String> namedInterfaces(Configuration config) {
+        return interfaces != null
+                ? Arrays.stream(interfaces.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList()
+                : config.getList("interfaces");
+    }
+
     static boolean captureEngineOn(Configuration c) {
         return c.getBoolean("mirror_afpacket") || c.getBoolean("pcap") || c.getBoolean("pfring") || c.getBoolean("mirror");
     }
@@ -153,7 +163,7 @@ public final class FastNetMon implements Callable<Integer> {
             return;
         }
         NotifyScript.problem(script).ifPresent(p -> {
-            String msg = "notify script " + script + " " + p + ": bans will be logged and written to attack_details_folder only";
+            String msg = p + ": bans will be logged and written to attack_details_folder only";
             log.error(msg);
             err.println("fastnetmon: " + msg);
         });
