@@ -305,7 +305,7 @@ public final class ConfigKeys {
                 + "configuration file's folder. Hostgroup overrides are written `NAME_key` for the keys marked "
                 + "\"per hostgroup\"; unset values inherit the global ones.\n\n");
         List<String> names = unimplemented();
-        sb.append("FastNetMon options accepted but not implemented (a warning at startup): `")
+        sb.append("FastNetMon options accepted but not implemented (a warning each when switched on, one line for all the others): `")
                 .append(String.join("`, `", names)).append("`, and every `")
                 .append(String.join("*`, `", UNIMPLEMENTED_PREFIXES)).append("*` option.\n");
         return sb.toString();
