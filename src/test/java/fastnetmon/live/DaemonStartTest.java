@@ -62,6 +62,12 @@ class DaemonStartTest {
         return r;
     }
 
+    /** No script, no port served, one capture thread. */
+    private Path quietConfig() throws Exception {
+        return DetectorFiles.config(dir, List.of("10.10.0.0/16"), "notify_script_enabled = off",
+                "prometheus = off", "enable_api = off", "af_packet_threads = 1");
+    }
+
     private static long count(String text, String what) {
         return Pattern.compile(Pattern.quote(what)).matcher(text).results().count();
     }
@@ -84,8 +90,7 @@ class DaemonStartTest {
     void returnsOnceCapturingWithThePidFileWrittenAndEachLogLineOnce() throws Exception {
         NetnsRig.assumeAvailable("ip", "setsid");
         try (NetnsRig rig = NetnsRig.create()) {
-            Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16"), "notify_script_enabled = off",
-                    "prometheus = off", "enable_api = off", "af_packet_threads = 1");
+            Path conf = quietConfig();
             Result r = launch(rig, conf, NetnsRig.MON_IF);
             assertEquals(0, r.exit(), r.toString());
             Matcher m = PID.matcher(r.out());
@@ -107,8 +112,7 @@ class DaemonStartTest {
     void disablePidLogicNeitherWritesNorChecksThePidFile() throws Exception {
         NetnsRig.assumeAvailable("ip", "setsid");
         try (NetnsRig rig = NetnsRig.create()) {
-            Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16"), "notify_script_enabled = off",
-                    "prometheus = off", "enable_api = off", "af_packet_threads = 1");
+            Path conf = quietConfig();
             Files.writeString(dir.resolve("fastnetmon.pid"), ProcessHandle.current().pid() + "\n"); // a live pid
             Result first = launch(rig, conf, "--disable_pid_logic", NetnsRig.MON_IF);
             Result second = launch(rig, conf, "--disable_pid_logic", NetnsRig.MON_IF);
