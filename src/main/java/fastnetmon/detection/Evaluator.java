@@ -393,15 +393,16 @@ public final class Evaluator {
                 }
                 return;
             }
-            ban(host, ip, hi, lo, dir, reason, nowNanos);
+            ban(host, ip, hi, lo, dir, dir == HostTraffic.IN ? Direction.INCOMING : Direction.OUTGOING, reason, nowNanos);
             return;
         }
     }
 
-    private Attack ban(int host, String ip, long hi, long lo, int dir, String reason, long nowNanos) {
+    /** {@code reported}: the direction the script and the texts say (a manual ban may say "other"). */
+    private Attack ban(int host, String ip, long hi, long lo, int dir, Direction reported, String reason, long nowNanos) {
         int g = groupOf[host];
         HostTraffic initial = second.copy();
-        Attack a = new Attack(ip, hi, lo, dir == HostTraffic.IN ? Direction.INCOMING : Direction.OUTGOING,
+        Attack a = new Attack(ip, hi, lo, reported,
                 AttackClassifier.attackType(initial, dir), AttackClassifier.protocol(initial, dir), initial, reason,
                 g >= 0 ? settings.hostGroups().get(g).name() : "global", nowNanos);
         attackOf[host] = a;
@@ -681,7 +682,7 @@ public final class Evaluator {
         decayTo(host, lastTickSecond);
         fill(second, average, host * C); // all zero for a host without traffic
         int dir = direction == Direction.OUTGOING ? HostTraffic.OUT : HostTraffic.IN;
-        Attack a = ban(host, IpAddresses.format(hi, lo), hi, lo, dir, "manual ban", nowNanos);
+        Attack a = ban(host, IpAddresses.format(hi, lo), hi, lo, dir, direction, "manual ban", nowNanos);
         a.detailsDeadlineNanos = nowNanos + detailsWaitSeconds * 1_000_000_000L;
         return a;
     }

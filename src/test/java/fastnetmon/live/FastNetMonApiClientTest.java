@@ -43,7 +43,7 @@ class FastNetMonApiClientTest {
     void fastNetMonsApiClientBansListsAndUnbans() throws Exception {
         NetnsRig.assumeAvailable("ip", "timeout", CLIENT);
         Path calls = dir.resolve("calls.log");
-        DetectorFiles.recordingScript(dir, calls, "$4 $1");
+        DetectorFiles.recordingScript(dir, calls, "$4 $1 $2");
         Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16"), "prometheus = off", "api = off",
                 "enable_api = on", "ban_details_records_count = 0", "af_packet_threads = 1");
         try (NetnsRig rig = NetnsRig.create()) {
@@ -54,10 +54,10 @@ class FastNetMonApiClientTest {
                         Files.readString(output));
                 assertEquals(new Result(0, ""), client(rig, "get_banlist"));
                 assertEquals(0, client(rig, "ban", "10.10.0.9").exit());
-                waitFor(calls, "ban 10.10.0.9");
+                waitFor(calls, "ban 10.10.0.9 other");
                 assertEquals(new Result(0, "10.10.0.9/32\n"), client(rig, "get_banlist"));
                 assertEquals(0, client(rig, "unban", "10.10.0.9").exit());
-                waitFor(calls, "unban 10.10.0.9");
+                waitFor(calls, "unban 10.10.0.9 other");
                 assertEquals(new Result(0, ""), client(rig, "get_banlist"));
                 // Outside the networks: refused, as FastNetMon does, and the client says so
                 Result outside = client(rig, "ban", "192.0.2.1");
@@ -67,7 +67,9 @@ class FastNetMonApiClientTest {
                 assertTrue(detector.waitFor(30, TimeUnit.SECONDS), "detector did not stop on SIGTERM");
             }
         }
-        assertEquals(List.of("ban 10.10.0.9", "attack_details 10.10.0.9", "unban 10.10.0.9"), Files.readAllLines(calls));
+        // As FastNetMon reports a manual ban: direction "other"
+        assertEquals(List.of("ban 10.10.0.9 other", "attack_details 10.10.0.9 other", "unban 10.10.0.9 other"),
+                Files.readAllLines(calls));
     }
 
     private static void waitFor(Path calls, String line) throws Exception {

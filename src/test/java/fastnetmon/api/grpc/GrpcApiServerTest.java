@@ -73,9 +73,9 @@ class GrpcApiServerTest {
         assertEquals(List.of("2001:db8:10::7/128"), banlist());
         List<String> calls = rig.scriptCalls();
         // A manual ban has no direction in FastNetMon's request: ours asks for "other"
-        assertEquals(1, calls.stream().filter(c -> c.startsWith("ban 10.10.0.9 ")).count(), calls.toString());
-        assertEquals(1, calls.stream().filter(c -> c.startsWith("unban 10.10.0.9 ")).count(), calls.toString());
-        assertEquals(1, calls.stream().filter(c -> c.startsWith("ban 2001:db8:10::7 ")).count(), calls.toString());
+        assertEquals(1, calls.stream().filter(c -> c.startsWith("ban 10.10.0.9 other ")).count(), calls.toString());
+        assertEquals(1, calls.stream().filter(c -> c.startsWith("unban 10.10.0.9 other ")).count(), calls.toString());
+        assertEquals(1, calls.stream().filter(c -> c.startsWith("ban 2001:db8:10::7 other ")).count(), calls.toString());
     }
 
     @Test
