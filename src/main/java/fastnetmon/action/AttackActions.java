@@ -73,7 +73,8 @@ public final class AttackActions implements BanHandler {
 
     /** Script with stdin = the description; the description also starts the details file. */
     public void ban(Attack a) {
-        String description = AttackText.description(a);
+        // FastNetMon appends its flow list to the ban text; for a ban by hand that is this marker (no newline)
+        String description = AttackText.description(a) + (Attack.MANUAL_BAN.equals(a.reason) ? "manually triggered attack" : "");
         submit(a, "ban", () -> {
             writeDetails(a, description);
             return description;

@@ -11,6 +11,8 @@ import java.util.List;
  * read by the actions (notify script, details file) and the summary.
  */
 public final class Attack {
+    /** The reason of a ban made by hand (API): its ban text ends with FastNetMon's "manually triggered attack". */
+    public static final String MANUAL_BAN = "manual ban";
     /** Host address as text (dotted quad or compressed IPv6). */
     public final String ip;
     public final long ipHi, ipLo;

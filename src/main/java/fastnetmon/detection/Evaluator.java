@@ -682,7 +682,7 @@ public final class Evaluator {
         decayTo(host, lastTickSecond);
         fill(second, average, host * C); // all zero for a host without traffic
         int dir = direction == Direction.OUTGOING ? HostTraffic.OUT : HostTraffic.IN;
-        Attack a = ban(host, IpAddresses.format(hi, lo), hi, lo, dir, direction, "manual ban", nowNanos);
+        Attack a = ban(host, IpAddresses.format(hi, lo), hi, lo, dir, direction, Attack.MANUAL_BAN, nowNanos);
         a.detailsDeadlineNanos = nowNanos + detailsWaitSeconds * 1_000_000_000L;
         return a;
     }

@@ -44,6 +44,9 @@ class FastNetMonApiClientTest {
         NetnsRig.assumeAvailable("ip", "timeout", CLIENT);
         Path calls = dir.resolve("calls.log");
         DetectorFiles.recordingScript(dir, calls, "$4 $1 $2");
+        // ... and keeps the ban's stdin
+        Path script = dir.resolve("notify.sh");
+        Files.writeString(script, Files.readString(script).replace("cat > /dev/null", "cat > \"" + dir + "/stdin.$4\""));
         Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16"), "prometheus = off", "api = off",
                 "enable_api = on", "ban_details_records_count = 0", "af_packet_threads = 1");
         try (NetnsRig rig = NetnsRig.create()) {
@@ -67,9 +70,23 @@ class FastNetMonApiClientTest {
                 assertTrue(detector.waitFor(30, TimeUnit.SECONDS), "detector did not stop on SIGTERM");
             }
         }
+        // The ban's stdin has FastNetMon's shape, line for line (figures aside), down to its last line without
+        // a newline: "manually triggered attack" (FastNetMon 1.2.4's own, src/test/resources/fastnetmon-1.2.4/)
+        String ours = Files.readString(dir.resolve("stdin.ban"));
+        String theirs;
+        try (var in = getClass().getResourceAsStream("/fastnetmon-1.2.4/manual-ban-stdin.txt")) {
+            theirs = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(ours.endsWith("bytes \nmanually triggered attack"), ours);
+        assertEquals(shape(theirs.replace("10.0.0.77", "IP")), shape(ours.replace("10.10.0.9", "IP")));
         // As FastNetMon reports a manual ban: direction "other"
         assertEquals(List.of("ban 10.10.0.9 other", "attack_details 10.10.0.9 other", "unban 10.10.0.9 other"),
                 Files.readAllLines(calls));
+    }
+
+    /** The text with every number as N and the attack's guessed type and protocol as T. */
+    private static String shape(String text) {
+        return text.replaceAll("[0-9]+(\\.[0-9]+)?", "N").replaceAll("(?m)^(Attack type|Attack protocol): .*$", "$1: T");
     }
 
     private static void waitFor(Path calls, String line) throws Exception {
