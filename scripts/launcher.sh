@@ -8,7 +8,17 @@ jar="$home/target/fastnetmon.jar"
 ensure_jar() {
   if [ ! -f "$jar" ] || [ -n "$(find "$home/src/main" "$home/native" "$home/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
     echo "$1: building $jar (mvn package)..." >&2
-    (cd "$home" && mvn -q -DskipTests package >&2) || { echo "$1: build failed" >&2; exit 1; }
+    # Maven's output is kept to show only when the build fails, without its terminal escapes (Maven 3.8
+    # writes colour resets even in batch mode)
+    local build_log
+    build_log=$(mktemp)
+    if ! (cd "$home" && mvn -B -q -DskipTests package >"$build_log" 2>&1 </dev/null); then
+      sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$build_log" >&2
+      rm -f "$build_log"
+      echo "$1: build failed" >&2
+      exit 1
+    fi
+    rm -f "$build_log"
   fi
 }
 

@@ -45,11 +45,11 @@ public final class Detector implements ShardFactory {
         this(config, false);
     }
 
-    /** @param live true: the actions journal the bans in ban_state_path */
+    /** @param live true: the actions journal the bans in ban_state_path (or the instance's default, see InstancePaths) */
     public Detector(Configuration config, boolean live) {
         this.config = config;
         this.monitored = MonitoredNetworks.of(config.networks());
-        this.actions = live ? ActionRegistry.fromConfig(config) : ActionRegistry.forReplay(config);
+        this.actions = live ? ActionRegistry.fromConfig(config, InstancePaths.banState(config)) : ActionRegistry.forReplay(config);
     }
 
     /** A shard for one source thread; one made after the evaluator started is read from its next tick on. */

@@ -23,9 +23,11 @@ import java.util.concurrent.Callable;
         description = "DDoS detector: counts traffic per host of your networks and calls your script when one crosses a threshold.")
 public final class FastNetMon implements Callable<Integer> {
     static final String SYSTEM_CONFIG = "/etc/fastnetmon.conf";
+    static final String PACKAGE_CONFIG = "/etc/fastnetmon-java/fastnetmon.conf";
 
     @Option(names = "--configuration_file", paramLabel = "PATH",
-            description = "Configuration file (default: " + SYSTEM_CONFIG + " when it exists, else conf/fastnetmon.conf of this installation).")
+            description = "Configuration file (default: conf/fastnetmon.conf of this clone or installation; without one, "
+                    + PACKAGE_CONFIG + ", else " + SYSTEM_CONFIG + ").")
     Path configurationFile;
 
     @Option(names = "--configuration_check", description = "Load and validate the configuration, networks and whitelist, print what was loaded, and exit.")
@@ -45,6 +47,9 @@ public final class FastNetMon implements Callable<Integer> {
 
     @Option(names = "--daemonize", description = "Detach from the terminal and run in the background (also: daemonize = on).")
     boolean daemonize;
+
+    @Option(names = "--disable_pid_logic", description = "Neither write pid_path nor check it for another running instance.")
+    boolean disablePidLogic;
 
     @Parameters(arity = "0..1", paramLabel = "IFACE[,IFACE...]", description = "Interfaces to capture on (default: interfaces in the configuration).")
     String interfaces;
@@ -92,10 +97,18 @@ public final class FastNetMon implements Callable<Integer> {
             for (String w : config.warnings()) {
                 out.println("warning: " + w);
             }
-            out.println("configuration OK");
-            return 0;
+            List<String> problems = pcapFile != null ? List.of() : StartCheck.problems(config, namedInterfaces(config));
+            for (String p : problems) {
+                err.println("fastnetmon: " + p);
+            }
+            out.println(problems.isEmpty() ? "configuration OK" : "configuration has " + problems.size()
+                    + (problems.size() == 1 ? " problem" : " problems") + ": a start would fail");
+            return problems.isEmpty() ? 0 : 1;
         }
         Path logPath = logFile != null ? logFile : config.getPath("log_file");
+        if ((daemonize || config.getBoolean("daemonize")) && pcapFile == null && flowExportsFile == null && !Daemon.isDaemon()) {
+            return Daemon.detach(logPath, out, err); // the daemon logs; this command does not
+        }
         String logProblem = Logging.configure(config.getString("logging_level"), logPath, logToConsole);
         Logger log = LoggerFactory.getLogger(FastNetMon.class);
         if (logProblem != null) {
@@ -109,14 +122,20 @@ public final class FastNetMon implements Callable<Integer> {
         if (pcapFile != null || flowExportsFile != null) {
             return new ReplayMode(config, out, err).run(flowExportsFile != null ? flowExportsFile : pcapFile, flowExportsFile != null);
         }
-        if ((daemonize || config.getBoolean("daemonize")) && System.getenv(DETACHED) == null) {
-            return detach(config, log);
+        List<String> ifaces = namedInterfaces(config);
+        if (ifaces.isEmpty() && captureEngineOn(config)) {
+            ifaces = DefaultRoute.interfaces();
+            if (!ifaces.isEmpty()) {
+                String msg = "no interface named or configured: capturing on " + String.join(",", ifaces) + " (the default route's)";
+                err.println("fastnetmon: " + msg);
+                log.info(msg);
+            }
         }
-        List<String> ifaces = interfaces != null
-                ? Arrays.stream(interfaces.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList()
-                : config.getList("interfaces");
         try {
-            new LiveMode(config).run(ifaces);
+            LiveMode live = new LiveMode(config);
+            live.pidLogic = !disablePidLogic;
+            live.onStarted = () -> Daemon.started(out);
+            live.run(ifaces);
             return 0;
         } catch (StartupException e) {
             err.println("fastnetmon: " + e.getMessage());
@@ -125,54 +144,48 @@ public final class FastNetMon implements Callable<Integer> {
         }
     }
 
+    /** The interfaces named on the command line, else those of the configuration (may be empty). */
+    private List<String> namedInterfaces(Configuration config) {
+        return interfaces != null
+                ? Arrays.stream(interfaces.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList()
+                : config.getList("interfaces");
+    }
+
+    static boolean captureEngineOn(Configuration c) {
+        return c.getBoolean("mirror_afpacket") || c.getBoolean("pcap") || c.getBoolean("pfring") || c.getBoolean("mirror");
+    }
+
     private void checkNotifyScript(Configuration config, Logger log) {
         Path script = config.getPath("notify_script_path");
         if (!config.getBoolean("notify_script_enabled") || script == null) {
             return;
         }
         NotifyScript.problem(script).ifPresent(p -> {
-            String msg = "notify script " + script + " " + p + ": bans will be logged and written to attack_details_folder only";
+            String msg = p + ": bans will be logged and written to attack_details_folder only";
             log.error(msg);
             err.println("fastnetmon: " + msg);
         });
     }
 
-    private static final String DETACHED = "FASTNETMON_DETACHED";
-
-    /** Starts this same command again in a new session with no terminal, and returns. */
-    private int detach(Configuration config, Logger log) {
-        ProcessHandle.Info info = ProcessHandle.current().info();
-        List<String> self = PidFile.selfCommandLine(); // whole, where ProcessHandle.Info stops at a page
-        if (info.command().isEmpty() || self.size() < 2) {
-            err.println("fastnetmon: cannot daemonize: this system does not tell a process its own command line; run it under a service manager instead");
-            return 1;
-        }
-        List<String> cmd = new java.util.ArrayList<>(List.of("setsid", info.command().get()));
-        cmd.addAll(self.subList(1, self.size()));
-        ProcessBuilder pb = new ProcessBuilder(cmd)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put(DETACHED, "1");
-        try {
-            Process p = pb.start();
-            Path logPath = logFile != null ? logFile : config.getPath("log_file");
-            out.println("fastnetmon: running in the background (pid " + p.pid() + "); log: " + logPath);
-            log.info("detached: running in the background as pid {}", p.pid());
-            return 0;
-        } catch (IOException e) {
-            err.println("fastnetmon: cannot daemonize: " + e.getMessage());
-            return 1;
-        }
-    }
-
+    /**
+     * The configuration of this clone or installation (fastnetmon.home, set by the launchers) when it has
+     * one: so ./fastnetmon in a clone never picks up FastNetMon's /etc/fastnetmon.conf. Without one: the
+     * package's, then FastNetMon's (an operator switching over keeps it), then ./conf.
+     */
     static Path defaultConfiguration() {
-        Path system = Path.of(SYSTEM_CONFIG);
-        if (Files.exists(system)) {
-            return system;
-        }
         String home = System.getProperty("fastnetmon.home");
-        return Path.of(home != null ? home : ".").resolve("conf").resolve("fastnetmon.conf");
+        if (home != null) {
+            Path own = Path.of(home, "conf", "fastnetmon.conf");
+            if (Files.exists(own)) {
+                return own;
+            }
+        }
+        for (String p : List.of(PACKAGE_CONFIG, SYSTEM_CONFIG)) {
+            if (Files.exists(Path.of(p))) {
+                return Path.of(p);
+            }
+        }
+        return Path.of("conf", "fastnetmon.conf");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -11,6 +11,9 @@ import fastnetmon.source.SourceException;
 import fastnetmon.source.flow.FlowCollector;
 import fastnetmon.source.flow.FlowCollectors;
 import fastnetmon.source.flow.FlowSettings;
+import fastnetmon.api.grpc.GrpcApiServer;
+import fastnetmon.console.CliStatsFile;
+import fastnetmon.metrics.MetricsSource;
 import fastnetmon.config.Configuration;
 import fastnetmon.console.ConsoleScreen;
 import fastnetmon.console.ConsoleSettings;
@@ -48,6 +51,10 @@ final class LiveMode {
     private final Configuration config;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Off with --disable_pid_logic: no pid file, no check for another instance. */
+    boolean pidLogic = true;
+    /** Called once capture has started (the pid file is written by then); --daemonize waits for it. */
+    Runnable onStarted = () -> { };
 
     LiveMode(Configuration config) {
         this.config = config;
@@ -72,7 +79,7 @@ final class LiveMode {
         }
         // What the start has opened, closed in reverse order if a later step fails.
         Deque<AutoCloseable> opened = new ArrayDeque<>();
-        Path pidPath = config.getPath("pid_path");
+        Path pidPath = pidLogic ? config.getPath("pid_path") : null;
         PidFile pid = pidPath != null ? PidFile.acquire(pidPath) : null;
         if (pid != null) {
             opened.push(pid::remove);
@@ -82,6 +89,8 @@ final class LiveMode {
         List<CaptureEngine> engines;
         AutoCloseable metrics;
         AutoCloseable api;
+        AutoCloseable grpcApi;
+        AutoCloseable screenFile;
         Evaluator evaluator;
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "evaluator");
@@ -103,6 +112,11 @@ final class LiveMode {
             access = new EvaluatorAccess(evaluator, ticker, detector.monitored(),
                     () -> captureSum(detector, Source::received), () -> captureSum(detector, Source::dropped));
             api = ApiServer.start(config, access, FastNetMon.Version.VERSION);
+            opened.push(api);
+            opened.push(grpcApi = GrpcApiServer.start(config, access));
+            MetricsSource figures = MetricsSource.of(config.networks(), detector.shards(), evaluator, detector.sources());
+            screenFile = CliStatsFile.start(config, access, FastNetMon.Version.VERSION,
+                    () -> evaluator.stats().tickNanos(), figures::unparsedPerSecond);
         } catch (SourceException | IOException e) {
             opened.forEach(LiveMode::closeQuietly);
             throw new StartupException(e.getMessage());
@@ -128,6 +142,7 @@ final class LiveMode {
             log.info("capturing on {} ({} capture threads)", CaptureEngines.describe(plan), engines.size());
         }
         flows.forEach(f -> log.info("collecting flows: {}", f.name()));
+        onStarted.run();
 
         Optional<AutoCloseable> console = ConsoleScreen.startIfTerminal(access,
                 ConsoleSettings.from(config, FastNetMon.Version.VERSION), this::requestStop);
@@ -135,6 +150,8 @@ final class LiveMode {
         stopRequested.await();
         console.ifPresent(LiveMode::closeQuietly);
         log.info("stopping: finishing capture, evaluation and script calls");
+        closeQuietly(screenFile);
+        closeQuietly(grpcApi);
         closeQuietly(api);
         detector.stopSources();
         ticker.shutdown();

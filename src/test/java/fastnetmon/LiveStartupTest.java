@@ -34,9 +34,13 @@ class LiveStartupTest {
     }
 
     @Test
-    void noInterfaceNamedOrConfigured() throws Exception {
-        Processes.Result r = Processes.fastnetmon(dir, "--configuration_file", conf().toString());
-        assertOneLine(r, "no interface to capture on");
+    void noInterfaceNamedOrConfiguredAndNoDefaultRoute() throws Exception {
+        // With a default route it would capture on its interface: a namespace without one
+        NetnsRig.assumeAvailable("ip");
+        try (NetnsRig rig = NetnsRig.create()) {
+            Processes.Result r = Processes.fastnetmonIn(rig.mon, dir, "--configuration_file", conf().toString());
+            assertOneLine(r, "no interface to capture on");
+        }
         assertFalse(Files.exists(dir.resolve("fastnetmon.pid")), "pid file left behind");
     }
 

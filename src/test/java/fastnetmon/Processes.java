@@ -21,7 +21,13 @@ final class Processes {
     }
 
     static Result fastnetmon(Path workDir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
+        return fastnetmonIn(null, workDir, args);
+    }
+
+    /** The same inside a network namespace (null: this one). */
+    static Result fastnetmonIn(String netns, Path workDir, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(netns == null ? List.of() : List.of("ip", "netns", "exec", netns));
+        cmd.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 "fastnetmon.FastNetMon"));

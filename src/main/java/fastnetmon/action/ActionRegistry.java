@@ -46,10 +46,10 @@ public final class ActionRegistry implements BanListener {
 
     /**
      * The actions of a live detector: the attack details file, the notify script, and the ban-state
-     * journal (ban_state_path). Redis, mail, BGP and a broker are one {@code add} line each here.
+     * journal in {@code banState} (null: none). Redis, mail, BGP and a broker are one {@code add} line each here.
      */
-    public static ActionRegistry fromConfig(Configuration config) {
-        return build(config, config.getPath("ban_state_path"), ZoneId.systemDefault());
+    public static ActionRegistry fromConfig(Configuration config, Path banState) {
+        return build(config, banState, ZoneId.systemDefault());
     }
 
     /** The same actions for a replay, with no ban-state journal (a replay's bans are not the network's). */

@@ -29,6 +29,14 @@ public final class AttackText {
             TrafficClass.UDP, TrafficClass.ICMP};
     private static final String[] CLASS_TEXT = {"ip fragmented", "tcp", "syn tcp", "udp", "icmp"};
 
+    /**
+     * The ban's text (script stdin, details file): the description, and for a ban by hand FastNetMon's
+     * marker where its flow list would go, with no newline.
+     */
+    public static String banText(Attack a) {
+        return description(a) + (Attack.MANUAL_BAN.equals(a.reason) ? "manually triggered attack" : "");
+    }
+
     /** "IP: ..." line, the attack summary and traffic counters, a blank line and the average packet sizes. */
     public static String description(Attack a) {
         HostTraffic t = a.initial;

@@ -36,7 +36,7 @@ public final class DetailsFileAction implements Action {
     public void handle(BanEvent event) throws IOException {
         Attack a = event.attack();
         String text = switch (event.kind()) {
-            case BAN -> AttackText.description(a);
+            case BAN -> AttackText.banText(a);
             case ATTACK_DETAILS -> AttackText.details(a, zone);
             default -> null;
         };

@@ -75,7 +75,7 @@ public final class ScriptAction implements Action {
     private String stdin(BanEvent event) {
         Attack a = event.attack();
         return switch (event.kind()) {
-            case BAN -> AttackText.description(a);
+            case BAN -> AttackText.banText(a);
             case ATTACK_DETAILS -> AttackText.details(a, zone);
             default -> "";
         };

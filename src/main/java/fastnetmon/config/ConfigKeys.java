@@ -73,8 +73,8 @@ public final class ConfigKeys {
     static {
         // General
         choice("logging_level", "info", FNM + " (accepts info, debug)", "Log level", "debug", "info", "warn", "error");
-        key("log_file", Type.PATH, "/var/log/fastnetmon.log", OURS + " (FastNetMon's fixed log file)", "Log file");
-        key("pid_path", Type.PATH, "/var/run/fastnetmon.pid", FNM, "PID file, also guards against a second instance");
+        key("log_file", Type.PATH, "/var/log/fastnetmon-java/fastnetmon.log", OURS + " (FastNetMon's is fixed: /var/log/fastnetmon.log)", "Log file");
+        key("pid_path", Type.PATH, "/run/fastnetmon-java/fastnetmon.pid", "FastNetMon (its default is /var/run/fastnetmon.pid)", "PID file, also guards against a second instance (--disable_pid_logic: neither)");
         key("daemonize", Type.BOOL, "off", OURS + " (FastNetMon's --daemonize flag)", "Detach from the terminal and run in the background");
 
         // Bans
@@ -117,7 +117,9 @@ public final class ConfigKeys {
         key("notify_script_enabled", Type.BOOL, "on", OURS + " (FastNetMon runs the script when it exists)", "Run notify_script_path");
         key("notify_script_timeout", Type.INT, "60", OURS, "Seconds before a running notify script is killed", 1, 86400);
         key("attack_details_folder", Type.PATH, "/var/log/fastnetmon_attacks", OURS + " (FastNetMon's fixed folder)", "Folder for attack details files");
-        key("ban_state_path", Type.PATH, "/var/lib/fastnetmon/bans.json", OURS, "File keeping the bans in force, so a restarted detector unbans them when their ban_time is over; empty: not kept");
+        key("ban_state_path", Type.PATH, "", OURS, "File keeping the bans in force, so a restarted detector unbans them when their ban_time is over. "
+                + "Not set: /var/lib/fastnetmon-java/CONF.bans.json, CONF being the configuration file's path with / as - "
+                + "(instances with different configurations never share bans); set empty: not kept");
         key("collect_attack_pcap_dumps", Type.BOOL, "off", FNM + " (accepted, not implemented yet)", "Save attack packets as pcap");
 
         // Capture
@@ -142,14 +144,19 @@ public final class ConfigKeys {
         key("prometheus_host", Type.STRING, "127.0.0.1", FNM, "Prometheus listen address");
         key("prometheus_port", Type.INT, "9209", FNM, "Prometheus listen port", 1, 65535);
         key("api", Type.BOOL, "on", OURS + " (alias of enable_api)", "Serve the HTTP API; off here or in enable_api turns it off");
-        key("enable_api", Type.BOOL, "on", FNM, "Serve the HTTP API (FastNetMon's is gRPC)");
+        key("enable_api", Type.BOOL, "on", FNM, "Serve the APIs: FastNetMon's gRPC API and our HTTP API");
         key("api_host", Type.STRING, "127.0.0.1", OURS + " (FastNetMon's is fixed)", "API listen address");
         key("api_port", Type.INT, "10007", OURS + " (FastNetMon's gRPC API uses 50052)", "API listen port", 1, 65535);
+        key("grpc_api", Type.BOOL, "on", OURS, "Serve FastNetMon's gRPC API (fastnetmon_api_client); off here or in enable_api turns it off");
+        key("grpc_api_host", Type.STRING, "127.0.0.1", OURS + " (FastNetMon's is fixed)", "gRPC API listen address");
+        key("grpc_api_port", Type.INT, "50052", OURS + " (FastNetMon's is fixed)", "gRPC API listen port", 1, 65535);
 
         // Console client
         key("check_period", Type.INT, "1", FNM, "Seconds between console screen redraws", 1, 3600);
         choice("sort_parameter", "packets", FNM, "Console sort order", "packets", "bytes", "flows");
         key("max_ips_in_list", Type.INT, "7", FNM, "Hosts listed per direction on the console", 1, 10000);
+        key("cli_stats_file_path", Type.PATH, "/tmp/fastnetmon.dat", FNM,
+                "Screen file for FastNetMon's fastnetmon_client, rewritten every second (IPv6 hosts included); empty: none");
 
         // Actions (appended by the actions stage)
         key("notify_script_max_running", Type.INT, "64", OURS, "Notify script calls running at once at most (each for a different host; one host's calls run one after another)", 1, 4096);
@@ -188,7 +195,7 @@ public final class ConfigKeys {
             "mirror_netmap", "mirror_afxdp", "poll_mode_xdp", "zero_copy_xdp", "force_native_mode_xdp",
             "microcode_xdp_path", "pfring_sampling_ratio", "enable_pf_ring_zc_mode",
             "notify_script_pass_details", "process_pcap_attack_dumps_with_dpi", "monitor_local_ip_addresses",
-            "monitor_openvz_vps_ip_addresses", "cli_stats_file_path", "cli_stats_ipv6_file_path", "exabgp", "gobgp",
+            "monitor_openvz_vps_ip_addresses", "cli_stats_ipv6_file_path", "exabgp", "gobgp",
             "influxdb", "graphite", "clickhouse_metrics", "kafka_traffic_export");
     private static final List<String> UNIMPLEMENTED_PREFIXES = List.of(
             "logging:", "netflow_", "sflow_", "netmap_", "xdp_", "redis_", "mongodb_", "exabgp_", "gobgp_",
@@ -296,20 +303,36 @@ public final class ConfigKeys {
         return new IllegalArgumentException(label + ": '" + value + "' " + problem);
     }
 
+    /** What values the key takes, for the references (README table, man page): "on/off", "integer 1-65535", ... */
+    public static String typeText(Key k) {
+        return switch (k.type()) {
+            case ENUM -> String.join(" / ", k.choices());
+            case BOOL -> "on/off";
+            case HOSTGROUP -> "name:cidr,cidr";
+            case LIST -> "list";
+            case INT, LONG -> "integer " + range(k);
+            default -> k.type().name().toLowerCase(Locale.ROOT);
+        };
+    }
+
+    /** FastNetMon options accepted but not implemented, sorted, and the prefixes of such option families. */
+    public static List<String> unimplemented() {
+        List<String> names = new ArrayList<>(UNIMPLEMENTED);
+        Collections.sort(names);
+        return names;
+    }
+
+    public static List<String> unimplementedPrefixes() {
+        return UNIMPLEMENTED_PREFIXES;
+    }
+
     /** The configuration reference as a markdown table, for the README. */
     public static String markdownReference() {
         StringBuilder sb = new StringBuilder();
         sb.append("| Key | Type | Default | Description | Origin |\n");
         sb.append("|---|---|---|---|---|\n");
         for (Key k : KEYS.values()) {
-            String type = switch (k.type()) {
-                case ENUM -> String.join(" / ", k.choices());
-                case BOOL -> "on/off";
-                case HOSTGROUP -> "name:cidr,cidr";
-                case LIST -> "list";
-                case INT, LONG -> "integer " + range(k);
-                default -> k.type().name().toLowerCase(Locale.ROOT);
-            };
+            String type = typeText(k);
             String def = k.defaultText().isEmpty() ? "(empty)" : "`" + k.defaultText() + "`";
             String desc = k.description() + (k.perHostgroup() ? " (per hostgroup)" : "");
             sb.append("| `").append(k.name()).append("` | ").append(type).append(" | ").append(def).append(" | ")
@@ -318,9 +341,8 @@ public final class ConfigKeys {
         sb.append("\nBooleans accept on/off, yes/no, true/false, 1/0. Relative paths are relative to the "
                 + "configuration file's folder. Hostgroup overrides are written `NAME_key` for the keys marked "
                 + "\"per hostgroup\"; unset values inherit the global ones.\n\n");
-        List<String> names = new ArrayList<>(UNIMPLEMENTED);
-        Collections.sort(names);
-        sb.append("FastNetMon options accepted but not implemented (a warning at startup): `")
+        List<String> names = unimplemented();
+        sb.append("FastNetMon options accepted but not implemented (a warning each when switched on, one line for all the others): `")
                 .append(String.join("`, `", names)).append("`, and every `")
                 .append(String.join("*`, `", UNIMPLEMENTED_PREFIXES)).append("*` option not in the table above.\n");
         return sb.toString();

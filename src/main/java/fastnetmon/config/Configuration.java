@@ -87,6 +87,7 @@ public final class Configuration {
         final Map<String, Object> values = new LinkedHashMap<>();
         final Map<String, Integer> lineOf = new HashMap<>();
         final List<String> warnings = new ArrayList<>();
+        final List<String> unimplementedOff = new ArrayList<>();
         final Map<String, List<Cidr>> groups = new LinkedHashMap<>();
         final Map<Cidr, String> groupOfCidr = new HashMap<>();
         final List<String[]> unresolved = new ArrayList<>(); // {key, value, line}
@@ -131,7 +132,11 @@ public final class Configuration {
                         warnings.add(at(line) + "collect_attack_pcap_dumps is not implemented yet (ignored)");
                     }
                 } else if (ConfigKeys.isUnimplementedFastNetMonKey(key)) {
-                    warnings.add(at(line) + "'" + key + "' is a FastNetMon option this version does not implement (ignored)");
+                    if (value.equalsIgnoreCase("on") || value.equalsIgnoreCase("yes") || value.equalsIgnoreCase("true")) {
+                        warnings.add(at(line) + "'" + key + "' is a FastNetMon option this version does not implement (ignored)");
+                    } else {
+                        unimplementedOff.add(key); // off, or a setting of a feature not implemented: one line for all
+                    }
                 } else {
                     unresolved.add(new String[]{key, value, Integer.toString(line)});
                 }
@@ -167,6 +172,10 @@ public final class Configuration {
                         + " has no networks: no traffic will be monitored");
             }
             List<Cidr> whitelist = loadList("white_list_path", lineOf.containsKey("white_list_path"));
+            if (!unimplementedOff.isEmpty()) {
+                warnings.add(file + ": " + unimplementedOff.size() + " FastNetMon option" + (unimplementedOff.size() == 1 ? "" : "s")
+                        + " this version does not implement, off or not switches (ignored): " + String.join(", ", unimplementedOff));
+            }
             warnings.sort(java.util.Comparator.comparingInt(w -> lineNumber(w)));
             return new Configuration(file, baseDir, values, lineOf.keySet(), warnings, hostGroups, networks, whitelist);
         }

@@ -64,6 +64,7 @@ public final class CounterShard implements HostCounters {
     private final ShardReader reader = new ShardReader(this);
     private final long[] totals = new long[TOTALS];
     private long unparsed;
+    private long notIp;
     private long second = Long.MIN_VALUE;
 
     public CounterShard(String name, PrefixMatcher monitored, int flowTableLog2) {
@@ -115,6 +116,11 @@ public final class CounterShard implements HostCounters {
 
     public void countUnparsed() {
         unparsed++;
+    }
+
+    /** A frame that is neither IPv4 nor IPv6 (counted once more in {@link #unparsed()}). */
+    public void countNotIp() {
+        notIp++;
     }
 
     /** Counts one packet; see {@link #countBatch} for many. */
@@ -342,6 +348,11 @@ public final class CounterShard implements HostCounters {
 
     public long unparsed() {
         return unparsed;
+    }
+
+    /** Of {@link #unparsed()}, the frames that were neither IPv4 nor IPv6 (FastNetMon's unknown IP version). */
+    public long notIp() {
+        return notIp;
     }
 
     /** Packets to or from monitored hosts that were not tracked per host because the shard was full. */

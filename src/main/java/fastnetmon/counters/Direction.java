@@ -31,10 +31,16 @@ public enum Direction {
     /** The directions kept per host, in the order of their halves in per-host arrays. */
     public static final List<Direction> PER_HOST = List.of(INCOMING, OUTGOING);
 
+    /** Whether this is one of {@link #PER_HOST}; a host has no traffic of its own in the others. */
+    public boolean perHost() {
+        return this == INCOMING || this == OUTGOING;
+    }
+
     /**
      * Index of this direction's half in per-host arrays ({@link HostTraffic}, {@link CounterShard#counter}):
      * 0 incoming, 1 outgoing, the same as the ordinal. Only for the directions of {@link #PER_HOST}.
      */
+
     public int hostIndex() {
         if (this != INCOMING && this != OUTGOING) {
             throw new IllegalArgumentException(this + " traffic is not kept per host");

@@ -18,12 +18,13 @@ public final class HostTraffic {
         return dir.hostIndex() * TrafficClass.COUNT + cls;
     }
 
+    // The rates of a direction not kept per host (a manual ban's "other") are 0.
     public double pps(Direction dir, int cls) {
-        return packets[index(dir, cls)] / seconds;
+        return dir.perHost() ? packets[index(dir, cls)] / seconds : 0;
     }
 
     public double bps(Direction dir, int cls) {
-        return bytes[index(dir, cls)] * 8 / seconds;
+        return dir.perHost() ? bytes[index(dir, cls)] * 8 / seconds : 0;
     }
 
     public double mbps(Direction dir, int cls) {
@@ -31,7 +32,7 @@ public final class HostTraffic {
     }
 
     public double flowsPerSecond(Direction dir, int cls) {
-        return flows[index(dir, cls)] / seconds;
+        return dir.perHost() ? flows[index(dir, cls)] / seconds : 0;
     }
 
     public HostTraffic copy() {

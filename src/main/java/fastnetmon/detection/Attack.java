@@ -16,6 +16,8 @@ import java.util.Objects;
  * their peak and samples.
  */
 public final class Attack {
+    /** The reason of a ban made by hand (API): its ban text ends with FastNetMon's "manually triggered attack". */
+    public static final String MANUAL_BAN = "manual ban";
     /** Host address as text (dotted quad or compressed IPv6). */
     public final String ip;
     public final long ipHi, ipLo;

@@ -13,6 +13,9 @@ public final class AttackClassifier {
     static final double DOMINANT_SHARE = 0.9;
 
     public static String attackType(HostTraffic t, Direction dir) {
+        if (!dir.perHost()) {
+            return "unknown";
+        }
         double total = t.packets[HostTraffic.index(dir, TrafficClass.TOTAL)];
         if (total <= 0) {
             return "unknown";
@@ -35,6 +38,9 @@ public final class AttackClassifier {
 
     /** The protocol with the most packets in that direction: tcp, udp, icmp, or unknown when none. */
     public static String protocol(HostTraffic t, Direction dir) {
+        if (!dir.perHost()) {
+            return "unknown";
+        }
         double tcp = t.packets[HostTraffic.index(dir, TrafficClass.TCP)];
         double udp = t.packets[HostTraffic.index(dir, TrafficClass.UDP)];
         double icmp = t.packets[HostTraffic.index(dir, TrafficClass.ICMP)];

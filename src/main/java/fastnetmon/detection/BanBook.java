@@ -76,9 +76,9 @@ final class BanBook implements SampleCollector.Target {
         history.add(e);
         log.warn("ban {} {} {} {} pps: {}", a.ip, dir.text(), a.attackType, a.initialPps(), reason);
         emit(BanEvent.Kind.BAN, e, nowNanos);
-        if (settings.banDetailsRecordsCount() > 0) {
+        if (settings.banDetailsRecordsCount() > 0 && dir.perHost()) {
             samples.start(a.ipHi, a.ipLo, dir);
-        } else {
+        } else if (settings.banDetailsRecordsCount() == 0) {
             e.detailsSent = true;
             emit(BanEvent.Kind.ATTACK_DETAILS, e, nowNanos);
         }

@@ -154,7 +154,7 @@ public final class Evaluator {
     /** Whether the host crossed a threshold in the direction in the second just evaluated. */
     private boolean stillAttacking(int host, Direction direction) {
         int pos = second.positionOf(host);
-        if (pos < 0) {
+        if (pos < 0 || !direction.perHost()) {
             return false;
         }
         HostTraffic h = new HostTraffic();
@@ -221,8 +221,9 @@ public final class Evaluator {
         averages.decayTo(host, lastTickSecond);
         HostTraffic average = new HostTraffic();
         averages.fill(host, average); // all zero for a host without traffic
-        Direction dir = direction == Direction.OUTGOING ? Direction.OUTGOING : Direction.INCOMING;
-        BanEntry e = bans.ban(host, average, dir, "manual ban", rules.groupName(hosts.group(host)), nowNanos);
+        // "other" as FastNetMon reports a ban by hand without a direction (its gRPC API); internal counts as incoming
+        Direction dir = direction == Direction.INTERNAL ? Direction.INCOMING : direction;
+        BanEntry e = bans.ban(host, average, dir, Attack.MANUAL_BAN, rules.groupName(hosts.group(host)), nowNanos);
         e.detailsDeadlineNanos = nowNanos + detailsWaitSeconds * 1_000_000_000L;
         return e.snapshot();
     }

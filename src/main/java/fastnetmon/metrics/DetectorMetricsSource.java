@@ -3,6 +3,7 @@ package fastnetmon.metrics;
 import fastnetmon.source.CaptureEngine;
 import fastnetmon.source.Source;
 import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.Direction;
 import fastnetmon.detection.Evaluator;
 
 import java.util.ArrayList;
@@ -23,11 +24,16 @@ final class DetectorMetricsSource implements MetricsSource {
     private final List<CounterShard> shards;
     private final Evaluator evaluator;
     private final Collection<? extends Source> sources;
+    private final long monitoredHosts;
+    // unparsedPerSecond: the previous read and the rate it gave (guarded by this)
+    private long rateNanos = System.nanoTime(), rateCount, rate;
 
-    DetectorMetricsSource(List<CounterShard> shards, Evaluator evaluator, Collection<? extends Source> sources) {
+    DetectorMetricsSource(List<CounterShard> shards, Evaluator evaluator, Collection<? extends Source> sources,
+                          long monitoredHosts) {
         this.shards = shards;
         this.evaluator = evaluator;
         this.sources = sources;
+        this.monitoredHosts = monitoredHosts;
     }
 
     @Override
@@ -50,6 +56,38 @@ final class DetectorMetricsSource implements MetricsSource {
             n += shard.unparsed();
         }
         return n;
+    }
+
+    @Override
+    public long unknownIpVersionPackets() {
+        long n = 0;
+        for (CounterShard shard : shards) {
+            n += shard.notIp();
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized long unparsedPerSecond() {
+        long now = System.nanoTime(), count = unparsedPackets();
+        if (now - rateNanos >= 1_000_000_000L) {
+            rate = Math.round((count - rateCount) * 1e9 / (now - rateNanos));
+            rateNanos = now;
+            rateCount = count;
+        }
+        return rate;
+    }
+
+    @Override
+    public long monitoredHosts() {
+        return monitoredHosts;
+    }
+
+    @Override
+    public long[] flowsPerSecond() {
+        long[] out = new long[Direction.values().length];
+        evaluator.view().totals().forEach((d, r) -> out[d.ordinal()] = Math.round(r.flows()));
+        return out;
     }
 
     @Override

@@ -2,29 +2,23 @@ package fastnetmon.metrics;
 
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
-import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
-import io.prometheus.metrics.model.snapshots.UnknownSnapshot.UnknownDataPointSnapshot;
+import fastnetmon.metrics.MetricFamily.Type;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Builds every metric from one read of the {@link MetricsSource} per scrape, so the figures of a scrape
  * agree with each other (e.g. {@code fastnetmon_total_simple_packets_processed} is exactly the sum of
- * {@code fastnetmon_traffic_packets_total} and {@code fastnetmon_unparsed_packets_total}).
+ * {@code fastnetmon_traffic_packets_total} and {@code fastnetmon_unparsed_packets_total}). Safe to call
+ * from several scrape threads at once (it keeps no state).
  *
- * <p>FastNetMon CE's own metrics keep its names. CE declares its system counters as counters without the
- * {@code _total} suffix; the 1.x client always appends {@code _total} to counters, so those are exposed
- * with type unknown ("untyped" in the text format) under CE's exact names.
+ * <p>FastNetMon CE's metrics keep its names and types, as FastNetMon 1.2.4 serves them (the reference list
+ * is {@code src/test/resources/fastnetmon-1.2.4/prometheus-metrics.txt}): its cumulative counters are typed
+ * counter without a {@code _total} suffix, its per-second figures are gauges. Our own cumulative counters end
+ * in {@code _total}. Every value is an integer.
  */
-final class FastNetMonCollector implements MultiCollector {
+final class FastNetMonCollector {
     private static final String[] VERSIONS = {"ipv4", "ipv6"};
     private static final int PACKETS = 0, BYTES = 1;
 
@@ -34,15 +28,18 @@ final class FastNetMonCollector implements MultiCollector {
         this.source = source;
     }
 
-    @Override
-    public MetricSnapshots collect() {
+    /** The page served on /metrics. */
+    String scrape() {
+        return TextExposition.write(collect());
+    }
+
+    List<MetricFamily> collect() {
         long[] totals = source.trafficTotals();
         long unparsed = source.unparsedPackets();
+        long notIp = source.unknownIpVersionPackets();
         long[] second = source.lastSecondTotals();
-        long bans = source.bansTotal();
-        long banned = source.bannedHosts();
+        long[] flows = source.flowsPerSecond();
         long tickNanos = source.speedRecalculationNanos();
-        List<MetricsSource.CaptureCounters> captures = source.captures();
 
         long v4 = 0, v6 = 0;
         for (Direction d : Direction.values()) {
@@ -50,78 +47,65 @@ final class FastNetMonCollector implements MultiCollector {
             v6 += totals[CounterShard.totalIndex(d, 6, PACKETS)];
         }
 
-        MetricSnapshots.Builder b = MetricSnapshots.builder();
-        // FastNetMon CE's names
-        b.metricSnapshot(untyped("fastnetmon_total_simple_packets_processed",
+        List<MetricFamily> out = new ArrayList<>();
+        // FastNetMon CE's names, in its order
+        out.add(MetricFamily.counter("fastnetmon_total_simple_packets_processed",
                 "Total number of simple packets processed (parsed or not)", v4 + v6 + unparsed));
-        b.metricSnapshot(untyped("fastnetmon_total_ipv4_packets", "Total number of IPv4 simple packets processed", v4));
-        b.metricSnapshot(untyped("fastnetmon_total_ipv6_packets", "Total number of IPv6 simple packets processed", v6));
-        b.metricSnapshot(untyped("fastnetmon_total_unparsed_packets", "Total number of packets we failed to parse", unparsed));
-        b.metricSnapshot(gauge("fastnetmon_speed_recalculation_time_seconds",
+        out.add(MetricFamily.counter("fastnetmon_total_ipv4_packets", "Total number of IPv4 simple packets processed", v4));
+        out.add(MetricFamily.counter("fastnetmon_total_ipv6_packets", "Total number of IPv6 simple packets processed", v6));
+        out.add(MetricFamily.counter("fastnetmon_unknown_ip_version_packets", "Non IPv4 and non IPv6 packets", notIp));
+        out.add(MetricFamily.counter("fastnetmon_total_unparsed_packets",
+                "Total number of packets we failed to parse (non-IP frames included)", unparsed));
+        out.add(MetricFamily.gauge("fastnetmon_total_unparsed_packets_speed",
+                "Number of packets we fail to parse per second", source.unparsedPerSecond()));
+        out.add(MetricFamily.gauge("fastnetmon_speed_recalculation_time_seconds",
                 "Time consumed by recalculation for all IPs (whole seconds)", tickNanos / 1_000_000_000L));
-        b.metricSnapshot(gauge("fastnetmon_speed_recalculation_time_microseconds",
+        out.add(MetricFamily.gauge("fastnetmon_speed_recalculation_time_microseconds",
                 "Time consumed by recalculation for all IPs (microseconds beyond the whole seconds)",
                 tickNanos % 1_000_000_000L / 1_000L));
-        b.metricSnapshot(perDirection("fastnetmon_total_traffic_packets",
-                "Total traffic in packets per second (last second)", "traffic_direction", second, PACKETS, 1, false));
-        b.metricSnapshot(perDirection("fastnetmon_total_traffic_bits",
-                "Total traffic in bits per second (last second)", "traffic_direction", second, BYTES, 8, false));
+        out.add(MetricFamily.gauge("fastnetmon_total_number_of_hosts", "Total number of hosts in our networks (IPv4)",
+                source.monitoredHosts()));
+        out.add(perDirection("fastnetmon_total_traffic_packets", "Total traffic in packets per second (last second)",
+                Type.GAUGE, "traffic_direction", second, PACKETS, 1));
+        out.add(perDirection("fastnetmon_total_traffic_bits", "Total traffic in bits per second (last second)",
+                Type.GAUGE, "traffic_direction", second, BYTES, 8));
+        // CE reports flows for incoming and outgoing under the ipv4 label only; ours count both IP versions.
+        out.add(MetricFamily.builder("fastnetmon_total_traffic_flows", "Total traffic in flows per second", Type.GAUGE)
+                .sample(flows[Direction.INCOMING.ordinal()], "traffic_direction", "incoming", "protocol_version", "ipv4")
+                .sample(flows[Direction.OUTGOING.ordinal()], "traffic_direction", "outgoing", "protocol_version", "ipv4")
+                .build());
 
-        // Cumulative counters
-        b.metricSnapshot(perDirection("fastnetmon_traffic_packets",
-                "Packets counted since start, by direction and IP version", "direction", totals, PACKETS, 1, true));
-        b.metricSnapshot(perDirection("fastnetmon_traffic_bytes",
-                "Bytes counted since start, by direction and IP version", "direction", totals, BYTES, 1, true));
-        b.metricSnapshot(counter("fastnetmon_unparsed_packets", "Packets that could not be parsed", unparsed));
+        // Our own cumulative counters
+        out.add(perDirection("fastnetmon_traffic_packets_total",
+                "Packets counted since start, by direction and IP version", Type.COUNTER, "direction", totals, PACKETS, 1));
+        out.add(perDirection("fastnetmon_traffic_bytes_total",
+                "Bytes counted since start, by direction and IP version", Type.COUNTER, "direction", totals, BYTES, 1));
+        out.add(MetricFamily.counter("fastnetmon_unparsed_packets_total", "Packets that could not be parsed", unparsed));
 
-        CounterSnapshot.Builder received = CounterSnapshot.builder().name("fastnetmon_capture_packets_received")
-                .help("Packets the kernel or capture library delivered, per interface");
-        CounterSnapshot.Builder dropped = CounterSnapshot.builder().name("fastnetmon_capture_packets_dropped")
-                .help("Packets the kernel or capture library dropped for lack of room, per interface");
-        for (MetricsSource.CaptureCounters c : captures) {
-            Labels l = Labels.of("interface", c.interfaceName());
-            received.dataPoint(CounterDataPointSnapshot.builder().labels(l).value(c.received()).build());
-            dropped.dataPoint(CounterDataPointSnapshot.builder().labels(l).value(c.dropped()).build());
+        MetricFamily.Builder received = MetricFamily.builder("fastnetmon_capture_packets_received_total",
+                "Packets the kernel or capture library delivered, per interface", Type.COUNTER);
+        MetricFamily.Builder dropped = MetricFamily.builder("fastnetmon_capture_packets_dropped_total",
+                "Packets the kernel or capture library dropped for lack of room, per interface", Type.COUNTER);
+        for (MetricsSource.CaptureCounters c : source.captures()) {
+            received.sample(c.received(), "interface", c.interfaceName());
+            dropped.sample(c.dropped(), "interface", c.interfaceName());
         }
-        b.metricSnapshot(received.build());
-        b.metricSnapshot(dropped.build());
-
-        b.metricSnapshot(counter("fastnetmon_bans", "Bans since start", bans));
-        b.metricSnapshot(gauge("fastnetmon_banned_hosts", "Hosts banned now", banned));
-        return b.build();
+        out.add(received.build());
+        out.add(dropped.build());
+        out.add(MetricFamily.counter("fastnetmon_bans_total", "Bans since start", source.bansTotal()));
+        out.add(MetricFamily.gauge("fastnetmon_banned_hosts", "Hosts banned now", source.bannedHosts()));
+        return out;
     }
 
-    private static MetricSnapshot perDirection(String name, String help, String directionLabel, long[] values,
-                                               int metric, long factor, boolean counter) {
-        CounterSnapshot.Builder cb = counter ? CounterSnapshot.builder().name(name).help(help) : null;
-        GaugeSnapshot.Builder gb = counter ? null : GaugeSnapshot.builder().name(name).help(help);
-        for (Direction d : Direction.values()) {
-            for (String version : VERSIONS) {
-                Labels l = Labels.of(directionLabel, d.text(), "protocol_version", version);
-                double v = (double) values[CounterShard.totalIndex(d, version.equals("ipv6") ? 6 : 4, metric)] * factor;
-                if (counter) {
-                    cb.dataPoint(CounterDataPointSnapshot.builder().labels(l).value(v).build());
-                } else {
-                    gb.dataPoint(GaugeDataPointSnapshot.builder().labels(l).value(v).build());
-                }
+    private static MetricFamily perDirection(String name, String help, Type type, String directionLabel, long[] values,
+                                             int metric, long factor) {
+        MetricFamily.Builder b = MetricFamily.builder(name, help, type);
+        for (String version : VERSIONS) {
+            for (Direction d : Direction.values()) {
+                long v = values[CounterShard.totalIndex(d, version.equals("ipv6") ? 6 : 4, metric)] * factor;
+                b.sample(v, directionLabel, d.text(), "protocol_version", version);
             }
         }
-        return counter ? cb.build() : gb.build();
-    }
-
-    private static UnknownSnapshot untyped(String name, String help, long value) {
-        return UnknownSnapshot.builder().name(name).help(help)
-                .dataPoint(UnknownDataPointSnapshot.builder().value(value).build()).build();
-    }
-
-    private static GaugeSnapshot gauge(String name, String help, long value) {
-        return GaugeSnapshot.builder().name(name).help(help)
-                .dataPoint(GaugeDataPointSnapshot.builder().value(value).build()).build();
-    }
-
-    /** Exposed as {@code name_total}. */
-    private static CounterSnapshot counter(String name, String help, long value) {
-        return CounterSnapshot.builder().name(name).help(help)
-                .dataPoint(CounterDataPointSnapshot.builder().value(value).build()).build();
+        return b.build();
     }
 }

@@ -32,7 +32,7 @@ public final class Metrics {
         if (!at.enabled()) {
             return () -> { };
         }
-        MetricsServer server = MetricsServer.start(at.host(), at.port(), MetricsSource.of(shards, evaluator, sources), settings.http());
+        MetricsServer server = MetricsServer.start(at.host(), at.port(), MetricsSource.of(config.networks(), shards, evaluator, sources), settings.http());
         LoggerFactory.getLogger(Metrics.class).info("serving Prometheus metrics on http://{}/metrics",
                 new PresentationSettings.Endpoint(true, at.host(), server.port()).where());
         return server;

@@ -3,30 +3,25 @@ package fastnetmon.metrics;
 import fastnetmon.config.HttpLimits;
 import fastnetmon.http.BoundedHttpServer;
 import fastnetmon.http.RequestGuard;
-import io.prometheus.metrics.exporter.common.PrometheusHttpExchange;
-import io.prometheus.metrics.exporter.common.PrometheusHttpRequest;
-import io.prometheus.metrics.exporter.common.PrometheusHttpResponse;
-import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import fastnetmon.source.flow.FlowPipeline;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.util.Collections;
-import java.util.Enumeration;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The Prometheus endpoint ({@code prometheus}, {@code prometheus_host}, {@code prometheus_port}, as in
- * FastNetMon CE): serves {@code GET /metrics}, computing every value from a {@link MetricsSource} at
- * scrape time. The exposition (formats, content negotiation, {@code name[]} filters, gzip) is the
- * Prometheus library's scrape handler; the server is a {@link BoundedHttpServer} with the same bounds
- * and caller checks as the API ({@link RequestGuard}: loopback only while bound to loopback, Host checked
- * against DNS rebinding, no web pages).
+ * FastNetMon CE): serves {@code GET /metrics} in the text format, computing every value from a
+ * {@link MetricsSource} and the running flow collectors at scrape time. The server is a
+ * {@link BoundedHttpServer} with the same bounds and caller checks as the API ({@link RequestGuard}:
+ * loopback only while bound to loopback, Host checked against DNS rebinding, no web pages).
  */
 public final class MetricsServer implements AutoCloseable {
     private final BoundedHttpServer server;
@@ -47,28 +42,33 @@ public final class MetricsServer implements AutoCloseable {
      *                     "cannot serve Prometheus metrics on 127.0.0.1:9209: address already in use"
      */
     public static MetricsServer start(String host, int port, MetricsSource source, HttpLimits limits) throws IOException {
-        PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(new FastNetMonCollector(source));
-        registry.register(new FlowMetrics(fastnetmon.source.flow.FlowPipeline::active));
-        PrometheusScrapeHandler scrape = new PrometheusScrapeHandler(registry);
+        FastNetMonCollector detector = new FastNetMonCollector(source);
+        FlowMetrics flows = new FlowMetrics(FlowPipeline::active);
         return new MetricsServer(BoundedHttpServer.start("Prometheus metrics", host, port, limits,
                 loopback -> new RequestGuard(loopback, "metrics endpoint", "prometheus_host"),
                 BoundedHttpServer.ErrorFormat.TEXT, new Handler.Abstract() {
                     @Override
-                    public boolean handle(Request request, Response response, Callback callback) throws IOException {
+                    public boolean handle(Request request, Response response, Callback callback) {
                         String path = request.getHttpURI().getPath();
                         if (!"/metrics".equals(path)) {
                             BoundedHttpServer.write(response, callback, 404, BoundedHttpServer.ErrorFormat.TEXT,
                                     "no such page: the metrics are at /metrics");
                             return true;
                         }
-                        if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+                        boolean head = "HEAD".equals(request.getMethod());
+                        if (!"GET".equals(request.getMethod()) && !head) {
                             response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
                             BoundedHttpServer.write(response, callback, 405, BoundedHttpServer.ErrorFormat.TEXT,
                                     request.getMethod() + " is not allowed here; use GET");
                             return true;
                         }
-                        scrape.handleRequest(new Exchange(request, response, callback));
+                        List<MetricFamily> families = new ArrayList<>(detector.collect());
+                        families.addAll(flows.collect());
+                        byte[] body = TextExposition.write(families).getBytes(StandardCharsets.UTF_8);
+                        response.setStatus(200);
+                        response.getHeaders().put(HttpHeader.CONTENT_TYPE, TextExposition.CONTENT_TYPE);
+                        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+                        response.write(true, head ? null : ByteBuffer.wrap(body), callback);
                         return true;
                     }
                 }));
@@ -83,102 +83,5 @@ public final class MetricsServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-    }
-
-    /** One scrape, as the Prometheus library's handler sees it, over a Jetty request and response. */
-    private static final class Exchange implements PrometheusHttpExchange, PrometheusHttpRequest, PrometheusHttpResponse {
-        private final Request request;
-        private final Response response;
-        private final Callback callback;
-        private OutputStream body;
-        private boolean done;
-
-        Exchange(Request request, Response response, Callback callback) {
-            this.request = request;
-            this.response = response;
-            this.callback = callback;
-        }
-
-        @Override
-        public PrometheusHttpRequest getRequest() {
-            return this;
-        }
-
-        @Override
-        public PrometheusHttpResponse getResponse() {
-            return this;
-        }
-
-        @Override
-        public String getQueryString() {
-            return request.getHttpURI().getQuery();
-        }
-
-        @Override
-        public Enumeration<String> getHeaders(String name) {
-            return Collections.enumeration(request.getHeaders().getValuesList(name));
-        }
-
-        @Override
-        public String getMethod() {
-            return request.getMethod();
-        }
-
-        @Override
-        public String getRequestPath() {
-            return request.getHttpURI().getPath();
-        }
-
-        @Override
-        public void setHeader(String name, String value) {
-            response.getHeaders().put(name, value);
-        }
-
-        @Override
-        public OutputStream sendHeadersAndGetBody(int statusCode, int contentLength) {
-            response.setStatus(statusCode);
-            if (contentLength > 0) {
-                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, contentLength);
-            }
-            body = Content.Sink.asOutputStream(response);
-            return body;
-        }
-
-        @Override
-        public void handleException(IOException e) throws IOException {
-            fail(e);
-            throw e;
-        }
-
-        @Override
-        public void handleException(RuntimeException e) {
-            fail(e);
-            throw e;
-        }
-
-        private void fail(Throwable t) {
-            if (!done) {
-                done = true;
-                callback.failed(t);
-            }
-        }
-
-        @Override
-        public void close() {
-            if (done) {
-                return;
-            }
-            done = true;
-            try {
-                if (body != null) {
-                    body.close(); // writes the last chunk
-                } else {
-                    response.write(true, null, Callback.NOOP);
-                }
-                callback.succeeded();
-            } catch (IOException e) {
-                callback.failed(e);
-            }
-        }
     }
 }

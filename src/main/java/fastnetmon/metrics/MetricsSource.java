@@ -2,7 +2,9 @@ package fastnetmon.metrics;
 
 import fastnetmon.source.Source;
 import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.Direction;
 import fastnetmon.detection.Evaluator;
+import fastnetmon.networks.Cidr;
 
 import java.util.Collection;
 import java.util.List;
@@ -15,8 +17,20 @@ public interface MetricsSource {
     /** Cumulative packets and bytes by direction and IP version since start, summed over all sources. */
     long[] trafficTotals();
 
-    /** Packets the detector could not parse (not counted in {@link #trafficTotals()}). */
+    /** Packets the detector could not parse (not counted in {@link #trafficTotals()}), non-IP frames included. */
     long unparsedPackets();
+
+    /** Of {@link #unparsedPackets()}, the frames that were neither IPv4 nor IPv6. */
+    long unknownIpVersionPackets();
+
+    /** Unparsed packets per second, averaged since the previous read at least a second before. */
+    long unparsedPerSecond();
+
+    /** Number of IPv4 addresses in the monitored networks (FastNetMon's total number of hosts). */
+    long monitoredHosts();
+
+    /** Flows per second of the last evaluated second, indexed by {@link Direction#ordinal()}. */
+    long[] flowsPerSecond();
 
     /** Packets and bytes of the last evaluated second by direction and IP version (a rate per second). */
     long[] lastSecondTotals();
@@ -43,7 +57,19 @@ public interface MetricsSource {
      * engines' counters summed per interface. {@code shards} and {@code sources} are read at every
      * scrape, so they may be live views that grow (the detector's).
      */
-    static MetricsSource of(List<CounterShard> shards, Evaluator evaluator, Collection<? extends Source> sources) {
-        return new DetectorMetricsSource(shards, evaluator, sources);
+    static MetricsSource of(Collection<Cidr> networks, List<CounterShard> shards, Evaluator evaluator,
+                            Collection<? extends Source> sources) {
+        return new DetectorMetricsSource(shards, evaluator, sources, monitoredV4Hosts(networks));
+    }
+
+    /** Sum of the sizes of the IPv4 networks, as FastNetMon counts them (overlaps counted twice, as there). */
+    static long monitoredV4Hosts(Collection<Cidr> networks) {
+        long n = 0;
+        for (Cidr c : networks) {
+            if (c.isV4()) {
+                n += 1L << (32 - c.prefixLength());
+            }
+        }
+        return n;
     }
 }

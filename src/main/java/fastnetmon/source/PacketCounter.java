@@ -44,7 +44,11 @@ public final class PacketCounter {
      */
     public boolean frame(int linkType, ByteBuffer buf, int offset, int capturedLength, int wireLength, long timestampNanos) {
         PacketRecord rec = batch[pending];
-        if (PacketParser.parse(linkType, buf, offset, capturedLength, wireLength, rec) != PacketParser.PARSED) {
+        int parsed = PacketParser.parse(linkType, buf, offset, capturedLength, wireLength, rec);
+        if (parsed != PacketParser.PARSED) {
+            if (parsed == PacketParser.NOT_IP) {
+                shard.countNotIp();
+            }
             shard.countUnparsed();
             return false;
         }

@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class ConfigKeysTest {
     @Test
+    void readmeReferenceIsTheRegistrys() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        assertTrue(readme.contains(ConfigKeys.markdownReference()),
+                "README's configuration reference differs from ConfigKeys.markdownReference(): paste it in again");
+    }
+
+    @Test
     void markdownReferenceHasARowPerKey() {
         String md = ConfigKeys.markdownReference();
         assertTrue(md.startsWith("| Key | Type | Default | Description | Origin |\n|---|---|---|---|---|\n"), md);

@@ -116,7 +116,7 @@ class DetectorMetricsTest {
             String fresh = scrape(port);
             assertLine(fresh, "fastnetmon_total_simple_packets_processed 65");
             assertLine(fresh, "fastnetmon_traffic_packets_total{direction=\"incoming\",protocol_version=\"ipv4\"} 60");
-            assertLine(fresh, "fastnetmon_total_traffic_packets{protocol_version=\"ipv4\",traffic_direction=\"incoming\"} 0");
+            assertLine(fresh, "fastnetmon_total_traffic_packets{traffic_direction=\"incoming\",protocol_version=\"ipv4\"} 0");
 
             evaluator.tick((SECOND + 1) * 1_000_000_000L);
             ((FakeEngine) engines.get(1)).received = 70;
@@ -132,9 +132,9 @@ class DetectorMetricsTest {
             assertLine(body, "fastnetmon_traffic_bytes_total{direction=\"incoming\",protocol_version=\"ipv4\"} 6000");
             assertLine(body, "fastnetmon_traffic_packets_total{direction=\"outgoing\",protocol_version=\"ipv6\"} 3");
             assertLine(body, "fastnetmon_traffic_bytes_total{direction=\"outgoing\",protocol_version=\"ipv6\"} 600");
-            assertLine(body, "fastnetmon_total_traffic_packets{protocol_version=\"ipv4\",traffic_direction=\"incoming\"} 60");
-            assertLine(body, "fastnetmon_total_traffic_bits{protocol_version=\"ipv4\",traffic_direction=\"incoming\"} 48000");
-            assertLine(body, "fastnetmon_total_traffic_bits{protocol_version=\"ipv6\",traffic_direction=\"outgoing\"} 4800");
+            assertLine(body, "fastnetmon_total_traffic_packets{traffic_direction=\"incoming\",protocol_version=\"ipv4\"} 60");
+            assertLine(body, "fastnetmon_total_traffic_bits{traffic_direction=\"incoming\",protocol_version=\"ipv4\"} 48000");
+            assertLine(body, "fastnetmon_total_traffic_bits{traffic_direction=\"outgoing\",protocol_version=\"ipv6\"} 4800");
             assertLine(body, "fastnetmon_capture_packets_received_total{interface=\"eth0\"} 170");
             assertLine(body, "fastnetmon_capture_packets_dropped_total{interface=\"eth0\"} 3");
             assertLine(body, "fastnetmon_capture_packets_received_total{interface=\"eth1\"} 9");
@@ -145,7 +145,7 @@ class DetectorMetricsTest {
             a.onSecond(SECOND + 1);
             evaluator.tick((SECOND + 2) * 1_000_000_000L);
             String quiet = scrape(port);
-            assertLine(quiet, "fastnetmon_total_traffic_packets{protocol_version=\"ipv4\",traffic_direction=\"incoming\"} 0");
+            assertLine(quiet, "fastnetmon_total_traffic_packets{traffic_direction=\"incoming\",protocol_version=\"ipv4\"} 0");
             assertLine(quiet, "fastnetmon_traffic_packets_total{direction=\"incoming\",protocol_version=\"ipv4\"} 60");
             assertLine(quiet, "fastnetmon_bans_total 1");
         } finally {

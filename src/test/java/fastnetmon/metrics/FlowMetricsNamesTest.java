@@ -1,19 +1,22 @@
 package fastnetmon.metrics;
 
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class FlowMetricsNamesTest {
     @Test
-    void fastNetMonsFlowCounterNamesAreExposed() {
-        List<String> names = new FlowMetrics(List::of).collect().stream().map(m -> m.getMetadata().getPrometheusName()).toList();
+    void fastNetMonsFlowCounterNamesAreExposedAsCounters() {
+        Map<String, MetricFamily.Type> types = new FlowMetrics(List::of).collect().stream()
+                .collect(Collectors.toMap(MetricFamily::name, MetricFamily::type));
         for (String n : new String[]{"fastnetmon_netflow_ipfix_all_protocols_total_flows", "fastnetmon_netflow_v9_total_flows",
-                "fastnetmon_netflow_v9_total_packets", "fastnetmon_ipfix_total_flows", "fastnetmon_sflow_total_packets", "fastnetmon_sflow_raw_packet_headers", "fastnetmon_netflow_ipfix_udp_packet_drops"}) {
-            assertTrue(names.contains(n), n + " in " + names);
+                "fastnetmon_netflow_v9_total_packets", "fastnetmon_ipfix_total_flows", "fastnetmon_sflow_total_packets",
+                "fastnetmon_sflow_raw_packet_headers_total", "fastnetmon_netflow_ipfix_udp_packet_drops"}) {
+            assertEquals(MetricFamily.Type.COUNTER, types.get(n), n + " in " + types.keySet());
         }
     }
 }

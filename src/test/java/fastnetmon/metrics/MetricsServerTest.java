@@ -31,11 +31,16 @@ class MetricsServerTest {
     static final class FakeSource implements MetricsSource {
         volatile long[] totals = new long[CounterShard.TOTALS];
         volatile long[] second = new long[CounterShard.TOTALS];
-        volatile long unparsed, bans, banned, tickNanos;
+        volatile long unparsed, notIp, unparsedRate, hosts, bans, banned, tickNanos;
+        volatile long[] flows = new long[Direction.values().length];
         volatile List<CaptureCounters> captures = List.of();
 
         @Override public long[] trafficTotals() { return totals.clone(); }
         @Override public long unparsedPackets() { return unparsed; }
+        @Override public long unknownIpVersionPackets() { return notIp; }
+        @Override public long unparsedPerSecond() { return unparsedRate; }
+        @Override public long monitoredHosts() { return hosts; }
+        @Override public long[] flowsPerSecond() { return flows.clone(); }
         @Override public long[] lastSecondTotals() { return second.clone(); }
         @Override public long bansTotal() { return bans; }
         @Override public long bannedHosts() { return banned; }
@@ -118,6 +123,13 @@ class MetricsServerTest {
         set(s, Direction.OUTGOING, 6, 2, 250);
         src.second = s;
         src.unparsed = 11;
+        src.notIp = 4;
+        src.unparsedRate = 6;
+        src.hosts = 65_536;
+        long[] flows = new long[Direction.values().length];
+        flows[Direction.INCOMING.ordinal()] = 120;
+        flows[Direction.OUTGOING.ordinal()] = 9;
+        src.flows = flows;
         src.bans = 2;
         src.banned = 1;
         src.tickNanos = 1_234_567_000L;
@@ -134,7 +146,14 @@ class MetricsServerTest {
         assertEquals(1208, get(m, "fastnetmon_total_ipv4_packets"));
         assertEquals(47, get(m, "fastnetmon_total_ipv6_packets"));
         assertEquals(11, get(m, "fastnetmon_total_unparsed_packets"));
-        assertEquals("untyped", types.get("fastnetmon_total_simple_packets_processed"));
+        assertEquals("counter", types.get("fastnetmon_total_simple_packets_processed"));
+        assertEquals(4, get(m, "fastnetmon_unknown_ip_version_packets"));
+        assertEquals("counter", types.get("fastnetmon_unknown_ip_version_packets"));
+        assertEquals(6, get(m, "fastnetmon_total_unparsed_packets_speed"));
+        assertEquals("gauge", types.get("fastnetmon_total_unparsed_packets_speed"));
+        assertEquals(65_536, get(m, "fastnetmon_total_number_of_hosts"));
+        assertEquals(120, get(m, "fastnetmon_total_traffic_flows{traffic_direction=\"incoming\",protocol_version=\"ipv4\"}"));
+        assertEquals(9, get(m, "fastnetmon_total_traffic_flows{traffic_direction=\"outgoing\",protocol_version=\"ipv4\"}"));
         assertFalse(m.containsKey("fastnetmon_total_simple_packets_processed_total"));
         assertEquals(1, get(m, "fastnetmon_speed_recalculation_time_seconds"));
         assertEquals(234_567, get(m, "fastnetmon_speed_recalculation_time_microseconds"));
@@ -142,11 +161,11 @@ class MetricsServerTest {
         // Per-second gauges, all 4 directions x 2 versions
         assertEquals("gauge", types.get("fastnetmon_total_traffic_packets"));
         assertEquals("gauge", types.get("fastnetmon_total_traffic_bits"));
-        assertEquals(100, get(m, "fastnetmon_total_traffic_packets{protocol_version=\"ipv4\",traffic_direction=\"incoming\"}"));
-        assertEquals(51_200, get(m, "fastnetmon_total_traffic_bits{protocol_version=\"ipv4\",traffic_direction=\"incoming\"}"));
-        assertEquals(2, get(m, "fastnetmon_total_traffic_packets{protocol_version=\"ipv6\",traffic_direction=\"outgoing\"}"));
-        assertEquals(2_000, get(m, "fastnetmon_total_traffic_bits{protocol_version=\"ipv6\",traffic_direction=\"outgoing\"}"));
-        assertEquals(0, get(m, "fastnetmon_total_traffic_packets{protocol_version=\"ipv6\",traffic_direction=\"other\"}"));
+        assertEquals(100, get(m, "fastnetmon_total_traffic_packets{traffic_direction=\"incoming\",protocol_version=\"ipv4\"}"));
+        assertEquals(51_200, get(m, "fastnetmon_total_traffic_bits{traffic_direction=\"incoming\",protocol_version=\"ipv4\"}"));
+        assertEquals(2, get(m, "fastnetmon_total_traffic_packets{traffic_direction=\"outgoing\",protocol_version=\"ipv6\"}"));
+        assertEquals(2_000, get(m, "fastnetmon_total_traffic_bits{traffic_direction=\"outgoing\",protocol_version=\"ipv6\"}"));
+        assertEquals(0, get(m, "fastnetmon_total_traffic_packets{traffic_direction=\"other\",protocol_version=\"ipv6\"}"));
         assertEquals(8, m.keySet().stream().filter(k -> k.startsWith("fastnetmon_total_traffic_packets{")).count());
 
         // Cumulative counters end in _total
@@ -170,13 +189,17 @@ class MetricsServerTest {
         assertEquals(1, get(m, "fastnetmon_banned_hosts"));
         assertEquals("gauge", types.get("fastnetmon_banned_hosts"));
 
-        // Every counter (and only counters) ends in _total
-        for (Map.Entry<String, String> e : types.entrySet()) {
-            assertEquals(e.getValue().equals("counter"), e.getKey().endsWith("_total"), e.getKey());
+        // Every value is printed as an integer
+        for (String line : body.split("\n")) {
+            assertTrue(line.startsWith("#") || line.matches(".* -?[0-9]+"), "not an integer: " + line);
         }
+        // Our own counters end in _total; CE's keep CE's names
         assertEquals(List.of("fastnetmon_bans_total", "fastnetmon_capture_packets_dropped_total",
-                "fastnetmon_capture_packets_received_total", "fastnetmon_sflow_raw_packet_headers_total", "fastnetmon_traffic_bytes_total",
-                "fastnetmon_traffic_packets_total", "fastnetmon_unparsed_packets_total"),
+                "fastnetmon_capture_packets_received_total",
+                "fastnetmon_total_ipv4_packets", "fastnetmon_total_ipv6_packets",
+                "fastnetmon_total_simple_packets_processed", "fastnetmon_total_unparsed_packets",
+                "fastnetmon_traffic_bytes_total", "fastnetmon_traffic_packets_total",
+                "fastnetmon_unknown_ip_version_packets", "fastnetmon_unparsed_packets_total"),
                 types.entrySet().stream().filter(e -> e.getValue().equals("counter")).map(Map.Entry::getKey).sorted().toList());
     }
 
@@ -203,8 +226,8 @@ class MetricsServerTest {
         assertEquals(12_345_678_904L, get(second, "fastnetmon_total_simple_packets_processed"));
         assertEquals(12_345_678_901L, get(second, "fastnetmon_traffic_packets_total{direction=\"incoming\",protocol_version=\"ipv6\"}"));
         assertEquals(987_654_321_000L, get(second, "fastnetmon_traffic_bytes_total{direction=\"incoming\",protocol_version=\"ipv6\"}"));
-        assertEquals(9, get(second, "fastnetmon_total_traffic_packets{protocol_version=\"ipv4\",traffic_direction=\"other\"}"));
-        assertEquals(7_200, get(second, "fastnetmon_total_traffic_bits{protocol_version=\"ipv4\",traffic_direction=\"other\"}"));
+        assertEquals(9, get(second, "fastnetmon_total_traffic_packets{traffic_direction=\"other\",protocol_version=\"ipv4\"}"));
+        assertEquals(7_200, get(second, "fastnetmon_total_traffic_bits{traffic_direction=\"other\",protocol_version=\"ipv4\"}"));
         assertEquals(3, get(second, "fastnetmon_unparsed_packets_total"));
         assertEquals(4, get(second, "fastnetmon_bans_total"));
         assertEquals(3, get(second, "fastnetmon_banned_hosts"));

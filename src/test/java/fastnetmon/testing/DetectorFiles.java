@@ -32,7 +32,8 @@ public final class DetectorFiles {
                 "log_file = fastnetmon.log",
                 "pid_path = fastnetmon.pid",
                 "attack_details_folder = attacks",
-                "ban_state_path = bans.json"));
+                "ban_state_path = bans.json",
+                "cli_stats_file_path = fastnetmon.dat"));
         all.addAll(List.of(lines));
         Path conf = dir.resolve("fastnetmon.conf");
         Files.writeString(conf, String.join("\n", all) + "\n");

@@ -1,0 +1,91 @@
+package fastnetmon;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** --configuration_check checks what a start would need, and groups the warnings of unimplemented keys. */
+class ConfigurationCheckTest {
+    @TempDir
+    Path dir;
+
+    record Result(int exit, String out, String err) {
+    }
+
+    private Result check(String conf, String... args) throws Exception {
+        Files.writeString(dir.resolve("networks_list"), "10.10.0.0/16\n");
+        Path script = dir.resolve("notify.sh");
+        Files.writeString(script, "#!/bin/sh\ncat >/dev/null\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path f = dir.resolve("fastnetmon.conf");
+        Files.writeString(f, "networks_list_path = networks_list\nwhite_list_path =\nnotify_script_path = notify.sh\n" + conf);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        List<String> a = new java.util.ArrayList<>(List.of("--configuration_file", f.toString(), "--configuration_check"));
+        a.addAll(List.of(args));
+        int exit = FastNetMon.run(a.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String ports() throws Exception {
+        return "prometheus_port = " + freePort() + "\napi_port = " + freePort() + "\ngrpc_api_port = " + freePort() + "\n";
+    }
+
+    @Test
+    void aStartableConfigurationIsOk() throws Exception {
+        Result r = check(ports(), "lo");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().endsWith("configuration OK\n"), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void whatWouldStopAStartIsAnErrorEach() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Result r = check("mirror_afpacket = off\nnotify_script_path = missing.sh\nprometheus_port = " + busy.getLocalPort()
+                    + "\napi_port = " + freePort() + "\ngrpc_api_port = " + freePort() + "\n", "nosuch0");
+            assertEquals(1, r.exit(), r.toString());
+            assertEquals(List.of(
+                    "fastnetmon: no capture engine or flow collector is on (mirror_afpacket, pcap or pfring)",
+                    "fastnetmon: notify script " + dir.resolve("missing.sh") + " does not exist",
+                    "fastnetmon: prometheus_host:prometheus_port 127.0.0.1:" + busy.getLocalPort()
+                            + " is in use (is fastnetmon running already?)"), r.err().lines().toList());
+            assertTrue(r.out().endsWith("configuration has 3 problems: a start would fail\n"), r.out());
+        }
+        Result iface = check(ports(), "nosuch0");
+        assertEquals(List.of("fastnetmon: interface nosuch0 does not exist"), iface.err().lines().toList());
+    }
+
+    @Test
+    void unimplementedKeysWarnOneByOneOnlyWhenSwitchedOn() throws Exception {
+        Result r = check(ports() + "enable_connection_tracking = on\nredis_enabled = off\nredis_port = 6379\n"
+                + "mirror_netmap = off\ngobgp = off\n", "lo");
+        assertEquals(0, r.exit(), r.toString());
+        List<String> warnings = r.out().lines().filter(l -> l.startsWith("warning: ")).toList();
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).endsWith(":7: 'enable_connection_tracking' is a FastNetMon option this version does not implement (ignored)"),
+                warnings.toString());
+        assertTrue(warnings.get(1).endsWith(": 4 FastNetMon options this version does not implement, off or not switches (ignored): "
+                + "redis_enabled, redis_port, mirror_netmap, gobgp"), warnings.toString());
+        assertFalse(r.out().contains("'gobgp'"), r.out());
+    }
+}

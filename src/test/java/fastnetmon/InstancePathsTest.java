@@ -1,0 +1,40 @@
+package fastnetmon;
+
+import fastnetmon.config.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** The ban state file is tied to the configuration unless ban_state_path says otherwise. */
+class InstancePathsTest {
+    @TempDir
+    Path dir;
+
+    private Configuration conf(String folder, String extra) throws Exception {
+        Path d = Files.createDirectories(dir.resolve(folder));
+        Files.writeString(d.resolve("networks_list"), "10.0.0.0/8\n");
+        Path f = d.resolve("fastnetmon.conf");
+        Files.writeString(f, "networks_list_path = networks_list\nwhite_list_path =\n" + extra);
+        return Configuration.load(f);
+    }
+
+    @Test
+    void twoConfigurationsNeverShareTheirBans() throws Exception {
+        Path a = InstancePaths.banState(conf("a", "")), b = InstancePaths.banState(conf("b", ""));
+        assertNotEquals(a, b);
+        String expect = dir.resolve("a/fastnetmon.conf").toAbsolutePath().toString().substring(1).replace('/', '-');
+        assertEquals(Path.of("/var/lib/fastnetmon-java", expect + ".bans.json"), a);
+    }
+
+    @Test
+    void setMeansThatFileAndEmptyMeansNone() throws Exception {
+        assertEquals(dir.resolve("c/state.json"), InstancePaths.banState(conf("c", "ban_state_path = state.json\n")));
+        assertNull(InstancePaths.banState(conf("d", "ban_state_path =\n")));
+    }
+}
