@@ -56,7 +56,7 @@ class SpecialFilesTest {
     private Path conf(String body) throws Exception {
         Files.writeString(dir.resolve("nets"), "10.0.0.0/8\n");
         Path c = dir.resolve("fastnetmon.conf");
-        Files.writeString(c, "networks_list_path = nets\nwhite_list_path =\nprometheus = off\napi = off\n" + body);
+        Files.writeString(c, "networks_list_path = nets\nwhite_list_path =\nprometheus = off\napi = off\nnotify_script_enabled = off\n" + body);
         return c;
     }
 
@@ -121,7 +121,7 @@ class SpecialFilesTest {
         Path c = conf("ban_time = 10000000000\n");
         String[] r = fastnetmon("--configuration_file", c.toString(), "--configuration_check");
         assertEquals("1", r[0], r[1]);
-        assertEquals("fastnetmon: " + c + ":5: ban_time: '10000000000' is out of range (allowed: 0-315360000)\n", r[2]);
+        assertEquals("fastnetmon: " + c + ":6: ban_time: '10000000000' is out of range (allowed: 0-315360000)\n", r[2]);
         r = fastnetmon("--configuration_file", conf("ban_time = 315360000\n").toString(), "--configuration_check");
         assertEquals("0", r[0], r[2]);
     }
