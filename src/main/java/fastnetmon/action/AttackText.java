@@ -5,6 +5,7 @@ import fastnetmon.counters.HostTraffic;
 import fastnetmon.counters.TrafficClass;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.SamplePacket;
+import fastnetmon.packet.PacketRecord;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -30,11 +31,15 @@ public final class AttackText {
     private static final String[] CLASS_TEXT = {"ip fragmented", "tcp", "syn tcp", "udp", "icmp"};
 
     /**
-     * The ban's text (script stdin, details file): the description, and for a ban by hand FastNetMon's
-     * marker where its flow list would go, with no newline.
+     * The ban's text (script stdin, details file): the description, then with connection tracking the
+     * host's flows ({@link FlowListText}), and for a ban by hand FastNetMon's marker where its flow list
+     * would go, with no newline.
      */
     public static String banText(Attack a) {
-        return description(a) + (Attack.MANUAL_BAN.equals(a.reason) ? "manually triggered attack" : "");
+        if (Attack.MANUAL_BAN.equals(a.reason)) {
+            return description(a) + "manually triggered attack";
+        }
+        return a.flows == null ? description(a) : description(a) + FlowListText.text(a.ip, a.flows);
     }
 
     /** "IP: ..." line, the attack summary and traffic counters, a blank line and the average packet sizes. */
@@ -92,6 +97,8 @@ public final class AttackText {
      * One sample as print_simple_packet prints it (without the final newline, with its two trailing spaces):
      * {@code 2014-07-04 13:59:54.778872 1.2.3.4:46804 > 10.10.0.5:80 protocol: tcp flags: syn frag: 0  packets: 1 size: 54 bytes ttl: 64 sample ratio: 1  }.
      * Time is local time in {@code zone}; flags only for TCP; we keep no sample ratio, so it is always 1.
+     * A sample that came from a flow collector ends with what it stands for, after FastNetMon's fields:
+     * {@code from netflow_v9 record: 12 packets 720 bytes} (sFlow: the sampled packet times the rate).
      */
     public static String sampleLine(SamplePacket p, ZoneId zone) {
         long nanos = p.timestampNanos() != 0 ? p.timestampNanos() : nowNanos(); // FastNetMon stamps unstamped packets with "now"
@@ -108,6 +115,10 @@ public final class AttackText {
         sb.append(" frag: ").append(p.fragmented() ? 1 : 0).append("  packets: ").append(p.packets())
                 .append(" size: ").append(p.length()).append(" bytes ttl: ").append(p.ttl())
                 .append(" sample ratio: 1  ");
+        if (p.fromFlowRecord()) {
+            sb.append("from ").append(originName(p.origin())).append(" record: ").append(p.packets()).append(" packets ")
+                    .append(p.bytes()).append(" bytes");
+        }
         return sb.toString();
     }
 
@@ -115,6 +126,17 @@ public final class AttackText {
     public static String detailsFileName(Attack a, ZoneId zone) {
         Instant ban = Instant.ofEpochSecond(Math.floorDiv(a.bannedAtNanos, 1_000_000_000L));
         return a.ip + "_" + FILE_TIME.format(ban.atZone(zone)) + ".txt";
+    }
+
+    /** The flow protocol of a sample's {@link PacketRecord#origin}, as FastNetMon's keys name it. */
+    static String originName(int origin) {
+        return switch (origin) {
+            case PacketRecord.ORIGIN_SFLOW -> "sflow";
+            case PacketRecord.ORIGIN_NETFLOW5 -> "netflow_v5";
+            case PacketRecord.ORIGIN_NETFLOW9 -> "netflow_v9";
+            case PacketRecord.ORIGIN_IPFIX -> "ipfix";
+            default -> "flow";
+        };
     }
 
     /** FastNetMon names IP fragmentation attacks "ip_fragmentation" in the text. */

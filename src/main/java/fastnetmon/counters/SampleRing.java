@@ -24,8 +24,8 @@ public final class SampleRing {
     }
 
     private final int mask;
-    final long[] timestamp, srcHi, srcLo, dstHi, dstLo, packets;
-    /** protocol << 24 | tcpFlags << 16 | ttl << 8 | fragmented; */
+    final long[] timestamp, srcHi, srcLo, dstHi, dstLo, packets, bytes;
+    /** protocol << 24 | tcpFlags << 16 | ttl << 8 | origin << 1 | fragmented; */
     final int[] meta;
     final int[] ports;
     final int[] length;
@@ -44,6 +44,7 @@ public final class SampleRing {
         dstHi = new long[n];
         dstLo = new long[n];
         packets = new long[n];
+        bytes = new long[n];
         meta = new int[n];
         ports = new int[n];
         length = new int[n];
@@ -64,7 +65,8 @@ public final class SampleRing {
         dstHi[i] = r.dstHi;
         dstLo[i] = r.dstLo;
         packets[i] = r.packets;
-        meta[i] = r.protocol << 24 | (r.tcpFlags & 0xff) << 16 | (r.ttl & 0xff) << 8 | (r.fragmented ? 1 : 0);
+        bytes[i] = r.bytes;
+        meta[i] = r.protocol << 24 | (r.tcpFlags & 0xff) << 16 | (r.ttl & 0xff) << 8 | (r.origin & 7) << 1 | (r.fragmented ? 1 : 0);
         ports[i] = r.srcPort << 16 | (r.dstPort & 0xffff);
         length[i] = r.length;
         direction[i] = (byte) dir.ordinal();
@@ -79,7 +81,8 @@ public final class SampleRing {
             int i = (int) t & mask;
             int m = meta[i];
             v.sample(timestamp[i], srcHi[i], srcLo[i], dstHi[i], dstLo[i], ports[i] >>> 16, ports[i] & 0xffff,
-                    m >>> 24, (m >>> 16) & 0xff, (m >>> 8) & 0xff, (m & 1) != 0, packets[i], length[i], Direction.of(direction[i]));
+                    m >>> 24, (m >>> 16) & 0xff, (m >>> 8) & 0xff, (m & 1) != 0, packets[i], length[i], Direction.of(direction[i]),
+                    bytes[i], (m >>> 1) & 7);
         }
         TAIL.setRelease(this, h);
     }
@@ -92,5 +95,16 @@ public final class SampleRing {
     public interface Visitor {
         void sample(long timestampNanos, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort,
                     int protocol, int tcpFlags, int ttl, boolean fragmented, long packets, int length, Direction direction);
+
+        /**
+         * What the ring calls: the sample with the bytes it stands for and its {@link PacketRecord#origin}
+         * (a flow record's protocol, or a captured packet). Visitors that need them override this one.
+         */
+        default void sample(long timestampNanos, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort,
+                            int protocol, int tcpFlags, int ttl, boolean fragmented, long packets, int length,
+                            Direction direction, long bytes, int origin) {
+            sample(timestampNanos, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, protocol, tcpFlags, ttl, fragmented,
+                    packets, length, direction);
+        }
     }
 }

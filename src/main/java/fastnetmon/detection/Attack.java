@@ -41,6 +41,8 @@ public final class Attack {
     public final boolean unbanPostponed;
     /** Sample packets of the host's traffic in the attack direction collected after the ban, unmodifiable. */
     public final List<SamplePacket> samples;
+    /** The host's flows at the ban (enable_connection_tracking), or null when none were tracked. */
+    public final AttackFlows flows;
 
     /** A ban at its start: the peak is the triggering second's rate, no samples yet. */
     public Attack(String ip, long ipHi, long ipLo, Direction direction, String attackType, String protocol,
@@ -52,6 +54,13 @@ public final class Attack {
     public Attack(String ip, long ipHi, long ipLo, Direction direction, String attackType, String protocol,
                   HostTraffic initial, String reason, String hostgroup, long bannedAtNanos,
                   long peakPps, double peakMbps, boolean unbanPostponed, List<SamplePacket> samples) {
+        this(ip, ipHi, ipLo, direction, attackType, protocol, initial, reason, hostgroup, bannedAtNanos, peakPps, peakMbps,
+                unbanPostponed, samples, null);
+    }
+
+    public Attack(String ip, long ipHi, long ipLo, Direction direction, String attackType, String protocol,
+                  HostTraffic initial, String reason, String hostgroup, long bannedAtNanos,
+                  long peakPps, double peakMbps, boolean unbanPostponed, List<SamplePacket> samples, AttackFlows flows) {
         this.ip = ip;
         this.ipHi = ipHi;
         this.ipLo = ipLo;
@@ -66,18 +75,19 @@ public final class Attack {
         this.peakMbps = peakMbps;
         this.unbanPostponed = unbanPostponed;
         this.samples = List.copyOf(samples);
+        this.flows = flows;
     }
 
     /** The same ban with another peak. */
     public Attack withPeak(long pps, double mbps) {
         return new Attack(ip, ipHi, ipLo, direction, attackType, protocol, initial, reason, hostgroup, bannedAtNanos,
-                pps, mbps, unbanPostponed, samples);
+                pps, mbps, unbanPostponed, samples, flows);
     }
 
     /** The same ban with these samples. */
     public Attack withSamples(List<SamplePacket> samples) {
         return new Attack(ip, ipHi, ipLo, direction, attackType, protocol, initial, reason, hostgroup, bannedAtNanos,
-                peakPps, peakMbps, unbanPostponed, samples);
+                peakPps, peakMbps, unbanPostponed, samples, flows);
     }
 
     /** Packets per second of the triggering second in the attack direction: the script's third argument. */

@@ -56,17 +56,22 @@ final class BanBook implements SampleCollector.Target {
         return entryOf(host) != null;
     }
 
-    /** The ban that collects samples of the host in that direction now, or null. */
+    /** The ban that collects samples of the host in that direction now (for its details or its flows), or null. */
     @Override
     public BanEntry collecting(int host, Direction direction) {
         BanEntry e = entryOf(host);
-        return e == null || e.detailsSent || e.start().direction != direction
-                || e.sampleCount() >= settings.banDetailsRecordsCount() ? null : e;
+        return e == null || e.start().direction != direction || (e.flowTable() == null && !wantsDetails(e)) ? null : e;
+    }
+
+    @Override
+    public boolean wantsDetails(BanEntry e) {
+        return !e.detailsSent && e.sampleCount() < settings.banDetailsRecordsCount();
     }
 
     /**
      * Bans the host for the traffic of {@code initial} (its own copy) in a direction; starts collecting
-     * samples, or sends attack_details at once when ban_details_records_count is 0.
+     * samples, or sends attack_details at once when ban_details_records_count is 0. With connection
+     * tracking the ban goes out at the next tick, with the flows seen until then.
      */
     BanEntry ban(int host, HostTraffic initial, Direction dir, String reason, String hostgroup, long nowNanos) {
         HostTraffic t = initial.copy();
@@ -75,14 +80,47 @@ final class BanBook implements SampleCollector.Target {
         BanEntry e = put(host, a);
         history.add(e);
         log.warn("ban {} {} {} {} pps: {}", a.ip, dir.text(), a.attackType, a.initialPps(), reason);
+        if (settings.connectionTracking() && dir.perHost() && !Attack.MANUAL_BAN.equals(reason)) {
+            // FastNetMon lists the host's flows in the ban text: they are added up from its packets until
+            // the next tick (sendHeldBans), and the ban goes out then, one tick later.
+            e.trackFlows();
+            samples.start(a.ipHi, a.ipLo, dir);
+            return e;
+        }
         emit(BanEvent.Kind.BAN, e, nowNanos);
+        startDetails(e, nowNanos);
+        return e;
+    }
+
+    /** After the ban went out: starts collecting samples, or sends attack_details at once when there are none to collect. */
+    private void startDetails(BanEntry e, long nowNanos) {
+        Attack a = e.start();
+        Direction dir = a.direction;
         if (settings.banDetailsRecordsCount() > 0 && dir.perHost()) {
             samples.start(a.ipHi, a.ipLo, dir);
         } else if (settings.banDetailsRecordsCount() == 0) {
             e.detailsSent = true;
             emit(BanEvent.Kind.ATTACK_DETAILS, e, nowNanos);
+            samples.stop(a.ipHi, a.ipLo);
         }
-        return e;
+    }
+
+    /** Sends the bans held back for their flows since an earlier tick, with their flow lists (connection tracking). */
+    void sendHeldBans(long nowNanos) {
+        for (BanEntry e : active.values()) {
+            if (e.flowTable() != null && nowNanos > e.start().bannedAtNanos) {
+                sendHeld(e, nowNanos);
+            }
+        }
+    }
+
+    private void sendHeld(BanEntry e, long nowNanos) {
+        e.finishFlows(settings.banDetailsRecordsCount());
+        emit(BanEvent.Kind.BAN, e, nowNanos);
+        if (settings.banDetailsRecordsCount() > 0) {
+            return; // the samples go on into the details
+        }
+        startDetails(e, nowNanos);
     }
 
     /** Takes up a ban made before a restart (its details went out then); false when the host is banned. */
@@ -109,7 +147,7 @@ final class BanBook implements SampleCollector.Target {
     /** Sends attack_details for bans with all their samples, or past their deadline. */
     void sendCompletedDetails(long nowNanos) {
         for (BanEntry e : active.values()) {
-            if (!e.detailsSent && (e.sampleCount() >= settings.banDetailsRecordsCount()
+            if (!e.detailsSent && e.flowTable() == null && (e.sampleCount() >= settings.banDetailsRecordsCount()
                     || (e.detailsDeadlineNanos != 0 && nowNanos >= e.detailsDeadlineNanos))) {
                 sendDetails(e, nowNanos);
             }
@@ -119,6 +157,9 @@ final class BanBook implements SampleCollector.Target {
     /** Sends attack_details for every ban still collecting, with what it has (at shutdown). */
     void flushDetails(long nowNanos) {
         for (BanEntry e : active.values()) {
+            if (e.flowTable() != null) {
+                sendHeld(e, nowNanos);
+            }
             if (!e.detailsSent) {
                 sendDetails(e, nowNanos);
             }
@@ -165,6 +206,9 @@ final class BanBook implements SampleCollector.Target {
     }
 
     private Attack unban(BanEntry e, long nowNanos) {
+        if (e.flowTable() != null) {
+            sendHeld(e, nowNanos);
+        }
         if (!e.detailsSent) {
             sendDetails(e, nowNanos);
         }

@@ -22,6 +22,9 @@ final class BanEntry {
     /** For manual bans: attack_details goes out at this time even with fewer samples (0: no deadline). */
     long detailsDeadlineNanos;
     private Attack snapshot;
+    /** The host's flows being added up before the ban goes out (connection tracking), or null. */
+    private FlowTable flowTable;
+    private AttackFlows flows;
 
     BanEntry(int host, Attack start) {
         this.host = host;
@@ -30,6 +33,7 @@ final class BanEntry {
         this.peakMbps = start.peakMbps;
         this.unbanPostponed = start.unbanPostponed;
         this.samples.addAll(start.samples);
+        this.flows = start.flows;
         this.snapshot = start;
     }
 
@@ -38,7 +42,7 @@ final class BanEntry {
         if (snapshot == null) {
             snapshot = new Attack(start.ip, start.ipHi, start.ipLo, start.direction, start.attackType, start.protocol,
                     start.initial, start.reason, start.hostgroup, start.bannedAtNanos, peakPps, peakMbps,
-                    unbanPostponed, samples);
+                    unbanPostponed, samples, flows);
         }
         return snapshot;
     }
@@ -68,6 +72,23 @@ final class BanEntry {
 
     int sampleCount() {
         return samples.size();
+    }
+
+    /** Starts adding up the host's flows; the ban is held back until {@link #finishFlows}. */
+    void trackFlows() {
+        flowTable = new FlowTable(start.direction);
+    }
+
+    /** Flows are being added up: the ban has not gone out yet. */
+    FlowTable flowTable() {
+        return flowTable;
+    }
+
+    /** Ends flow tracking with the list for the ban text. */
+    void finishFlows(int detailsCount) {
+        flows = flowTable.list(detailsCount);
+        flowTable = null;
+        snapshot = null;
     }
 
     void addSample(SamplePacket p) {

@@ -18,7 +18,16 @@ public record DetectionSettings(
         double averageCalculationTimeSeconds,
         Thresholds global,
         List<HostGroup> hostGroups,
-        List<Cidr> whitelist) {
+        List<Cidr> whitelist,
+        boolean connectionTracking) {
+
+    /** Without connection tracking. */
+    public DetectionSettings(boolean enableBanIpv6, boolean processIncoming, boolean processOutgoing, int banDetailsRecordsCount,
+                             long banTimeSeconds, boolean unbanOnlyIfAttackFinished, double averageCalculationTimeSeconds,
+                             Thresholds global, List<HostGroup> hostGroups, List<Cidr> whitelist) {
+        this(enableBanIpv6, processIncoming, processOutgoing, banDetailsRecordsCount, banTimeSeconds, unbanOnlyIfAttackFinished,
+                averageCalculationTimeSeconds, global, hostGroups, whitelist, false);
+    }
 
     /** The settings of a configuration (checked when it was read). */
     public static DetectionSettings from(Configuration c) {
@@ -32,6 +41,7 @@ public record DetectionSettings(
                 c.getDouble("average_calculation_time"),
                 c.globalThresholds(),
                 c.hostGroups(),
-                c.whitelist());
+                c.whitelist(),
+                c.getBoolean("enable_connection_tracking"));
     }
 }

@@ -85,6 +85,7 @@ public final class Evaluator {
         totals.collect(counters, nowNanos);
         networkRates.update(counters, nowNanos);
         samples.drain(bans);
+        bans.sendHeldBans(nowNanos);
         long[] counts = second.counts();
         for (int i = 0; i < second.size(); i++) {
             int host = second.host(i);

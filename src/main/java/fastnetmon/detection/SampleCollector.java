@@ -10,16 +10,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Sample packets of banned hosts, for attack_details: asks every counters instance for a host's packets
- * of the attack direction (also one added later), and hands each sample that comes back to the ban it
- * belongs to while that ban still collects.
+ * Sample packets of banned hosts, for attack_details and connection tracking: asks every counters
+ * instance for a host's packets of the attack direction (also one added later), and hands each sample
+ * that comes back to the ban it belongs to while that ban still collects (its flow table adds them up,
+ * its details keep the first ones).
  *
  * <p>Threading: the evaluator's thread only.
  */
 final class SampleCollector implements SampleRing.Visitor {
     /** Where samples go: the ban of the host collecting samples of that direction, or null. */
     interface Target {
+        /** The ban that takes samples of the host in that direction, for its details or its flows, or null. */
         BanEntry collecting(int host, Direction direction);
+
+        /** Whether the ban still collects sample packets for attack_details. */
+        boolean wantsDetails(BanEntry ban);
     }
 
     private record HostKey(long hi, long lo) {
@@ -68,12 +73,27 @@ final class SampleCollector implements SampleRing.Visitor {
     @Override
     public void sample(long ts, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort, int protocol,
                        int tcpFlags, int ttl, boolean fragmented, long packets, int length, Direction direction) {
+        sample(ts, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, protocol, tcpFlags, ttl, fragmented, packets, length,
+                direction, (long) length * packets, 0);
+    }
+
+    @Override
+    public void sample(long ts, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort, int protocol,
+                       int tcpFlags, int ttl, boolean fragmented, long packets, int length, Direction direction,
+                       long bytes, int origin) {
         boolean in = direction == Direction.INCOMING;
         int host = hosts.find(in ? dstHi : srcHi, in ? dstLo : srcLo);
         BanEntry ban = host < 0 ? null : target.collecting(host, direction);
-        if (ban != null) {
+        if (ban == null) {
+            return;
+        }
+        FlowTable flows = ban.flowTable();
+        if (flows != null) {
+            flows.add(srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, protocol, packets, bytes);
+        }
+        if (target.wantsDetails(ban)) {
             ban.addSample(new SamplePacket(ts, IpAddresses.format(srcHi, srcLo), srcPort, IpAddresses.format(dstHi, dstLo),
-                    dstPort, protocol, tcpFlags, fragmented, packets, length, ttl));
+                    dstPort, protocol, tcpFlags, fragmented, packets, length, ttl, bytes, origin));
         }
     }
 }

@@ -36,8 +36,11 @@ public final class PacketRecord {
     public long packets;
     /** How many bytes this record stands for (the wire length for captured packets). */
     public long bytes;
+    /** Where the record came from: {@link #ORIGIN_CAPTURE} or the flow protocol whose record it is (attack_details marks these). */
+    public int origin;
 
     public static final int TCP = 6, UDP = 17, ICMP = 1, ICMPV6 = 58;
+    public static final int ORIGIN_CAPTURE = 0, ORIGIN_SFLOW = 1, ORIGIN_NETFLOW5 = 2, ORIGIN_NETFLOW9 = 3, ORIGIN_IPFIX = 4;
     public static final int TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_RST = 0x04, TCP_PSH = 0x08, TCP_ACK = 0x10, TCP_URG = 0x20;
 
     public void setIpv4(int src, int dst) {
@@ -75,6 +78,7 @@ public final class PacketRecord {
         ipLength = 0;
         packets = 1;
         bytes = 0;
+        origin = ORIGIN_CAPTURE;
     }
 
     /** As FastNetMon: any TCP packet with the SYN bit set counts as tcp_syn. */

@@ -142,6 +142,22 @@ class AttackTextTest {
     }
 
     @Test
+    void samplesFromFlowRecordsSayWhatTheyStandFor() {
+        SamplePacket v9 = new SamplePacket(T0, "198.18.0.1", 40000, "10.10.0.5", 80, 6, 0x02, false, 1000, 60, 0,
+                60_000, fastnetmon.packet.PacketRecord.ORIGIN_NETFLOW9);
+        assertEquals("2014-07-04 13:59:54.778872 198.18.0.1:40000 > 10.10.0.5:80 protocol: tcp flags: syn frag: 0  "
+                + "packets: 1000 size: 60 bytes ttl: 0 sample ratio: 1  from netflow_v9 record: 1000 packets 60000 bytes",
+                AttackText.sampleLine(v9, UTC));
+        for (int origin = 1; origin <= 4; origin++) {
+            SamplePacket p = new SamplePacket(T0, "1.2.3.4", 1, "10.10.0.5", 2, 17, 0, false, 100, 64, 0, 6400, origin);
+            assertTrue(AttackText.sampleLine(p, UTC).endsWith("sample ratio: 1  from "
+                    + List.of("sflow", "netflow_v5", "netflow_v9", "ipfix").get(origin - 1) + " record: 100 packets 6400 bytes"));
+        }
+        // a captured packet keeps FastNetMon's line as it is
+        assertTrue(AttackText.sampleLine(tcp(T0, 2), UTC).endsWith("sample ratio: 1  "));
+    }
+
+    @Test
     void detailsAreDescriptionBlankLineAndSamples() {
         Attack a = Fixtures.synFlood();
         a = a.withPeak(61000, a.peakMbps).withSamples(List.of(tcp(T0, 2), tcp(T0 + 1000, 2)));

@@ -60,7 +60,7 @@ class ConfigKeysTest {
     void unimplementedFastNetMonKeysAreRecognisedButNotOurs() {
         for (String k : new String[]{"exabgp", "exabgp_next_hop", "gobgp", "gobgp_next_hop_ipv6", "redis_enabled", "mongodb_host",
                 "influxdb", "influxdb_port", "graphite_prefix", "netmap_threads", "xdp_mode", "mirror_netmap", "mirror_afxdp",
-                "enable_connection_tracking", "kafka_traffic_export_topic", "clickhouse_metrics_port"}) {
+                "enable_subnet_counters", "kafka_traffic_export_topic", "clickhouse_metrics_port"}) {
             assertTrue(ConfigKeys.isUnimplementedFastNetMonKey(k), k);
             assertNull(ConfigKeys.get(k), k);
         }

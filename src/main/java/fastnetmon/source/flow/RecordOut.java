@@ -41,6 +41,7 @@ final class RecordOut {
         }
         rec.packets = p;
         rec.bytes = b;
+        rec.origin = origin(protocol);
         if (start > end) {
             start = end;
         }
@@ -61,6 +62,16 @@ final class RecordOut {
             LOG.warn("flow exporter {}: malformed {} datagram: {} ({}); its decode errors are counted and logged at most once a minute",
                     st.exporter.address(), protocol == null ? "flow" : name(protocol), what, detail);
         }
+    }
+
+    /** The record's mark for attack_details ({@link PacketRecord#origin}). */
+    static int origin(FlowProtocol p) {
+        return switch (p) {
+            case SFLOW5 -> PacketRecord.ORIGIN_SFLOW;
+            case NETFLOW5 -> PacketRecord.ORIGIN_NETFLOW5;
+            case NETFLOW9 -> PacketRecord.ORIGIN_NETFLOW9;
+            case IPFIX -> PacketRecord.ORIGIN_IPFIX;
+        };
     }
 
     static String name(FlowProtocol p) {

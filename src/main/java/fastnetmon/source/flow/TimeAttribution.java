@@ -139,7 +139,7 @@ final class TimeAttribution implements FlowRecordSink {
         bytes[e] = rec.bytes;
         meta[e] = (long) rec.protocol << 56 | (long) (rec.srcPort & 0xffff) << 40 | (long) (rec.dstPort & 0xffff) << 24
                 | (long) (rec.tcpFlags & 0xff) << 16 | (long) (rec.ttl & 0xff) << 8
-                | (rec.fragmented ? 2 : 0) | (rec.ipVersion == 6 ? 1 : 0);
+                | (rec.origin & 7) << 2 | (rec.fragmented ? 2 : 0) | (rec.ipVersion == 6 ? 1 : 0);
         left[e] = (int) span;
         append(e, (int) (first & (WINDOW - 1)));
     }
@@ -176,6 +176,7 @@ final class TimeAttribution implements FlowRecordSink {
         r.ipLength = rec.ipLength;
         r.packets = rec.packets;
         r.bytes = rec.bytes;
+        r.origin = rec.origin;
         if (++batched == BATCH) {
             flush();
         }
@@ -340,6 +341,7 @@ final class TimeAttribution implements FlowRecordSink {
         r.tcpFlags = (int) (m >>> 16) & 0xff;
         r.ttl = (int) (m >>> 8) & 0xff;
         r.fragmented = (m & 2) != 0;
+        r.origin = (int) (m >>> 2) & 7;
         r.laterFragment = false;
         r.packets = p;
         r.bytes = b;
