@@ -158,8 +158,9 @@ final class ApiRoutes {
 
     private ObjectNode ban(String ip, Map<String, String> query, InetAddress remote) throws Refusal, DetectorUnavailableException {
         noParameters(query, BAN_PARAMETERS);
-        long[] a = monitoredAddress(ip);
-        Direction d = query.containsKey("direction") ? direction(query.get("direction")) : Direction.INCOMING;
+        long[] a = bannableAddress(ip);
+        // As FastNetMon reports a ban by hand: direction "other" unless the request names one
+        Direction d = query.containsKey("direction") ? banDirection(query.get("direction")) : Direction.OTHER;
         boolean force = query.containsKey("force") && flag("force", query.get("force"));
         String text = IpAddresses.format(a[0], a[1]);
         boolean whitelisted = whitelist.lookup(a[0], a[1]) >= 0;
@@ -180,7 +181,7 @@ final class ApiRoutes {
 
     private ObjectNode unban(String ip, Map<String, String> query, InetAddress remote) throws Refusal, DetectorUnavailableException {
         noParameters(query, Set.of());
-        long[] a = monitoredAddress(ip);
+        long[] a = bannableAddress(ip);
         String text = IpAddresses.format(a[0], a[1]);
         Attack attack = access.unban(a[0], a[1]);
         if (attack == null) {
@@ -194,13 +195,28 @@ final class ApiRoutes {
 
     /** The address in the path, parsed and checked against the monitored networks. */
     private long[] monitoredAddress(String ip) throws Refusal {
+        long[] a = address(ip);
+        if (!access.monitored(a[0], a[1])) {
+            throw new Refusal(400, IpAddresses.format(a[0], a[1]) + " is not in the monitored networks");
+        }
+        return a;
+    }
+
+    /** The address to ban or unban by hand: in the monitored networks unless api_ban_outside_networks is on. */
+    private long[] bannableAddress(String ip) throws Refusal {
+        long[] a = address(ip);
+        if (!info.banOutsideNetworks() && !access.monitored(a[0], a[1])) {
+            throw new Refusal(400, IpAddresses.format(a[0], a[1]) + " is not in the monitored networks"
+                    + " (api_ban_outside_networks = on allows bans of any address)");
+        }
+        return a;
+    }
+
+    private static long[] address(String ip) throws Refusal {
         long[] a = IpAddresses.parse(ip);
         if (a == null) {
             String why = IpAddresses.whyNot(ip);
             throw new Refusal(400, quote(ip) + " is not an IP address" + (why == null ? "" : " (" + why + ")"));
-        }
-        if (!access.monitored(a[0], a[1])) {
-            throw new Refusal(400, IpAddresses.format(a[0], a[1]) + " is not in the monitored networks");
         }
         return a;
     }
@@ -211,6 +227,18 @@ final class ApiRoutes {
             throw new Refusal(400, "no IP address given: " + usage);
         }
         return ip;
+    }
+
+    /** A manual ban's direction: incoming, outgoing or other. */
+    private static Direction banDirection(String s) throws Refusal {
+        if ("other".equals(s.strip().toLowerCase(Locale.ROOT))) {
+            return Direction.OTHER;
+        }
+        try {
+            return direction(s);
+        } catch (Refusal r) {
+            throw new Refusal(400, "direction must be incoming, outgoing or other, not " + quote(s));
+        }
     }
 
     private static Direction direction(String s) throws Refusal {

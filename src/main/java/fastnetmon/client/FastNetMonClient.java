@@ -210,10 +210,11 @@ public final class FastNetMonClient implements Callable<Integer> {
     @Command(name = "ban", mixinStandardHelpOptions = true,
             description = "Ban a host as an automatic ban would (notify script with ban, then attack_details).")
     static final class Ban extends ApiCommand {
-        @Parameters(paramLabel = "IP", description = "Host in the monitored networks.")
+        @Parameters(paramLabel = "IP", description = "Host in the monitored networks (any address when the daemon has api_ban_outside_networks = on).")
         String ip;
 
-        @Option(names = "--direction", paramLabel = "incoming|outgoing", description = "Direction of the attack (default: incoming).")
+        @Option(names = "--direction", paramLabel = "incoming|outgoing|other",
+                description = "Direction of the attack (default: other, as FastNetMon reports a ban by hand).")
         String direction;
 
         @Option(names = "--force", description = "Ban the host even when it is in the daemon's whitelist.")
@@ -241,7 +242,7 @@ public final class FastNetMonClient implements Callable<Integer> {
     @Command(name = "host", mixinStandardHelpOptions = true,
             description = "One host's current traffic (averaged) per direction and protocol, and its ban.")
     static final class HostCommand extends ApiCommand {
-        @Parameters(paramLabel = "IP", description = "Host in the monitored networks.")
+        @Parameters(paramLabel = "IP", description = "Host in the monitored networks (any address when the daemon has api_ban_outside_networks = on).")
         String ip;
 
         @Override

@@ -201,6 +201,6 @@ class ApiHardeningTest {
         // A host outside the whitelist needs no force.
         assertEquals(200, HttpProbe.raw(s.port(), ban.replace("10.10.0.5", "10.10.1.5")).status());
         List<String> calls = rig.scriptCalls();
-        assertTrue(calls.stream().anyMatch(c -> c.startsWith("ban 10.10.0.5 incoming ")), calls.toString());
+        assertTrue(calls.stream().anyMatch(c -> c.startsWith("ban 10.10.0.5 other ")), calls.toString());
     }
 }

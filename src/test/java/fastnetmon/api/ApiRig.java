@@ -58,8 +58,15 @@ public final class ApiRig implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     /** Current second: starts at the wall clock's, so manual bans (wall time) and ticks agree. */
     public long second = System.currentTimeMillis() / 1000;
+    private final Path dir;
 
     public ApiRig(Path dir) throws IOException {
+        this(dir, false);
+    }
+
+    /** @param banOutsideNetworks api_ban_outside_networks */
+    public ApiRig(Path dir, boolean banOutsideNetworks) throws IOException {
+        this.dir = dir;
         PrefixMatcher monitored = TestPackets.networks("10.10.0.0/16", "2001:db8:10::/48");
         shard = new CounterShard("api-test", monitored, 16);
         shard.onSecond(second);
@@ -86,7 +93,15 @@ public final class ApiRig implements AutoCloseable {
             return th;
         });
         access = new EvaluatorAccess(evaluator, evaluatorThread, monitored, () -> RECEIVED, () -> DROPPED);
-        server = ApiServer.start("127.0.0.1", 0, access, new ApiInfo(VERSION, "bytes", 7));
+        server = ApiServer.start("127.0.0.1", 0, access, new ApiInfo(VERSION, "bytes", 7, banOutsideNetworks));
+    }
+
+    /** The attack details file of a ban of this host (attack_details_folder). */
+    public Path detailsFile(String ip) throws IOException {
+        try (var files = Files.list(dir.resolve("attacks"))) {
+            return files.filter(f -> f.getFileName().toString().startsWith(ip + "_")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no details file for " + ip));
+        }
     }
 
     public int port() {

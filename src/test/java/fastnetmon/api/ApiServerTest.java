@@ -330,26 +330,52 @@ class ApiServerTest {
     }
 
     @Test
-    void manualBanDefaultsToIncomingAndWorksForHostsWithoutTraffic() throws Exception {
+    void manualBanDefaultsToOtherAsFastNetMonAndWorksForHostsWithoutTraffic() throws Exception {
         Answer a = rig.post("/api/ban/2001:db8:10::99");
         assertEquals(200, a.status(), a.body());
         JsonNode b = a.json().path("ban");
         assertEquals("2001:db8:10::99", b.path("ip").asText());
-        assertEquals("incoming", b.path("direction").asText());
+        assertEquals("other", b.path("direction").asText());
         assertRate(b, 0, 0, 0);
         assertEquals(List.of("2001:db8:10::99"), ips(rig.get("/api/bans").json().path("bans")));
+        assertEquals("other", rig.post("/api/ban/10.10.0.98?direction=other").json().path("ban").path("direction").asText());
+        assertEquals("incoming", rig.post("/api/ban/10.10.0.99?direction=incoming").json().path("ban").path("direction").asText());
+        rig.tick();
+        // FastNetMon's text for a ban by hand: all zero, direction other, its marker instead of a flow list
+        List<String> calls = rig.scriptCalls();
+        assertTrue(calls.contains("ban 2001:db8:10::99 other 0 stdin=41"), calls.toString());
+        String fastnetmons = fastnetmon.detection.FlowTableTest.fixture("manual-ban-stdin.txt").replace("10.0.0.77", "10.10.0.98");
+        String file = java.nio.file.Files.readString(rig.detailsFile("10.10.0.98"));
+        assertTrue(file.startsWith(fastnetmons + "\n\n"), file);
+    }
+
+    @Test
+    void banOutsideTheNetworksOnlyWhenSwitchedOn(@TempDir Path other) throws Exception {
+        assertEquals("192.0.2.1 is not in the monitored networks (api_ban_outside_networks = on allows bans of any address)",
+                rig.post("/api/ban/192.0.2.1").error());
+        try (ApiRig open = new ApiRig(other, true)) {
+            Answer a = open.post("/api/ban/192.0.2.1");
+            assertEquals(200, a.status(), a.body());
+            assertEquals("other", a.json().path("ban").path("direction").asText());
+            assertEquals(List.of("192.0.2.1"), ips(open.get("/api/bans").json().path("bans")));
+            assertEquals(200, open.post("/api/unban/192.0.2.1").status());
+            assertEquals(List.of("ban 192.0.2.1 other 0 stdin=41", "attack_details 192.0.2.1 other 0 stdin=43",
+                    "unban 192.0.2.1 other 0 stdin=0"), open.scriptCalls());
+            // the host's own counters stay for the monitored networks
+            assertEquals(400, open.get("/api/host/192.0.2.1").status());
+        }
     }
 
     @Test
     void manualBanRefusesBadInput() throws Exception {
         Object[][] cases = {
                 {"/api/ban/10.10.0.300", 400, "'10.10.0.300' is not an IP address"},
-                {"/api/ban/10.1.2.3", 400, "10.1.2.3 is not in the monitored networks"},
-                {"/api/ban/10.10.0.5?direction=both", 400, "direction must be incoming or outgoing, not 'both'"},
+                {"/api/ban/10.1.2.3", 400, "10.1.2.3 is not in the monitored networks (api_ban_outside_networks = on allows bans of any address)"},
+                {"/api/ban/10.10.0.5?direction=both", 400, "direction must be incoming, outgoing or other, not 'both'"},
                 {"/api/ban/10.10.0.5?duration=60", 400, "unknown parameter 'duration' (this endpoint takes direction, force)"},
                 {"/api/ban/", 400, "no IP address given: POST /api/ban/IP"},
                 {"/api/unban/1.2.3", 400, "'1.2.3' is not an IP address"},
-                {"/api/unban/192.0.2.1", 400, "192.0.2.1 is not in the monitored networks"},
+                {"/api/unban/192.0.2.1", 400, "192.0.2.1 is not in the monitored networks (api_ban_outside_networks = on allows bans of any address)"},
                 {"/api/unban/10.10.0.5", 404, "10.10.0.5 is not banned"},
         };
         for (Object[] c : cases) {
@@ -364,7 +390,7 @@ class ApiServerTest {
     @Test
     void manualUnbanRunsUnbanAndDropsTheHostFromTheList() throws Exception {
         busySecond(rig);
-        assertEquals(200, rig.post("/api/ban/10.10.0.5").status());
+        assertEquals(200, rig.post("/api/ban/10.10.0.5?direction=incoming").status());
         rig.send(5, udp("198.51.100.7", 1000, "10.10.0.5", 53));
         rig.tick(); // samples in: attack_details goes out
         Answer a = rig.post("/api/unban/10.10.0.5");

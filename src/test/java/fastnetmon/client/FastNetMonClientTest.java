@@ -89,7 +89,8 @@ class FastNetMonClientTest {
         DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
         Run list = client(later, "bans", "--port", port);
         assertEquals(0, list.status(), list.err());
-        assertEquals("10.10.0.5 incoming udp_flood 3000 pps banned " + f.format(Instant.ofEpochSecond(at5)) + " (00:01:12 ago)\n"
+        // no direction given: "other", as FastNetMon reports a ban by hand, with no rates of its own
+        assertEquals("10.10.0.5 other unknown 0 pps banned " + f.format(Instant.ofEpochSecond(at5)) + " (00:01:12 ago)\n"
                 + "10.10.0.7 outgoing udp_flood 400 pps banned " + f.format(Instant.ofEpochSecond(at7))
                 + String.format(" (00:%02d:%02d ago)\n", (at5 + 72 - at7) / 60, (at5 + 72 - at7) % 60), list.out());
 
@@ -105,7 +106,7 @@ class FastNetMonClientTest {
             actions.add(w[0] + " " + w[1] + " " + w[2]);
         }
         // Script calls for one IP are in order; the two IPs' calls may interleave.
-        assertEquals(List.of("ban 10.10.0.5 incoming", "attack_details 10.10.0.5 incoming", "unban 10.10.0.5 incoming"),
+        assertEquals(List.of("ban 10.10.0.5 other", "attack_details 10.10.0.5 other", "unban 10.10.0.5 other"),
                 actions.stream().filter(a -> a.contains("10.10.0.5")).toList());
         assertEquals(List.of("ban 10.10.0.7 outgoing"), actions.stream().filter(a -> a.contains("10.10.0.7")).toList());
     }
@@ -121,7 +122,7 @@ class FastNetMonClientTest {
                     + "ask with force=1 (fastnetmon_client ban 10.10.0.5 --force) to ban it all the same\n"), client("ban", "10.10.0.5", "--port", p));
             assertEquals(List.of(), rig.scriptCalls());
             assertEquals(new Run(0, "banned 10.10.0.5\n", ""), client("ban", "10.10.0.5", "--force", "--port", p));
-            assertTrue(rig.scriptCalls().get(0).startsWith("ban 10.10.0.5 incoming "), rig.scriptCalls().toString());
+            assertTrue(rig.scriptCalls().get(0).startsWith("ban 10.10.0.5 other "), rig.scriptCalls().toString());
         }
     }
 
@@ -129,8 +130,9 @@ class FastNetMonClientTest {
     void serverRefusalsAreOneLineAndExitOne() {
         assertEquals(new Run(1, "", "fastnetmon_client: '10.0.0.300' is not an IP address\n"), client("ban", "10.0.0.300", "--port", port));
         assertEquals(new Run(1, "", "fastnetmon_client: '10.10.0.0/16' is not an IP address\n"), client("ban", "10.10.0.0/16", "--port", port));
-        assertEquals(new Run(1, "", "fastnetmon_client: 10.1.2.3 is not in the monitored networks\n"), client("ban", "10.1.2.3", "--port", port));
-        assertEquals(new Run(1, "", "fastnetmon_client: direction must be incoming or outgoing, not 'up'\n"),
+        assertEquals(new Run(1, "", "fastnetmon_client: 10.1.2.3 is not in the monitored networks (api_ban_outside_networks = on "
+                + "allows bans of any address)\n"), client("ban", "10.1.2.3", "--port", port));
+        assertEquals(new Run(1, "", "fastnetmon_client: direction must be incoming, outgoing or other, not 'up'\n"),
                 client("ban", "10.10.0.5", "--direction", "up", "--port", port));
         assertEquals(new Run(1, "", "fastnetmon_client: no traffic seen for 10.10.0.77\n"), client("host", "10.10.0.77", "--port", port));
         assertEquals(new Run(1, "", "fastnetmon_client: sort must be packets, bytes or flows, not 'size'\n"),
@@ -162,7 +164,7 @@ class FastNetMonClientTest {
                 icmp                 0       0.00         0          0       0.00         0
                 fragmented           0       0.00         0          0       0.00         0
                 """, r.out());
-        assertEquals(0, client("ban", "10.10.0.6", "--port", port).status());
+        assertEquals(0, client("ban", "10.10.0.6", "--direction", "incoming", "--port", port).status());
         Run banned = client("host", "10.10.0.6", "--port", port);
         assertTrue(banned.out().startsWith("10.10.0.6 banned: 10.10.0.6 incoming syn_flood 500 pps banned "), banned.out());
     }
@@ -230,7 +232,7 @@ class FastNetMonClientTest {
         assertEquals(ApiRig.DROPPED, t.dropped());
         assertEquals(List.of(), t.bans());
 
-        ApiClient.Ban b = c.ban("10.10.0.5", null);
+        ApiClient.Ban b = c.ban("10.10.0.5", "incoming");
         assertEquals(new ApiClient.Ban("10.10.0.5", "incoming", "udp_flood", "udp", 3000, 2.4, 3, 3000, b.bannedAt(),
                 "global", "manual ban", b.details()), b);
         assertTrue(b.details().startsWith("IP: 10.10.0.5\nAttack type: udp_flood\n"), b.details());
@@ -268,7 +270,7 @@ class FastNetMonClientTest {
         Process bans = java("bans", "--port", port);
         assertEquals(0, bans.waitFor());
         String out = new String(bans.getInputStream().readAllBytes());
-        assertTrue(out.matches("10\\.10\\.0\\.6 incoming syn_flood 500 pps banned \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\(00:00:\\d\\d ago\\)\n"), out);
+        assertTrue(out.matches("10\\.10\\.0\\.6 other unknown 0 pps banned \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\(00:00:\\d\\d ago\\)\n"), out);
 
         int free = freePort();
         Process none = java("bans", "--port", Integer.toString(free));

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Connection tracking's flow list: added up from samples, in FastNetMon's order and cut, in its text. */
-class FlowTableTest {
+public class FlowTableTest {
     private static final long[] HOST = IpAddresses.parse("10.0.0.5");
 
     private static void in(FlowTable t, String remote, int srcPort, int dstPort, int protocol, long packets, long bytes) {
@@ -27,7 +27,7 @@ class FlowTableTest {
         t.add(r[0], r[1], HOST[0], HOST[1], srcPort, dstPort, protocol, packets, bytes);
     }
 
-    static String fixture(String name) throws IOException {
+    public static String fixture(String name) throws IOException {
         try (InputStream s = FlowTableTest.class.getResourceAsStream("/fastnetmon-1.2.4/" + name)) {
             return new String(s.readAllBytes(), StandardCharsets.UTF_8);
         }
