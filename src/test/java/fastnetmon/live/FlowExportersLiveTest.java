@@ -149,7 +149,7 @@ class FlowExportersLiveTest {
             long rx = rig.rxPackets();
             real.add(rx - rxBefore);
             rxBefore = rx;
-            reported.add(metric("fastnetmon_total_traffic_packets", "protocol_version=\"ipv4\",traffic_direction=\"incoming\""));
+            reported.add(metric("fastnetmon_total_traffic_packets", "traffic_direction=\"incoming\",protocol_version=\"ipv4\""));
         }
         sender.join();
         return new Flood(rig.rxPackets() - rx0, start, real, reported);
