@@ -151,6 +151,7 @@ final class Harness implements BanListener {
         Thresholds global = Limits.none().pps(TrafficClass.TOTAL, 20_000).build();
         final List<HostGroup> groups = new ArrayList<>();
         final List<Cidr> whitelist = new ArrayList<>();
+        boolean connectionTracking = false;
 
         Settings global(Limits l) {
             global = l.build();
@@ -169,7 +170,7 @@ final class Harness implements BanListener {
 
         DetectionSettings build() {
             return new DetectionSettings(enableBanIpv6, processIncoming, processOutgoing, detailsCount, banTime,
-                    unbanOnlyIfAttackFinished, averageSeconds, global, groups, whitelist);
+                    unbanOnlyIfAttackFinished, averageSeconds, global, groups, whitelist, connectionTracking);
         }
     }
 
