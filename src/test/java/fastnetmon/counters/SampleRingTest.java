@@ -84,4 +84,34 @@ class SampleRingTest {
                 Long.MAX_VALUE + " 2001:db8::1 65535 2001:db9::ff 65534 255 255 255 true " + (1L << 40) + " 65535 OUTGOING",
                 "0 1.2.3.4 0 10.0.0.1 0 1 0 1 false 1 100 INCOMING"), seen);
     }
+
+    @Test
+    void carriesTheBytesAndTheOriginOfAFlowRecord() {
+        SampleRing ring = new SampleRing(4);
+        PacketRecord r = rec(1);
+        r.packets = 1000;
+        r.bytes = 60_000;
+        r.length = 60;
+        r.fragmented = true;
+        r.ttl = 255;
+        r.origin = PacketRecord.ORIGIN_IPFIX;
+        ring.offer(r, Direction.OUTGOING);
+        ring.offer(rec(2), Direction.INCOMING);
+        List<String> seen = new ArrayList<>();
+        ring.drain(new SampleRing.Visitor() {
+            @Override
+            public void sample(long ts, long sHi, long sLo, long dHi, long dLo, int sp, int dp, int proto, int flags, int ttl,
+                               boolean frag, long pk, int len, Direction dir) {
+                throw new AssertionError("the ring calls the full form");
+            }
+
+            @Override
+            public void sample(long ts, long sHi, long sLo, long dHi, long dLo, int sp, int dp, int proto, int flags, int ttl,
+                               boolean frag, long pk, int len, Direction dir, long bytes, int origin) {
+                seen.add(pk + " " + len + " " + bytes + " " + origin + " " + frag + " " + ttl + " " + dir);
+            }
+        });
+        assertEquals(List.of("1000 60 60000 4 true 255 OUTGOING", "1 " + rec(2).length + " " + rec(2).bytes + " 0 false "
+                + rec(2).ttl + " INCOMING"), seen);
+    }
 }

@@ -44,19 +44,22 @@ class FlowRecordBanTextTest {
         return UP + (second - T0) * 1000;
     }
 
-    private static byte[] record(String src, int srcPort, long packets, long second) {
+    private static byte[] record(String src, int srcPort, long packets, long first, long last) {
         return new Bytes().addr(src).addr("10.10.0.5").u16(srcPort).u16(80).u8(6).u8(0x02).u32(packets).u32(packets * 60)
-                .u32(up(second)).u32(up(second)).build();
+                .u32(up(first)).u32(up(last)).build();
     }
 
-    /** Seconds 1..4: a SYN flood on 10.10.0.5 in one-second records, 20 sources x 1,000 packets a second. */
-    private Path capture() throws Exception {
+    /**
+     * Seconds 1..4: a SYN flood on 10.10.0.5 in records of {@code span} seconds exported at their end,
+     * 20 sources x 1,000 packets a second.
+     */
+    private Path capture(int span) throws Exception {
         Path file = dir.resolve("flood.pcap");
         try (PcapWriter w = PcapWriter.pcap(file, PacketParser.LINKTYPE_ETHERNET, true)) {
             for (long s = T0 + 1, seq = 0; s <= T0 + 4; s++, seq++) {
                 Bytes body = new Bytes();
                 for (int i = 20; i >= 1; i--) { // listed backwards: the ban text sorts them
-                    body.bytes(record("198.18.0." + i, 40000 + i, 1000, s));
+                    body.bytes(record("198.18.0." + i, 40000 + i, 1000L * span, s - span + 1, s));
                 }
                 byte[] d = v9(up(s), s, seq, 0, set(0, V4), set(256, body.build()));
                 byte[] frame = FrameBuilder.ipv4("192.0.2.1", "127.0.0.1").udp(40000, 2055).payload(d.length).ethernet();
@@ -76,6 +79,10 @@ class FlowRecordBanTextTest {
     }
 
     private void replay(String... lines) throws Exception {
+        replay(1, lines);
+    }
+
+    private void replay(int span, String... lines) throws Exception {
         List<String> all = new ArrayList<>(List.of("threshold_pps = 10000", "ban_details_records_count = 5", "ban_time = 3600",
                 "prometheus = off", "api = off", "netflow_port = 2055", "sflow_port = 6343"));
         all.addAll(List.of(lines));
@@ -85,7 +92,7 @@ class FlowRecordBanTextTest {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path out = dir.resolve("stdout.txt"), err = dir.resolve("stderr.txt");
         Process p = new ProcessBuilder(DetectorFiles.command(List.of(), "--configuration_file", conf.toString(),
-                "--flow_exports_file", capture().toString())).directory(dir.toFile())
+                "--flow_exports_file", capture(span).toString())).directory(dir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "replay did not finish");
         assertEquals(0, p.exitValue(), Files.readString(err));
@@ -107,6 +114,16 @@ class FlowRecordBanTextTest {
         }
         // without connection tracking, the ban text is the description alone
         assertTrue(stdinOf("ban").endsWith(" bytes \n"), stdinOf("ban"));
+    }
+
+    @Test
+    void aRecordSpreadOverTheSecondsItCoversIsMarkedWithTheShareOfEachSecond() throws Exception {
+        replay(2);
+        List<String> samples = stdinOf("attack_details").lines().filter(l -> l.contains(" > 10.10.0.5:80 ")).toList();
+        assertEquals(5, samples.size());
+        for (String s : samples) {
+            assertTrue(s.endsWith("packets: 1000 size: 60 bytes ttl: 0 sample ratio: 1  from netflow_v9 record: 1000 packets 60000 bytes"), s);
+        }
     }
 
     @Test
