@@ -107,7 +107,7 @@ final class LiveMode {
             opened.push(() -> flows.forEach(FlowCollector::close));
             evaluator = detector.startEvaluator();
             restoreBans(detector.actions(), evaluator);
-            metrics = Metrics.start(config, detector.shards(), evaluator, detector.sources());
+            metrics = Metrics.start(config, detector.shards(), evaluator, detector.sources(), detector.actions()::stats);
             opened.push(metrics);
             access = new EvaluatorAccess(evaluator, ticker, detector.monitored(),
                     () -> captureSum(detector, Source::received), () -> captureSum(detector, Source::dropped));
