@@ -4,10 +4,11 @@ import fastnetmon.action.ActionRegistry;
 import fastnetmon.config.Configuration;
 import fastnetmon.config.Thresholds;
 import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.CountingSettings;
 import fastnetmon.counters.MonitoredNetworks;
 import fastnetmon.counters.ShardFactory;
 import fastnetmon.counters.TrackingLimits;
-import fastnetmon.counters.TrafficClass;
+import fastnetmon.config.TrafficClass;
 import fastnetmon.detection.BanListener;
 import fastnetmon.detection.DetectionSettings;
 import fastnetmon.detection.Evaluator;
@@ -33,6 +34,7 @@ public final class Detector implements ShardFactory {
     static final int FLOW_TABLE_LOG2 = 20;
 
     private final Configuration config;
+    private final CountingSettings counting;
     private final MonitoredNetworks monitored;
     private final List<CounterShard> shards = new CopyOnWriteArrayList<>();
     private final List<SourceRunner> runners = new CopyOnWriteArrayList<>();
@@ -48,8 +50,10 @@ public final class Detector implements ShardFactory {
     /** @param live true: the actions journal the bans in ban_state_path (or the instance's default, see InstancePaths) */
     public Detector(Configuration config, boolean live) {
         this.config = config;
+        this.counting = CountingSettings.from(config);
         this.monitored = MonitoredNetworks.of(config.networks());
-        this.actions = live ? ActionRegistry.fromConfig(config, InstancePaths.banState(config)) : ActionRegistry.forReplay(config);
+        this.actions = live ? ActionRegistry.fromConfig(config, ProcessSettings.from(config).banState())
+                : ActionRegistry.forReplay(config);
     }
 
     /** A shard for one source thread; one made after the evaluator started is read from its next tick on. */
@@ -68,7 +72,7 @@ public final class Detector implements ShardFactory {
 
     /** max_tracked_hosts, or what a third of the heap holds when it is 0. */
     int maxTrackedHosts() {
-        int configured = config.getInt("max_tracked_hosts");
+        int configured = counting.maxTrackedHosts();
         if (configured > 0) {
             return configured;
         }
@@ -106,7 +110,7 @@ public final class Detector implements ShardFactory {
         if (pps == Long.MAX_VALUE && bytes == Long.MAX_VALUE) {
             pps = PROMOTION_FALLBACK_PPS * PROMOTION_SHARE;
         }
-        return new TrackingLimits(maxTrackedHosts(), config.getInt("tracked_host_idle_time"),
+        return new TrackingLimits(maxTrackedHosts(), counting.trackedHostIdleSeconds(),
                 pps == Long.MAX_VALUE ? 0 : Math.max(1, pps / PROMOTION_SHARE),
                 bytes == Long.MAX_VALUE ? 0 : Math.max(1, bytes / PROMOTION_SHARE));
     }

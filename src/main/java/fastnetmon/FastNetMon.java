@@ -1,8 +1,10 @@
 package fastnetmon;
 
+import fastnetmon.action.ActionSettings;
 import fastnetmon.action.NotifyScript;
 import fastnetmon.config.ConfigException;
 import fastnetmon.config.Configuration;
+import fastnetmon.source.CaptureSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -105,11 +107,12 @@ public final class FastNetMon implements Callable<Integer> {
                     + (problems.size() == 1 ? " problem" : " problems") + ": a start would fail");
             return problems.isEmpty() ? 0 : 1;
         }
-        Path logPath = logFile != null ? logFile : config.getPath("log_file");
-        if ((daemonize || config.getBoolean("daemonize")) && pcapFile == null && flowExportsFile == null && !Daemon.isDaemon()) {
+        ProcessSettings process = ProcessSettings.from(config);
+        Path logPath = logFile != null ? logFile : process.logFile();
+        if ((daemonize || process.daemonize()) && pcapFile == null && flowExportsFile == null && !Daemon.isDaemon()) {
             return Daemon.detach(logPath, out, err); // the daemon logs; this command does not
         }
-        String logProblem = Logging.configure(config.getString("logging_level"), logPath, logToConsole);
+        String logProblem = Logging.configure(process.loggingLevel(), logPath, logToConsole);
         Logger log = LoggerFactory.getLogger(FastNetMon.class);
         if (logProblem != null) {
             err.println("fastnetmon: " + logProblem);
@@ -123,7 +126,7 @@ public final class FastNetMon implements Callable<Integer> {
             return new ReplayMode(config, out, err).run(flowExportsFile != null ? flowExportsFile : pcapFile, flowExportsFile != null);
         }
         List<String> ifaces = namedInterfaces(config);
-        if (ifaces.isEmpty() && captureEngineOn(config)) {
+        if (ifaces.isEmpty() && CaptureSettings.from(config).anyEngineOn()) {
             ifaces = DefaultRoute.interfaces();
             if (!ifaces.isEmpty()) {
                 String msg = "no interface named or configured: capturing on " + String.join(",", ifaces) + " (the default route's)";
@@ -148,16 +151,12 @@ public final class FastNetMon implements Callable<Integer> {
     private List<String> namedInterfaces(Configuration config) {
         return interfaces != null
                 ? Arrays.stream(interfaces.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList()
-                : config.getList("interfaces");
-    }
-
-    static boolean captureEngineOn(Configuration c) {
-        return c.getBoolean("mirror_afpacket") || c.getBoolean("pcap") || c.getBoolean("pfring") || c.getBoolean("mirror");
+                : CaptureSettings.from(config).interfaces();
     }
 
     private void checkNotifyScript(Configuration config, Logger log) {
-        Path script = config.getPath("notify_script_path");
-        if (!config.getBoolean("notify_script_enabled") || script == null) {
+        Path script = ActionSettings.from(config).script();
+        if (script == null) {
             return;
         }
         NotifyScript.problem(script).ifPresent(p -> {

@@ -1,11 +1,13 @@
 package fastnetmon;
 
 import fastnetmon.action.ActionRegistry;
+import fastnetmon.action.ActionSettings;
 import fastnetmon.api.ApiServer;
 import fastnetmon.api.DetectorAccess;
 import fastnetmon.api.EvaluatorAccess;
 import fastnetmon.source.CaptureEngine;
 import fastnetmon.source.CaptureEngines;
+import fastnetmon.source.CaptureSettings;
 import fastnetmon.source.Source;
 import fastnetmon.source.SourceException;
 import fastnetmon.source.flow.FlowCollector;
@@ -66,9 +68,10 @@ final class LiveMode {
 
     /** Runs until stopped; throws for anything that prevents the start. */
     void run(List<String> interfaces) throws StartupException, InterruptedException {
+        CaptureSettings capture = CaptureSettings.from(config);
         Map<String, CaptureEngines.Kind> plan;
         try {
-            plan = CaptureEngines.plan(config, interfaces);
+            plan = CaptureEngines.plan(capture, interfaces);
         } catch (SourceException e) {
             throw new StartupException(e.getMessage());
         }
@@ -79,7 +82,7 @@ final class LiveMode {
         }
         // What the start has opened, closed in reverse order if a later step fails.
         Deque<AutoCloseable> opened = new ArrayDeque<>();
-        Path pidPath = pidLogic ? config.getPath("pid_path") : null;
+        Path pidPath = pidLogic ? ProcessSettings.from(config).pidPath() : null;
         PidFile pid = pidPath != null ? PidFile.acquire(pidPath) : null;
         if (pid != null) {
             opened.push(pid::remove);
@@ -101,13 +104,13 @@ final class LiveMode {
         DetectorAccess access;
         List<FlowCollector> flows;
         try {
-            engines = CaptureEngines.open(config, plan, detector);
+            engines = CaptureEngines.open(capture, plan, detector);
             opened.push(() -> engines.forEach(CaptureEngine::close));
             flows = FlowCollectors.open(flowSettings, detector);
             opened.push(() -> flows.forEach(FlowCollector::close));
             evaluator = detector.startEvaluator();
             restoreBans(detector.actions(), evaluator);
-            metrics = Metrics.start(config, detector.shards(), evaluator, detector.sources());
+            metrics = Metrics.start(config, detector.shards(), evaluator, detector.sources(), detector.actions()::stats);
             opened.push(metrics);
             access = new EvaluatorAccess(evaluator, ticker, detector.monitored(),
                     () -> captureSum(detector, Source::received), () -> captureSum(detector, Source::dropped));
@@ -158,7 +161,7 @@ final class LiveMode {
         ticker.awaitTermination(5, TimeUnit.SECONDS);
         tick(evaluator);
         evaluator.flushDetails();
-        if (!detector.actions().close(Duration.ofSeconds(config.getLong("notify_script_timeout") + 5))) {
+        if (!detector.actions().close(ActionSettings.from(config).scriptTimeout().plusSeconds(5))) {
             log.warn("some notify script calls were still running at exit");
         }
         closeQuietly(metrics);

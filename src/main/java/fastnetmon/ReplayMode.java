@@ -50,7 +50,7 @@ final class ReplayMode {
         // no reason to refuse a replay.
         AutoCloseable metrics = () -> { };
         try {
-            metrics = Metrics.start(config, detector.shards(), evaluator, detector.sources());
+            metrics = Metrics.start(config, detector.shards(), evaluator, detector.sources(), detector.actions()::stats);
         } catch (IOException e) {
             log.warn("{} (replay goes on without metrics)", e.getMessage());
         }

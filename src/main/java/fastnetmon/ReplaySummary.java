@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import fastnetmon.source.FileReplay;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
-import fastnetmon.counters.TrafficClass;
+import fastnetmon.config.TrafficClass;
 import fastnetmon.detection.Attack;
 
 import java.io.IOException;

@@ -1,10 +1,12 @@
 package fastnetmon;
 
+import fastnetmon.action.ActionSettings;
 import fastnetmon.action.NotifyScript;
-import fastnetmon.api.ApiServer;
-import fastnetmon.api.grpc.GrpcApiServer;
-import fastnetmon.config.ConfigKeys;
 import fastnetmon.config.Configuration;
+import fastnetmon.config.PresentationSettings;
+import fastnetmon.source.CaptureSettings;
+import fastnetmon.source.SourceException;
+import fastnetmon.source.flow.FlowSettings;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,18 +23,20 @@ import java.util.List;
  * the notify script exists and is executable; the ports to serve are free. Each problem is one line.
  */
 final class StartCheck {
-    /** Flow collector switches, when this version has them (FastNetMon's names). */
-    private static final List<String> COLLECTORS = List.of("sflow", "netflow");
-
     private StartCheck() {
     }
 
     /** The problems a live start with this configuration and these interfaces (may be empty) would meet. */
     static List<String> problems(Configuration config, List<String> interfaces) {
         List<String> problems = new ArrayList<>();
-        boolean engine = FastNetMon.captureEngineOn(config);
-        boolean collector = COLLECTORS.stream().anyMatch(k -> ConfigKeys.get(k) != null
-                && ConfigKeys.get(k).type() == ConfigKeys.Type.BOOL && config.getBoolean(k));
+        boolean engine = CaptureSettings.from(config).anyEngineOn();
+        boolean collector;
+        try {
+            collector = FlowSettings.from(config).any();
+        } catch (SourceException e) { // a bad sflow_port or netflow_port: the collector is on, it could not start
+            problems.add(e.getMessage());
+            collector = true;
+        }
         if (!engine && !collector) {
             problems.add("no capture engine or flow collector is on (mirror_afpacket, pcap or pfring)");
         }
@@ -47,26 +51,26 @@ final class StartCheck {
                 }
             }
         }
-        if (config.getBoolean("notify_script_enabled")) {
-            NotifyScript.problem(config.getPath("notify_script_path")).ifPresent(problems::add);
+        ActionSettings actions = ActionSettings.from(config);
+        if (actions.scriptEnabled()) {
+            NotifyScript.problem(actions.scriptPath()).ifPresent(problems::add);
         }
-        if (config.getBoolean("prometheus")) {
-            portFree("prometheus", config.getString("prometheus_host"), config.getInt("prometheus_port"), problems);
-        }
-        if (ApiServer.enabled(config)) {
-            portFree("api", config.getString("api_host"), config.getInt("api_port"), problems);
-        }
-        if (GrpcApiServer.enabled(config)) {
-            portFree("grpc_api", config.getString("grpc_api_host"), config.getInt("grpc_api_port"), problems);
-        }
+        PresentationSettings served = PresentationSettings.from(config);
+        portFree("prometheus", served.metrics(), problems);
+        portFree("api", served.api(), problems);
+        portFree("grpc_api", served.grpc(), problems);
         return problems;
     }
 
-    private static void portFree(String key, String host, int port, List<String> problems) {
-        String where = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    /** Adds a problem when the endpoint is on and its address cannot be bound. */
+    private static void portFree(String key, PresentationSettings.Endpoint at, List<String> problems) {
+        if (!at.enabled()) {
+            return;
+        }
+        String where = at.where();
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+            s.bind(new InetSocketAddress(InetAddress.getByName(at.host()), at.port()));
         } catch (IOException e) {
             String why = e.getMessage() != null && e.getMessage().startsWith("Address already in use")
                     ? "is in use (is fastnetmon running already?)" : "cannot be served: " + e.getMessage();

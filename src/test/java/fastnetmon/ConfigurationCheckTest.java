@@ -75,6 +75,15 @@ class ConfigurationCheckTest {
         assertEquals(List.of("fastnetmon: interface nosuch0 does not exist"), iface.err().lines().toList());
     }
 
+    /** A flow collector that could not start (a port that is not one) is a problem, not a collector that is off. */
+    @Test
+    void aBadFlowPortIsAProblem() throws Exception {
+        Result r = check(ports() + "mirror_afpacket = off\nsflow = on\nsflow_port = 6343,70000\n");
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals(List.of("fastnetmon: " + dir.resolve("fastnetmon.conf") + ": sflow_port: '70000' is not a UDP port (1-65535)"),
+                r.err().lines().toList());
+    }
+
     @Test
     void unimplementedKeysWarnOneByOneOnlyWhenSwitchedOn() throws Exception {
         Result r = check(ports() + "enable_connection_tracking = on\nredis_enabled = off\nredis_port = 6379\n"

@@ -26,7 +26,7 @@ class InstancePathsTest {
 
     @Test
     void twoConfigurationsNeverShareTheirBans() throws Exception {
-        Path a = InstancePaths.banState(conf("a", "")), b = InstancePaths.banState(conf("b", ""));
+        Path a = ProcessSettings.from(conf("a", "")).banState(), b = ProcessSettings.from(conf("b", "")).banState();
         assertNotEquals(a, b);
         String expect = dir.resolve("a/fastnetmon.conf").toAbsolutePath().toString().substring(1).replace('/', '-');
         assertEquals(Path.of("/var/lib/fastnetmon-java", expect + ".bans.json"), a);
@@ -34,7 +34,7 @@ class InstancePathsTest {
 
     @Test
     void setMeansThatFileAndEmptyMeansNone() throws Exception {
-        assertEquals(dir.resolve("c/state.json"), InstancePaths.banState(conf("c", "ban_state_path = state.json\n")));
-        assertNull(InstancePaths.banState(conf("d", "ban_state_path =\n")));
+        assertEquals(dir.resolve("c/state.json"), ProcessSettings.from(conf("c", "ban_state_path = state.json\n")).banState());
+        assertNull(ProcessSettings.from(conf("d", "ban_state_path =\n")).banState());
     }
 }

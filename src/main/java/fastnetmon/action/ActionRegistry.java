@@ -57,15 +57,13 @@ public final class ActionRegistry implements BanListener {
         return build(config, null, ZoneId.systemDefault());
     }
 
-    private static ActionRegistry build(Configuration c, Path banState, ZoneId zone) {
-        Path script = c.getBoolean("notify_script_enabled") ? c.getPath("notify_script_path") : null;
-        Builder b = builder(banState).stopBound(Duration.ofSeconds(c.getLong("notify_script_timeout") + 10));
-        Path folder = c.getPath("attack_details_folder");
-        if (folder != null) {
-            b.add(new DetailsFileAction(folder, zone), 1);
+    private static ActionRegistry build(Configuration config, Path banState, ZoneId zone) {
+        ActionSettings s = ActionSettings.from(config);
+        Builder b = builder(banState).stopBound(s.scriptTimeout().plusSeconds(10));
+        if (s.detailsFolder() != null) {
+            b.add(new DetailsFileAction(s.detailsFolder(), zone), 1);
         }
-        b.add(new ScriptAction(script, Duration.ofSeconds(c.getLong("notify_script_timeout")), zone),
-                c.getInt("notify_script_max_running"));
+        b.add(new ScriptAction(s.script(), s.scriptTimeout(), zone), s.maxRunningScripts());
         return b.build();
     }
 

@@ -252,7 +252,7 @@ final class ActionRunner {
     }
 
     synchronized ActionStats stats() {
-        return new ActionStats(action.name(), handled, failed, dropped, queued, runningSteps.size(), unfinished);
+        return new ActionStats(action.name(), handled, failed, dropped, queued, runningSteps.size(), unfinished, threads);
     }
 
     private static String kindText(Step s) {

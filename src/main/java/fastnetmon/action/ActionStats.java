@@ -11,7 +11,8 @@ package fastnetmon.action;
  * @param queued     events waiting now
  * @param running    events being carried out now (for the script: scripts running now)
  * @param unfinished events abandoned at shutdown (still queued or killed while running)
+ * @param maxRunning the bound on {@code running} (for the script: {@code notify_script_max_running})
  */
 public record ActionStats(String name, long handled, long failed, long dropped, int queued, int running,
-                          long unfinished) {
+                          long unfinished, int maxRunning) {
 }

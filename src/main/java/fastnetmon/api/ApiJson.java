@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import fastnetmon.action.AttackText;
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
-import fastnetmon.counters.TrafficClass;
+import fastnetmon.config.TrafficClass;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.SortKey;
 import fastnetmon.detection.TrafficView;

@@ -1,7 +1,5 @@
 package fastnetmon.config;
 
-import fastnetmon.counters.CounterShard;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -16,6 +14,8 @@ import java.util.Set;
  * files, to supply defaults, and to print the configuration reference.
  */
 public final class ConfigKeys {
+    /** The most hosts one shard can count one by one (64M): the bound of max_tracked_hosts, and the shard's size. */
+    public static final int MAX_TRACKED_HOSTS = 1 << 26;
     private ConfigKeys() {
     }
 
@@ -107,7 +107,7 @@ public final class ConfigKeys {
                 0, 0, List.of(), FNM, false));
 
         // Speed calculation
-        key("max_tracked_hosts", Type.INT, "0", OURS, "Hosts counted one by one per capture thread at most (0: as many as a third of the Java heap holds); packets of further hosts count in the totals and their network's, and a host among them whose rate is heavy takes the place of a lighter one (see Guarantees)", 0, CounterShard.MAX_HOSTS);
+        key("max_tracked_hosts", Type.INT, "0", OURS, "Hosts counted one by one per capture thread at most (0: as many as a third of the Java heap holds); packets of further hosts count in the totals and their network's, and a host among them whose rate is heavy takes the place of a lighter one (see Guarantees)", 0, MAX_TRACKED_HOSTS);
         key("tracked_host_idle_time", Type.INT, "120", OURS, "Seconds without traffic after which a host counted one by one gives its place (and, once its neighbours have too, its memory) back", 1, 86400);
         key("average_calculation_time", Type.INT, "5", FNM, "Seconds over which speeds are averaged", 1, 3600);
         key("speed_calculation_delay", Type.INT, "1", FNM + " (accepted; speeds are recalculated every second)", "Seconds between speed recalculations", 1, 3600);

@@ -1,5 +1,7 @@
 package fastnetmon.config;
 
+import java.nio.file.Path;
+
 /**
  * What the presentation stages (API, metrics endpoint, console, client) take from the configuration,
  * typed and read in one place ({@link #from}) so that none of them looks keys up by name. Immutable.
@@ -8,8 +10,12 @@ package fastnetmon.config;
  * @param metrics the Prometheus endpoint: {@code prometheus}, {@code prometheus_host}, {@code prometheus_port}
  * @param http    the bounds of both HTTP servers
  * @param screen  the console: {@code check_period}, {@code sort_parameter}, {@code max_ips_in_list}
+ * @param grpc    FastNetMon's gRPC API: on when both {@code enable_api} and {@code grpc_api} are on;
+ *                {@code grpc_api_host}, {@code grpc_api_port}
+ * @param screenFile the screen file for {@code fastnetmon_client}: {@code cli_stats_file_path} (null: none)
  */
-public record PresentationSettings(Endpoint api, Endpoint metrics, HttpLimits http, Screen screen) {
+public record PresentationSettings(Endpoint api, Endpoint metrics, HttpLimits http, Screen screen, Endpoint grpc,
+                                   Path screenFile) {
 
     /** Where an HTTP surface listens, and whether it is served at all. */
     public record Endpoint(boolean enabled, String host, int port) {
@@ -31,6 +37,8 @@ public record PresentationSettings(Endpoint api, Endpoint metrics, HttpLimits ht
                 new Endpoint(c.getBoolean("prometheus"), c.getString("prometheus_host"), c.getInt("prometheus_port")),
                 new HttpLimits(c.getInt("http_max_connections"), c.getInt("http_max_connections_per_client"),
                         c.getInt("http_request_timeout"), HttpLimits.HEADER_BYTES, HttpLimits.BODY_BYTES),
-                new Screen(c.getInt("check_period"), c.getString("sort_parameter"), c.getInt("max_ips_in_list")));
+                new Screen(c.getInt("check_period"), c.getString("sort_parameter"), c.getInt("max_ips_in_list")),
+                new Endpoint(c.getBoolean("enable_api") && c.getBoolean("grpc_api"), c.getString("grpc_api_host"), c.getInt("grpc_api_port")),
+                c.getPath("cli_stats_file_path"));
     }
 }

@@ -1,6 +1,5 @@
 package fastnetmon.config;
 
-import fastnetmon.counters.TrafficClass;
 
 import java.util.ArrayList;
 import java.util.Arrays;

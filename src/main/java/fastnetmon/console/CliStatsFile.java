@@ -2,6 +2,7 @@ package fastnetmon.console;
 
 import fastnetmon.api.DetectorAccess;
 import fastnetmon.config.Configuration;
+import fastnetmon.config.PresentationSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,11 +63,12 @@ public final class CliStatsFile implements AutoCloseable {
      */
     public static AutoCloseable start(Configuration config, DetectorAccess access, String version,
                                       LongSupplier calcNanos, LongSupplier unparsedPps) {
-        Path path = config.getPath("cli_stats_file_path");
+        PresentationSettings settings = PresentationSettings.from(config);
+        Path path = settings.screenFile();
         if (path == null) {
             return () -> { };
         }
-        CliStatsFile f = start(path, access, ConsoleSettings.from(config, version), calcNanos, unparsedPps);
+        CliStatsFile f = start(path, access, ConsoleSettings.from(settings.screen(), version), calcNanos, unparsedPps);
         log.info("writing the screen for fastnetmon_client to {} every second", path);
         return f;
     }

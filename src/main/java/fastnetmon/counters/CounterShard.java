@@ -1,5 +1,7 @@
 package fastnetmon.counters;
 
+import fastnetmon.config.ConfigKeys;
+import fastnetmon.config.TrafficClass;
 import fastnetmon.networks.PrefixMatcher;
 import fastnetmon.packet.PacketRecord;
 
@@ -25,9 +27,9 @@ import fastnetmon.packet.PacketRecord;
 public final class CounterShard implements HostCounters {
     static final int CHUNK_BITS = 12;
     static final int CHUNK_SLOTS = 1 << CHUNK_BITS;
-    static final int MAX_CHUNKS = 1 << 14;
-    /** The most hosts one shard can hold: 64M. */
-    public static final int MAX_HOSTS = MAX_CHUNKS * CHUNK_SLOTS;
+    /** The most hosts one shard can hold: 64M (the bound of max_tracked_hosts). */
+    public static final int MAX_HOSTS = ConfigKeys.MAX_TRACKED_HOSTS;
+    static final int MAX_CHUNKS = MAX_HOSTS >> CHUNK_BITS;
     /**
      * Longs per host: key hi, key lo, sample flags, the last second it was counted in, {@link #COUNTERS}
      * counters, and the slot's generation: even while a host holds the slot, odd while it is free; it

@@ -1,5 +1,7 @@
 package fastnetmon.counters;
 
+import fastnetmon.config.TrafficClass;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;

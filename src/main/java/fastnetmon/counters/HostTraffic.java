@@ -1,5 +1,7 @@
 package fastnetmon.counters;
 
+import fastnetmon.config.TrafficClass;
+
 /**
  * One host's traffic over an interval: packets, bytes and flows for incoming and outgoing traffic in
  * every {@link TrafficClass}. Per-second values when {@link #seconds} is 1; an average otherwise.

@@ -2,7 +2,7 @@ package fastnetmon.detection;
 
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
-import fastnetmon.counters.TrafficClass;
+import fastnetmon.config.TrafficClass;
 
 /** Names an attack from the traffic of the second that triggered it, as FastNetMon does. */
 public final class AttackClassifier {

@@ -5,7 +5,7 @@ import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostCounters;
 import fastnetmon.counters.HostTraffic;
 import fastnetmon.counters.NetworkRates;
-import fastnetmon.counters.TrafficClass;
+import fastnetmon.config.TrafficClass;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package fastnetmon.detection;
 import fastnetmon.config.Thresholds;
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
-import fastnetmon.counters.TrafficClass;
+import fastnetmon.config.TrafficClass;
 
 /** Whether one direction of a host's traffic crosses a threshold; strict "greater than", as FastNetMon. */
 public final class ThresholdCheck {

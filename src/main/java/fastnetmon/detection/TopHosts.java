@@ -2,7 +2,7 @@ package fastnetmon.detection;
 
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
-import fastnetmon.counters.TrafficClass;
+import fastnetmon.config.TrafficClass;
 
 import java.util.ArrayList;
 import java.util.Arrays;

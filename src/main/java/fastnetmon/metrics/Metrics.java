@@ -1,5 +1,6 @@
 package fastnetmon.metrics;
 
+import fastnetmon.action.ActionStats;
 import fastnetmon.config.Configuration;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.config.PresentationSettings;
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** The one call the program makes: the Prometheus endpoint as configured. */
 public final class Metrics {
@@ -20,19 +22,22 @@ public final class Metrics {
      * Serves the detector's metrics on {@code prometheus_host:prometheus_port} when {@code prometheus}
      * is on (the default, 127.0.0.1:9209); otherwise does nothing. Close the result at shutdown.
      * {@code shards} and {@code sources} are read at every scrape: pass live views (the detector's), so
-     * that sources started later are reported too.
+     * that sources started later are reported too. {@code actions} gives the actions' figures at every
+     * scrape (the registry's {@code stats}).
      *
      * @throws IOException with one line for the operator, e.g.
      *                     "cannot serve Prometheus metrics on 127.0.0.1:9209: address already in use"
      */
     public static AutoCloseable start(Configuration config, List<CounterShard> shards, Evaluator evaluator,
-                                      Collection<? extends Source> sources) throws IOException {
+                                      Collection<? extends Source> sources, Supplier<List<ActionStats>> actions)
+            throws IOException {
         PresentationSettings settings = PresentationSettings.from(config);
         PresentationSettings.Endpoint at = settings.metrics();
         if (!at.enabled()) {
             return () -> { };
         }
-        MetricsServer server = MetricsServer.start(at.host(), at.port(), MetricsSource.of(config.networks(), shards, evaluator, sources), settings.http());
+        MetricsServer server = MetricsServer.start(at.host(), at.port(), MetricsSource.of(config.networks(), shards, evaluator, sources),
+                settings.http(), actions);
         LoggerFactory.getLogger(Metrics.class).info("serving Prometheus metrics on http://{}/metrics",
                 new PresentationSettings.Endpoint(true, at.host(), server.port()).where());
         return server;

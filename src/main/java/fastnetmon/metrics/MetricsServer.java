@@ -1,5 +1,6 @@
 package fastnetmon.metrics;
 
+import fastnetmon.action.ActionStats;
 import fastnetmon.config.HttpLimits;
 import fastnetmon.http.BoundedHttpServer;
 import fastnetmon.http.RequestGuard;
@@ -15,11 +16,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The Prometheus endpoint ({@code prometheus}, {@code prometheus_host}, {@code prometheus_port}, as in
  * FastNetMon CE): serves {@code GET /metrics} in the text format, computing every value from a
- * {@link MetricsSource} and the running flow collectors at scrape time. The server is a
+ * {@link MetricsSource}, the running flow collectors and the actions ({@link ActionMetrics}) at scrape time. The server is a
  * {@link BoundedHttpServer} with the same bounds and caller checks as the API ({@link RequestGuard}:
  * loopback only while bound to loopback, Host checked against DNS rebinding, no web pages).
  */
@@ -30,9 +32,14 @@ public final class MetricsServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts serving with the default HTTP limits. */
+    /** Starts serving with the default HTTP limits and no actions. */
     public static MetricsServer start(String host, int port, MetricsSource source) throws IOException {
         return start(host, port, source, HttpLimits.defaults());
+    }
+
+    /** Starts serving with no actions. */
+    public static MetricsServer start(String host, int port, MetricsSource source, HttpLimits limits) throws IOException {
+        return start(host, port, source, limits, List::of);
     }
 
     /**
@@ -40,10 +47,13 @@ public final class MetricsServer implements AutoCloseable {
      *
      * @throws IOException with a one-line message such as
      *                     "cannot serve Prometheus metrics on 127.0.0.1:9209: address already in use"
+     * @param actions the actions' figures, read at every scrape ({@code ActionRegistry::stats})
      */
-    public static MetricsServer start(String host, int port, MetricsSource source, HttpLimits limits) throws IOException {
+    public static MetricsServer start(String host, int port, MetricsSource source, HttpLimits limits,
+                                      Supplier<List<ActionStats>> actions) throws IOException {
         FastNetMonCollector detector = new FastNetMonCollector(source);
         FlowMetrics flows = new FlowMetrics(FlowPipeline::active);
+        ActionMetrics actionFamilies = new ActionMetrics(actions);
         return new MetricsServer(BoundedHttpServer.start("Prometheus metrics", host, port, limits,
                 loopback -> new RequestGuard(loopback, "metrics endpoint", "prometheus_host"),
                 BoundedHttpServer.ErrorFormat.TEXT, new Handler.Abstract() {
@@ -64,6 +74,7 @@ public final class MetricsServer implements AutoCloseable {
                         }
                         List<MetricFamily> families = new ArrayList<>(detector.collect());
                         families.addAll(flows.collect());
+                        families.addAll(actionFamilies.collect());
                         byte[] body = TextExposition.write(families).getBytes(StandardCharsets.UTF_8);
                         response.setStatus(200);
                         response.getHeaders().put(HttpHeader.CONTENT_TYPE, TextExposition.CONTENT_TYPE);

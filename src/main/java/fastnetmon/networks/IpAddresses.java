@@ -1,16 +1,17 @@
 package fastnetmon.networks;
 
-import fastnetmon.packet.PacketRecord;
-
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * Conversions between textual addresses and the two-long form of {@link PacketRecord}
- * (IPv4 kept IPv4-mapped). Parsing never resolves names.
+ * Conversions between textual addresses and the two-long form every stage keeps them in (high and low
+ * 64 bits, IPv4 kept IPv4-mapped, as in the packet record). Parsing never resolves names.
  */
 public final class IpAddresses {
+    /** The low long of ::ffff:0.0.0.0: an IPv4 address {@code v4} is {@code hi = 0, lo = V4_MAPPED_PREFIX | v4}. */
+    public static final long V4_MAPPED_PREFIX = 0xffff_0000_0000L;
+
     private IpAddresses() {
     }
 
@@ -19,7 +20,7 @@ public final class IpAddresses {
     }
 
     public static long v4ToLo(int v4) {
-        return PacketRecord.V4_MAPPED_PREFIX | (v4 & 0xffff_ffffL);
+        return V4_MAPPED_PREFIX | (v4 & 0xffff_ffffL);
     }
 
     public static String formatV4(int v4) {

@@ -1,5 +1,7 @@
 package fastnetmon.packet;
 
+import fastnetmon.networks.IpAddresses;
+
 /**
  * The one compact packet record every traffic source fills: capture engines and capture files through
  * {@link PacketParser}, flow collectors from their records. It is a mutable flyweight: each source
@@ -10,7 +12,7 @@ package fastnetmon.packet;
  * 32-bit value also in {@link #src4}/{@link #dst4} for the fast IPv4 lookups.
  */
 public final class PacketRecord {
-    public static final long V4_MAPPED_PREFIX = 0xffff_0000_0000L;
+    public static final long V4_MAPPED_PREFIX = IpAddresses.V4_MAPPED_PREFIX;
 
     /** Packet time in nanoseconds since the epoch. */
     public long timestampNanos;

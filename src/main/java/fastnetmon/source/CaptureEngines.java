@@ -3,7 +3,6 @@ package fastnetmon.source;
 import fastnetmon.config.Configuration;
 import fastnetmon.counters.ShardFactory;
 import fastnetmon.source.afpacket.AfPacketEngine;
-import fastnetmon.source.afpacket.FanoutMode;
 import fastnetmon.source.pcap.PcapEngine;
 import fastnetmon.source.pfring.PfRingEngine;
 
@@ -19,7 +18,8 @@ import java.util.Map;
  * list) go to the selected engine: PF_RING with {@code pfring = on} (FastNetMon's {@code mirror = on}),
  * libpcap with {@code pcap = on}, else AF_PACKET ({@code mirror_afpacket}, on by default). The
  * interfaces in {@code pcap_interfaces} are captured with libpcap beside it. Every engine (every fanout
- * member) counts into a shard of its own, named as the engine ({@link Source#name()}).
+ * member) counts into a shard of its own, named as the engine ({@link Source#name()}). The keys are read
+ * once, into {@link CaptureSettings}.
  */
 public final class CaptureEngines {
     private CaptureEngines() {
@@ -40,14 +40,14 @@ public final class CaptureEngines {
     }
 
     /** The engine for {@code interfaces}. */
-    public static Kind kind(Configuration c) throws SourceException {
-        if (c.getBoolean("pfring") || c.getBoolean("mirror")) {
+    public static Kind kind(CaptureSettings c) throws SourceException {
+        if (c.pfring()) {
             return Kind.PF_RING;
         }
-        if (c.getBoolean("pcap")) {
+        if (c.pcap()) {
             return Kind.PCAP;
         }
-        if (c.getBoolean("mirror_afpacket")) {
+        if (c.afPacket()) {
             return Kind.AF_PACKET;
         }
         throw new SourceException("no capture engine is on: set mirror_afpacket, pcap or pfring to on");
@@ -57,9 +57,14 @@ public final class CaptureEngines {
      * Which engine captures which interface: {@code interfaces} on the selected engine, then
      * {@code pcap_interfaces} on libpcap. An interface named twice is an error.
      */
-    public static Map<String, Kind> plan(Configuration c, List<String> interfaces) throws SourceException {
+    public static Map<String, Kind> plan(Configuration config, List<String> interfaces) throws SourceException {
+        return plan(CaptureSettings.from(config), interfaces);
+    }
+
+    /** As {@link #plan(Configuration, List)}, from the typed settings. */
+    public static Map<String, Kind> plan(CaptureSettings c, List<String> interfaces) throws SourceException {
         Map<String, Kind> plan = new LinkedHashMap<>();
-        List<String> pcapToo = c.getList("pcap_interfaces");
+        List<String> pcapToo = c.pcapInterfaces();
         if (!interfaces.isEmpty()) {
             Kind kind = kind(c);
             for (String iface : interfaces) {
@@ -87,7 +92,7 @@ public final class CaptureEngines {
     }
 
     /** Opens every engine of the plan; on failure, closes what was opened and says why in one line. */
-    public static List<CaptureEngine> open(Configuration c, Map<String, Kind> plan, ShardFactory shards) throws SourceException {
+    public static List<CaptureEngine> open(CaptureSettings c, Map<String, Kind> plan, ShardFactory shards) throws SourceException {
         for (Map.Entry<String, Kind> e : plan.entrySet()) {
             String iface = e.getKey();
             boolean any = iface.equals("any") && e.getValue() == Kind.PCAP;
@@ -96,8 +101,8 @@ public final class CaptureEngines {
                         + (iface.equals("any") ? "; \"any\" works with libpcap only (pcap = on or pcap_interfaces)" : ""));
             }
         }
-        long samplingRate = c.getLong("mirror_af_packet_custom_sampling_rate");
-        boolean ipLength = c.getBoolean("af_packet_read_packet_length_from_ip_header");
+        long samplingRate = c.samplingRate();
+        boolean ipLength = c.lengthFromIp();
         List<CaptureEngine> engines = new ArrayList<>();
         try {
             int ordinal = 0;
@@ -105,17 +110,16 @@ public final class CaptureEngines {
                 String iface = e.getKey();
                 switch (e.getValue()) {
                     case AF_PACKET -> {
-                        int threads = c.getInt("af_packet_threads");
+                        int threads = c.afPacketThreads();
                         AfPacketEngine.Settings settings = AfPacketEngine.Settings.of(iface)
-                                .withFanoutMode(FanoutMode.parse(c.getString("mirror_af_packet_fanout_mode")))
-                                .withRing(c.getInt("af_packet_block_size"), c.getInt("af_packet_block_count"),
-                                        c.getInt("af_packet_block_timeout"));
+                                .withFanoutMode(c.fanoutMode())
+                                .withRing(c.blockSize(), c.blockCount(), c.blockTimeoutMs());
                         engines.addAll(AfPacketEngine.members(settings,
                                 threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
                                 AfPacketEngine.fanoutGroupFor(ordinal),
                                 i -> new PacketCounter(shards.newShard(iface + "#" + i), samplingRate, ipLength)));
                     }
-                    case PCAP -> engines.add(PcapEngine.open(iface, c.getString("pcap_filter"), PcapEngine.DEFAULT_SNAPLEN,
+                    case PCAP -> engines.add(PcapEngine.open(iface, c.pcapFilter(), PcapEngine.DEFAULT_SNAPLEN,
                             true, new PacketCounter(shards.newShard(iface), samplingRate, ipLength)));
                     case PF_RING -> engines.add(PfRingEngine.open(iface, PfRingEngine.DEFAULT_CAPLEN, true,
                             new PacketCounter(shards.newShard(iface), samplingRate, ipLength)));

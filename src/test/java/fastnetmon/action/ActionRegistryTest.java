@@ -135,8 +135,8 @@ class ActionRegistryTest {
         assertEquals(2, throwing.handled());
         assertEquals(2, throwing.failed());
         ActionStats hanging = stats(registry, "hanging");
-        assertEquals(new ActionStats("hanging", 0, 0, 0, 1, 1, 0), hanging, "ban running, unban waiting behind it");
-        assertEquals(new ActionStats("script", 2, 0, 0, 0, 0, 0), stats(registry, "script"));
+        assertEquals(new ActionStats("hanging", 0, 0, 0, 1, 1, 0, 1), hanging, "ban running, unban waiting behind it");
+        assertEquals(new ActionStats("script", 2, 0, 0, 0, 0, 0, 8), stats(registry, "script"));
 
         start = System.nanoTime();
         assertFalse(registry.close(Duration.ofSeconds(1)), "the hanging action did not finish");
@@ -192,7 +192,7 @@ class ActionRegistryTest {
         assertTrue(registry.close(Duration.ofSeconds(10)));
         assertTrue(registry.close(Duration.ofSeconds(10)));
         assertEquals(List.of("c", "b", "a"), closed, "each once, in registration order");
-        assertEquals(new ActionStats("b", 3, 0, 0, 0, 0, 0), stats(registry, "b"), "drained before closing");
+        assertEquals(new ActionStats("b", 3, 0, 0, 0, 0, 0, 1), stats(registry, "b"), "drained before closing");
         // The journal is written after the actions: every ban is there, marked done by all three actions.
         String json = Files.readString(state);
         assertEquals(3, json.split("\"ban_done\" : true").length - 1, json);
@@ -219,7 +219,7 @@ class ActionRegistryTest {
         while (stats(registry, "hanging").running() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertEquals(new ActionStats("hanging", 0, 0, 1, 2, 2, 0), stats(registry, "hanging"));
+        assertEquals(new ActionStats("hanging", 0, 0, 1, 2, 2, 0, 4), stats(registry, "hanging"));
         while (other.seen.size() < 5 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }

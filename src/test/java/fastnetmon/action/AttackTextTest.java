@@ -2,7 +2,7 @@ package fastnetmon.action;
 
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
-import fastnetmon.counters.TrafficClass;
+import fastnetmon.config.TrafficClass;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.SamplePacket;
 import org.junit.jupiter.api.Test;

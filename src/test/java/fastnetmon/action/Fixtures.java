@@ -5,7 +5,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
-import fastnetmon.counters.TrafficClass;
+import fastnetmon.config.TrafficClass;
 import fastnetmon.detection.Attack;
 import fastnetmon.networks.IpAddresses;
 import org.slf4j.LoggerFactory;

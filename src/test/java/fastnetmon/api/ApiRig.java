@@ -9,7 +9,7 @@ import fastnetmon.action.ScriptAction;
 import fastnetmon.config.Thresholds;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.TestPackets;
-import fastnetmon.counters.TrafficClass;
+import fastnetmon.config.TrafficClass;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.DetectionSettings;
 import fastnetmon.detection.Evaluator;

@@ -7,7 +7,7 @@ import fastnetmon.api.ApiServer;
 import fastnetmon.api.DetectorAccess;
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
-import fastnetmon.counters.TrafficClass;
+import fastnetmon.config.TrafficClass;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.SortKey;
 import fastnetmon.detection.TrafficView;

@@ -52,7 +52,7 @@ class ConfigKeysTest {
                 }
             }
         }
-        assertEquals("ban_for_tcp_syn_pps", Thresholds.BAN_FOR_PPS[fastnetmon.counters.TrafficClass.TCP_SYN]);
+        assertEquals("ban_for_tcp_syn_pps", Thresholds.BAN_FOR_PPS[TrafficClass.TCP_SYN]);
         assertEquals(Thresholds.defaults(), Configuration.defaults().globalThresholds());
     }
 

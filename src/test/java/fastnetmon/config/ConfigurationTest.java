@@ -2,7 +2,6 @@ package fastnetmon.config;
 
 import fastnetmon.config.ConfigKeys.Key;
 import fastnetmon.config.ConfigKeys.Type;
-import fastnetmon.counters.TrafficClass;
 import fastnetmon.networks.Cidr;
 import fastnetmon.networks.NetworkList;
 import org.junit.jupiter.api.Test;

@@ -25,13 +25,19 @@ class PresentationSettingsTest {
         Path f = dir.resolve("f.conf");
         Files.writeString(f, "networks_list_path = nets\nwhite_list_path =\nenable_api = off\napi_host = ::1\napi_port = 1234\n"
                 + "prometheus_host = 0.0.0.0\nprometheus_port = 9999\nhttp_max_connections = 20\nhttp_max_connections_per_client = 5\n"
-                + "http_request_timeout = 3\ncheck_period = 2\nsort_parameter = BYTES\nmax_ips_in_list = 9\n");
+                + "http_request_timeout = 3\ncheck_period = 2\nsort_parameter = BYTES\nmax_ips_in_list = 9\n"
+                + "grpc_api_host = ::1\ngrpc_api_port = 5005\ncli_stats_file_path = screen.dat\n");
         PresentationSettings p = PresentationSettings.from(Configuration.load(f));
         assertEquals(new PresentationSettings.Endpoint(false, "::1", 1234), p.api());
         assertEquals("[::1]:1234", p.api().where());
         assertEquals(new PresentationSettings.Endpoint(true, "0.0.0.0", 9999), p.metrics());
         assertEquals(new HttpLimits(20, 5, 3, HttpLimits.HEADER_BYTES, HttpLimits.BODY_BYTES), p.http());
         assertEquals(new PresentationSettings.Screen(2, "bytes", 9), p.screen());
+        assertEquals(new PresentationSettings.Endpoint(false, "::1", 5005), p.grpc(), "off with enable_api");
+        assertEquals(dir.resolve("screen.dat"), p.screenFile());
+        PresentationSettings d = PresentationSettings.from(Configuration.defaults());
+        assertEquals(new PresentationSettings.Endpoint(true, "127.0.0.1", 50052), d.grpc());
+        assertEquals(Path.of("/tmp/fastnetmon.dat"), d.screenFile());
         assertEquals(new HttpLimits(64, 16, 10, HttpLimits.HEADER_BYTES, HttpLimits.BODY_BYTES), HttpLimits.defaults());
     }
 

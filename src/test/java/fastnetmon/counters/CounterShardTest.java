@@ -1,5 +1,6 @@
 package fastnetmon.counters;
 
+import fastnetmon.config.TrafficClass;
 import fastnetmon.packet.PacketRecord;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package fastnetmon.counters;
 
+import fastnetmon.config.TrafficClass;
+
 import org.junit.jupiter.api.Test;
 
 import static fastnetmon.counters.TestPackets.addr;

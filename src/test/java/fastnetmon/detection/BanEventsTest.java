@@ -4,7 +4,7 @@ import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
 import fastnetmon.counters.TestPackets;
-import fastnetmon.counters.TrafficClass;
+import fastnetmon.config.TrafficClass;
 import fastnetmon.detection.Harness.Settings;
 import fastnetmon.packet.PacketRecord;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package fastnetmon.detection;
 
 import fastnetmon.config.Thresholds;
 import fastnetmon.counters.Direction;
-import fastnetmon.counters.TrafficClass;
+import fastnetmon.config.TrafficClass;
 import fastnetmon.detection.Harness.Limits;
 import fastnetmon.detection.Harness.Settings;
 import fastnetmon.packet.PacketRecord;

@@ -4,7 +4,7 @@ import fastnetmon.config.HostGroup;
 import fastnetmon.config.Thresholds;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.TestPackets;
-import fastnetmon.counters.TrafficClass;
+import fastnetmon.config.TrafficClass;
 import fastnetmon.networks.Cidr;
 import fastnetmon.packet.PacketRecord;
 

@@ -5,7 +5,7 @@ import fastnetmon.counters.MonitoredNetworks;
 import fastnetmon.counters.NetworkRates;
 import fastnetmon.counters.TestPackets;
 import fastnetmon.counters.TrackingLimits;
-import fastnetmon.counters.TrafficClass;
+import fastnetmon.config.TrafficClass;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -91,10 +91,12 @@ class DetectorMetricsTest {
         List<CaptureEngine> engines = new CopyOnWriteArrayList<>();
         engines.add(new FakeEngine("eth0", 100, 1));
         engines.add(new FakeEngine("eth0", 50, 2));
-        try (AutoCloseable server = Metrics.start(config, detector.shards(), evaluator, engines)) {
+        try (AutoCloseable server = Metrics.start(config, detector.shards(), evaluator, engines, detector.actions()::stats)) {
             String before = scrape(port);
             assertLine(before, "fastnetmon_total_simple_packets_processed 0");
             assertLine(before, "fastnetmon_bans_total 0");
+            assertLine(before, "fastnetmon_action_max_running{action=\"script\"} 64");
+            assertLine(before, "fastnetmon_action_events_total{action=\"script\",result=\"succeeded\"} 0");
 
             // Second 1: 60 incoming IPv4 packets to 10.0.0.1 (a flood over 50 pps), 3 outgoing IPv6, 2 unparsed
             a.onSecond(SECOND);
@@ -140,6 +142,12 @@ class DetectorMetricsTest {
             assertLine(body, "fastnetmon_capture_packets_received_total{interface=\"eth1\"} 9");
             assertLine(body, "fastnetmon_bans_total 1");
             assertLine(body, "fastnetmon_banned_hosts 1");
+            // The registry the detector built is the one on the page: the ban and its details (no samples
+            // wanted) reached the (disabled) script and the details file.
+            assertTrue(detector.actions().awaitIdle(Duration.ofSeconds(30)));
+            String acted = scrape(port);
+            assertLine(acted, "fastnetmon_action_events_total{action=\"script\",result=\"succeeded\"} 2");
+            assertLine(acted, "fastnetmon_action_events_total{action=\"details_file\",result=\"succeeded\"} 2");
 
             // A quiet second: the per-second gauges drop to 0, the counters stay.
             a.onSecond(SECOND + 1);
@@ -160,7 +168,7 @@ class DetectorMetricsTest {
         Detector detector = new Detector(config);
         detector.newShard("a");
         Evaluator evaluator = detector.startEvaluator();
-        try (AutoCloseable server = Metrics.start(config, detector.shards(), evaluator, List.of())) {
+        try (AutoCloseable server = Metrics.start(config, detector.shards(), evaluator, List.of(), detector.actions()::stats)) {
             Exception e = assertThrows(Exception.class, () -> scrape(port));
             assertInstanceOf(ConnectException.class, e);
         } finally {

@@ -54,4 +54,19 @@ class CaptureEnginesTest {
         e = assertThrows(SourceException.class, () -> CaptureEngines.plan(config("mirror_afpacket = off"), List.of("eth3")));
         assertEquals("no capture engine is on: set mirror_afpacket, pcap or pfring to on", e.getMessage());
     }
+
+    @Test
+    void readsEveryCaptureKeyOnce() throws Exception {
+        CaptureSettings s = CaptureSettings.from(config("mirror = on", "pcap = on", "interfaces = eth3, eth4",
+                "pcap_interfaces = tun0", "pcap_filter = udp", "mirror_af_packet_custom_sampling_rate = 10",
+                "af_packet_read_packet_length_from_ip_header = on", "af_packet_threads = 3",
+                "mirror_af_packet_fanout_mode = lb", "af_packet_block_size = 65536", "af_packet_block_count = 8",
+                "af_packet_block_timeout = 5"));
+        assertEquals(new CaptureSettings(true, true, true, List.of("eth3", "eth4"), List.of("tun0"), "udp", 10, true, 3,
+                fastnetmon.source.afpacket.FanoutMode.LB, 65536, 8, 5), s);
+        assertEquals(PF_RING, CaptureEngines.kind(s));
+        CaptureSettings none = CaptureSettings.from(config("mirror_afpacket = off"));
+        assertEquals(false, none.anyEngineOn());
+        assertEquals(List.of(), none.interfaces());
+    }
 }

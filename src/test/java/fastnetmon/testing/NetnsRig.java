@@ -157,7 +157,14 @@ public final class NetnsRig implements AutoCloseable {
 
     @Override
     public void close() {
-        sh("ip", "netns", "del", mon);
-        sh("ip", "netns", "del", peer);
+        for (String ns : new String[] {mon, peer}) {
+            // A generator whose launcher was killed (timeout, ip netns exec) would flood on in a deleted namespace.
+            for (String pid : sh("ip", "netns", "pids", ns).split("\\s+")) {
+                if (!pid.isBlank()) {
+                    ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+            sh("ip", "netns", "del", ns);
+        }
     }
 }

@@ -2,6 +2,8 @@ package fastnetmon.api.grpc;
 
 import fastnetmon.api.DetectorAccess;
 import fastnetmon.config.Configuration;
+import fastnetmon.config.PresentationSettings;
+import fastnetmon.config.PresentationSettings.Endpoint;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import org.slf4j.LoggerFactory;
@@ -33,7 +35,7 @@ public final class GrpcApiServer implements AutoCloseable {
     }
 
     public static boolean enabled(Configuration config) {
-        return config.getBoolean("enable_api") && config.getBoolean("grpc_api");
+        return PresentationSettings.from(config).grpc().enabled();
     }
 
     /**
@@ -42,19 +44,19 @@ public final class GrpcApiServer implements AutoCloseable {
      * @throws IOException with one line, e.g. "cannot serve the gRPC API on 127.0.0.1:50052: address already in use"
      */
     public static AutoCloseable start(Configuration config, DetectorAccess access) throws IOException {
-        if (!enabled(config)) {
+        Endpoint at = PresentationSettings.from(config).grpc();
+        if (!at.enabled()) {
             return () -> { };
         }
-        String host = config.getString("grpc_api_host");
-        GrpcApiServer s = start(host, config.getInt("grpc_api_port"), access);
+        GrpcApiServer s = start(at.host(), at.port(), access);
         LoggerFactory.getLogger(GrpcApiServer.class).info("serving FastNetMon's gRPC API on {} (fastnetmon_api_client)",
-                where(host, s.port()));
+                new Endpoint(true, at.host(), s.port()).where());
         return s;
     }
 
     /** Starts serving on {@code host:port} (port 0 picks a free port, see {@link #port()}). */
     public static GrpcApiServer start(String host, int port, DetectorAccess access) throws IOException {
-        String where = where(host, port);
+        String where = new Endpoint(true, host, port).where();
         InetAddress address;
         try {
             address = InetAddress.getByName(host);
@@ -90,10 +92,6 @@ public final class GrpcApiServer implements AutoCloseable {
             throw new IOException("cannot serve the gRPC API on " + where + ": " + why, e);
         }
         return new GrpcApiServer(server, threads);
-    }
-
-    private static String where(String host, int port) {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
     public int port() {

@@ -6,7 +6,7 @@ import fastnetmon.source.SourceRunner;
 import fastnetmon.source.PacketCounter;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.HostTraffic;
-import fastnetmon.counters.TrafficClass;
+import fastnetmon.config.TrafficClass;
 import fastnetmon.networks.Cidr;
 import fastnetmon.networks.PrefixMatcher;
 import fastnetmon.packet.PacketParser;

@@ -31,9 +31,9 @@ class AfPacketSettingsTest {
 
     @Test
     void linkTypeFollowsTheInterfaceType() {
-        assertEquals(PacketParser.LINKTYPE_RAW, AfPacketEngine.linkTypeOf(LinuxPacket.ARPHRD_NONE));
-        assertEquals(PacketParser.LINKTYPE_ETHERNET, AfPacketEngine.linkTypeOf(LinuxPacket.ARPHRD_ETHER));
-        assertEquals(PacketParser.LINKTYPE_ETHERNET, AfPacketEngine.linkTypeOf(LinuxPacket.ARPHRD_LOOPBACK));
+        assertEquals(PacketParser.LINKTYPE_RAW, PacketSocket.linkTypeOf(LinuxPacket.ARPHRD_NONE));
+        assertEquals(PacketParser.LINKTYPE_ETHERNET, PacketSocket.linkTypeOf(LinuxPacket.ARPHRD_ETHER));
+        assertEquals(PacketParser.LINKTYPE_ETHERNET, PacketSocket.linkTypeOf(LinuxPacket.ARPHRD_LOOPBACK));
     }
 
     @Test

@@ -6,7 +6,7 @@ import fastnetmon.source.PacketCounter;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
-import fastnetmon.counters.TrafficClass;
+import fastnetmon.config.TrafficClass;
 import fastnetmon.networks.Cidr;
 import fastnetmon.networks.IpAddresses;
 import fastnetmon.networks.PrefixMatcher;

@@ -1,7 +1,8 @@
-package fastnetmon.counters;
+package fastnetmon.config;
 
 /**
- * The traffic classes every host is counted in, in addition to the total. A packet counts in TOTAL,
+ * The traffic classes every host is counted in, in addition to the total (vocabulary shared from the
+ * thresholds in the configuration to the counters and the presentation). A packet counts in TOTAL,
  * in at most one of TCP/UDP/ICMP, in TCP_SYN when it is TCP with SYN set, and in FRAGMENTED when it
  * is an IP fragment.
  */
