@@ -70,7 +70,7 @@ public final class ApiServer implements AutoCloseable {
             return () -> { };
         }
         ApiServer s = start(p.api().host(), p.api().port(), access,
-                new ApiInfo(version, p.screen().sortParameter(), p.screen().maxIpsInList(), config.getBoolean("api_ban_outside_networks")),
+                new ApiInfo(version, p.screen().sortParameter(), p.screen().maxIpsInList(), p.apiBanOutsideNetworks()),
                 PrefixMatcher.of(config.whitelist()), p.http());
         log.info("serving the HTTP API on http://{}/api/ ({})",
                 new PresentationSettings.Endpoint(true, p.api().host(), s.port()).where(),

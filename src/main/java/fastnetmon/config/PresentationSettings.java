@@ -13,9 +13,10 @@ import java.nio.file.Path;
  * @param grpc    FastNetMon's gRPC API: on when both {@code enable_api} and {@code grpc_api} are on;
  *                {@code grpc_api_host}, {@code grpc_api_port}
  * @param screenFile the screen file for {@code fastnetmon_client}: {@code cli_stats_file_path} (null: none)
+ * @param apiBanOutsideNetworks a ban by hand through the HTTP API may name any address: {@code api_ban_outside_networks}
  */
 public record PresentationSettings(Endpoint api, Endpoint metrics, HttpLimits http, Screen screen, Endpoint grpc,
-                                   Path screenFile) {
+                                   Path screenFile, boolean apiBanOutsideNetworks) {
 
     /** Where an HTTP surface listens, and whether it is served at all. */
     public record Endpoint(boolean enabled, String host, int port) {
@@ -39,6 +40,7 @@ public record PresentationSettings(Endpoint api, Endpoint metrics, HttpLimits ht
                         c.getInt("http_request_timeout"), HttpLimits.HEADER_BYTES, HttpLimits.BODY_BYTES),
                 new Screen(c.getInt("check_period"), c.getString("sort_parameter"), c.getInt("max_ips_in_list")),
                 new Endpoint(c.getBoolean("enable_api") && c.getBoolean("grpc_api"), c.getString("grpc_api_host"), c.getInt("grpc_api_port")),
-                c.getPath("cli_stats_file_path"));
+                c.getPath("cli_stats_file_path"),
+                c.getBoolean("api_ban_outside_networks"));
     }
 }
