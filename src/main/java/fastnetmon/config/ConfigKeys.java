@@ -179,7 +179,7 @@ public final class ConfigKeys {
         key("flow_max_lag", Type.INT, "3", OURS, "Most seconds a second waits for its late flow records before it is evaluated (see Flow collectors in the README)", 0, 30);
         key("flow_buffer_records", Type.INT, "262144", OURS, "Flow records each receiving thread holds for the seconds they cover (64 bytes each); beyond, records count at once", 0, 1 << 26);
         key("flow_socket_buffer", Type.INT, "16777216", OURS, "Receive buffer of each flow socket in bytes (SO_RCVBUFFORCE when allowed, else capped by net.core.rmem_max)", 65536, 1 << 30);
-        key("enable_connection_tracking", Type.BOOL, "off", FNM, "List the banned host's flows (attack direction, TCP and UDP, from its packets in the tick after the ban) in the ban text; the ban goes out one tick later");
+        key("enable_connection_tracking", Type.BOOL, "off", FNM, "List the banned host's flows (TCP and UDP, both ways, from its packets in the tick after the ban) in the ban text; the ban goes out one tick later");
         key("api_ban_outside_networks", Type.BOOL, "off", OURS, "Let a ban by hand through the HTTP API name an address outside the monitored networks");
 
         for (Key k : KEYS.values()) {

@@ -290,7 +290,12 @@ public final class CounterShard implements HostCounters {
 
     @Override
     public void requestSamples(long hi, long lo, Direction direction) {
-        reader.requestSamples(hi, lo, direction);
+        reader.requestSamples(hi, lo, direction == null ? 0 : 1L << direction.hostIndex());
+    }
+
+    @Override
+    public void requestSamplesBothWays(long hi, long lo) {
+        reader.requestSamples(hi, lo, 1L << Direction.INCOMING.hostIndex() | 1L << Direction.OUTGOING.hostIndex());
     }
 
     @Override

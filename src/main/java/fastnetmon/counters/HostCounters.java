@@ -39,6 +39,12 @@ public interface HostCounters {
      */
     void requestSamples(long hi, long lo, Direction direction);
 
+    /**
+     * As {@link #requestSamples} for both of the host's directions (connection tracking lists a banned
+     * host's flows both ways); {@code requestSamples} with one direction or null narrows or stops it.
+     */
+    void requestSamplesBothWays(long hi, long lo);
+
     /** The monitored networks whose totals {@link #readNetworkTotals} gives; none unless overridden. */
     default MonitoredNetworks networks() {
         return MonitoredNetworks.NONE;

@@ -151,8 +151,8 @@ final class ShardReader {
         changes.removed(readerIdOf[slot]);
     }
 
-    void requestSamples(long hi, long lo, Direction direction) {
-        long flags = direction == null ? 0 : 1L << direction.hostIndex();
+    /** @param flags bit {@link Direction#hostIndex()} for each direction to sample; 0 stops */
+    void requestSamples(long hi, long lo, long flags) {
         if (flags != 0) {
             int id = sampled.findOrInsert(hi, lo);
             if (id >= sampleFlagsOf.length) {

@@ -56,16 +56,19 @@ final class BanBook implements SampleCollector.Target {
         return entryOf(host) != null;
     }
 
-    /** The ban that collects samples of the host in that direction now (for its details or its flows), or null. */
+    /**
+     * The ban that collects samples of the host in that direction now, or null: for its flows (both ways,
+     * while the ban is held) or its details (the attack direction).
+     */
     @Override
     public BanEntry collecting(int host, Direction direction) {
         BanEntry e = entryOf(host);
-        return e == null || e.start().direction != direction || (e.flowTable() == null && !wantsDetails(e)) ? null : e;
+        return e == null || (e.flowTable() == null && !wantsDetails(e, direction)) ? null : e;
     }
 
     @Override
-    public boolean wantsDetails(BanEntry e) {
-        return !e.detailsSent && e.sampleCount() < settings.banDetailsRecordsCount();
+    public boolean wantsDetails(BanEntry e, Direction direction) {
+        return e.start().direction == direction && !e.detailsSent && e.sampleCount() < settings.banDetailsRecordsCount();
     }
 
     /**
@@ -84,7 +87,7 @@ final class BanBook implements SampleCollector.Target {
             // FastNetMon lists the host's flows in the ban text: they are added up from its packets until
             // the next tick (sendHeldBans), and the ban goes out then, one tick later.
             e.trackFlows();
-            samples.start(a.ipHi, a.ipLo, dir);
+            samples.startBothWays(a.ipHi, a.ipLo, dir);
             return e;
         }
         emit(BanEvent.Kind.BAN, e, nowNanos);
@@ -117,10 +120,7 @@ final class BanBook implements SampleCollector.Target {
     private void sendHeld(BanEntry e, long nowNanos) {
         e.finishFlows(settings.banDetailsRecordsCount());
         emit(BanEvent.Kind.BAN, e, nowNanos);
-        if (settings.banDetailsRecordsCount() > 0) {
-            return; // the samples go on into the details
-        }
-        startDetails(e, nowNanos);
+        startDetails(e, nowNanos); // the attack direction's samples go on into the details, or stop
     }
 
     /** Takes up a ban made before a restart (its details went out then); false when the host is banned. */

@@ -76,7 +76,7 @@ final class BanEntry {
 
     /** Starts adding up the host's flows; the ban is held back until {@link #finishFlows}. */
     void trackFlows() {
-        flowTable = new FlowTable(start.direction);
+        flowTable = new FlowTable();
     }
 
     /** Flows are being added up: the ban has not gone out yet. */

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The flows of one banned host in the attack direction, added up from its sample packets (connection
- * tracking): TCP and UDP only, as FastNetMon tracks them. Bounded: past {@link #MAX_FLOWS} distinct flows,
+ * The flows of one banned host, both ways, added up from its sample packets (connection tracking): TCP
+ * and UDP only, as FastNetMon tracks them. Bounded: past {@link #MAX_FLOWS} distinct flows,
  * packets of new flows are left out (counted in {@link #leftOut()}); known flows still add up.
  *
  * <p>Threading: the evaluator's thread only.
@@ -20,7 +20,7 @@ final class FlowTable {
     static final int MAX_FLOWS = 16_384;
 
     /** A flow as FastNetMon keys it: the other end's address, the packet's source and destination ports. */
-    private record Key(int protocol, long remoteHi, long remoteLo, int srcPort, int dstPort) {
+    private record Key(boolean incoming, int protocol, long remoteHi, long remoteLo, int srcPort, int dstPort) {
     }
 
     /**
@@ -34,21 +34,17 @@ final class FlowTable {
             .thenComparing((a, b) -> Long.compareUnsigned(a.remoteHi(), b.remoteHi()))
             .thenComparing((a, b) -> Long.compareUnsigned(a.remoteLo(), b.remoteLo()));
 
-    private final Direction direction;
     private final Map<Key, long[]> flows = new HashMap<>();
     private long leftOut;
 
-    FlowTable(Direction direction) {
-        this.direction = direction;
-    }
-
-    /** Adds a sample of the host's traffic in the attack direction. */
-    void add(long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort, int protocol, long packets, long bytes) {
-        if (protocol != 6 && protocol != 17) {
+    /** Adds a sample of the host's traffic: {@code direction} is incoming or outgoing for the host. */
+    void add(Direction direction, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort, int dstPort, int protocol,
+             long packets, long bytes) {
+        if ((protocol != 6 && protocol != 17) || !direction.perHost()) {
             return;
         }
         boolean in = direction == Direction.INCOMING;
-        Key k = new Key(protocol, in ? srcHi : dstHi, in ? srcLo : dstLo, srcPort, dstPort);
+        Key k = new Key(in, protocol, in ? srcHi : dstHi, in ? srcLo : dstLo, srcPort, dstPort);
         long[] c = flows.get(k);
         if (c == null) {
             if (flows.size() >= MAX_FLOWS) {
@@ -67,31 +63,33 @@ final class FlowTable {
         return leftOut;
     }
 
-    /** The list for the ban text, each protocol cut after {@code detailsCount + 1} flows as FastNetMon does. */
+    /** The list for the ban text, each direction and protocol cut after {@code detailsCount + 1} flows as FastNetMon does. */
     AttackFlows list(int detailsCount) {
-        List<AttackFlows.Group> groups = new ArrayList<>(2);
-        for (int protocol : new int[]{6, 17}) {
-            List<Key> keys = new ArrayList<>();
-            for (Key k : flows.keySet()) {
-                if (k.protocol() == protocol) {
-                    keys.add(k);
-                }
-            }
-            if (keys.isEmpty()) {
-                continue;
-            }
-            keys.sort(FASTNETMON_ORDER);
-            int n = (int) Math.min(keys.size(), (long) detailsCount + 1);
-            List<AttackFlows.Flow> shown = new ArrayList<>(n);
+        List<AttackFlows.Group> groups = new ArrayList<>(4);
+        for (Direction direction : Direction.PER_HOST) {
             boolean in = direction == Direction.INCOMING;
-            for (Key k : keys.subList(0, n)) {
-                long[] c = flows.get(k);
-                shown.add(new AttackFlows.Flow(in ? k.dstPort() : k.srcPort(), IpAddresses.format(k.remoteHi(), k.remoteLo()),
-                        in ? k.srcPort() : k.dstPort(), c[1], c[0]));
+            for (int protocol : new int[]{6, 17}) {
+                List<Key> keys = new ArrayList<>();
+                for (Key k : flows.keySet()) {
+                    if (k.incoming() == in && k.protocol() == protocol) {
+                        keys.add(k);
+                    }
+                }
+                if (keys.isEmpty()) {
+                    continue;
+                }
+                keys.sort(FASTNETMON_ORDER);
+                int n = (int) Math.min(keys.size(), (long) detailsCount + 1);
+                List<AttackFlows.Flow> shown = new ArrayList<>(n);
+                for (Key k : keys.subList(0, n)) {
+                    long[] c = flows.get(k);
+                    shown.add(new AttackFlows.Flow(in ? k.dstPort() : k.srcPort(), IpAddresses.format(k.remoteHi(), k.remoteLo()),
+                            in ? k.srcPort() : k.dstPort(), c[1], c[0]));
+                }
+                groups.add(new AttackFlows.Group(direction, protocol, keys.size(), shown, keys.size() > n));
             }
-            groups.add(new AttackFlows.Group(protocol, keys.size(), shown, keys.size() > n));
         }
-        return new AttackFlows(direction, groups);
+        return new AttackFlows(groups);
     }
 
     private static boolean v4(Key k) {

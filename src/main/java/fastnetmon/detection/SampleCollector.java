@@ -5,9 +5,11 @@ import fastnetmon.counters.HostCounters;
 import fastnetmon.counters.SampleRing;
 import fastnetmon.networks.IpAddresses;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Sample packets of banned hosts, for attack_details and connection tracking: asks every counters
@@ -23,8 +25,8 @@ final class SampleCollector implements SampleRing.Visitor {
         /** The ban that takes samples of the host in that direction, for its details or its flows, or null. */
         BanEntry collecting(int host, Direction direction);
 
-        /** Whether the ban still collects sample packets for attack_details. */
-        boolean wantsDetails(BanEntry ban);
+        /** Whether the ban still collects sample packets of that direction for attack_details. */
+        boolean wantsDetails(BanEntry ban, Direction direction);
     }
 
     private record HostKey(long hi, long lo) {
@@ -33,6 +35,7 @@ final class SampleCollector implements SampleRing.Visitor {
     private final HostTable hosts;
     private final List<HostCounters> counters;
     private final Map<HostKey, Direction> requests = new LinkedHashMap<>();
+    private final Set<HostKey> bothWays = new HashSet<>();
     private Target target;
 
     /** @param counters the evaluator's counters instances, read as they are at each call */
@@ -42,14 +45,28 @@ final class SampleCollector implements SampleRing.Visitor {
     }
 
     void start(long hi, long lo, Direction direction) {
-        requests.put(new HostKey(hi, lo), direction);
+        HostKey k = new HostKey(hi, lo);
+        requests.put(k, direction);
+        bothWays.remove(k);
         for (HostCounters c : counters) {
             c.requestSamples(hi, lo, direction);
         }
     }
 
+    /** Samples the host's packets both ways (connection tracking), until {@link #start} narrows it or {@link #stop}. */
+    void startBothWays(long hi, long lo, Direction direction) {
+        HostKey k = new HostKey(hi, lo);
+        requests.put(k, direction);
+        bothWays.add(k);
+        for (HostCounters c : counters) {
+            c.requestSamplesBothWays(hi, lo);
+        }
+    }
+
     void stop(long hi, long lo) {
-        if (requests.remove(new HostKey(hi, lo)) != null) {
+        HostKey k = new HostKey(hi, lo);
+        bothWays.remove(k);
+        if (requests.remove(k) != null) {
             for (HostCounters c : counters) {
                 c.requestSamples(hi, lo, null);
             }
@@ -58,7 +75,13 @@ final class SampleCollector implements SampleRing.Visitor {
 
     /** A counters instance joins: it samples what the others do. */
     void added(HostCounters c) {
-        requests.forEach((k, d) -> c.requestSamples(k.hi(), k.lo(), d));
+        requests.forEach((k, d) -> {
+            if (bothWays.contains(k)) {
+                c.requestSamplesBothWays(k.hi(), k.lo());
+            } else {
+                c.requestSamples(k.hi(), k.lo(), d);
+            }
+        });
     }
 
     /** Takes the samples every counters instance collected since the last call. */
@@ -89,9 +112,9 @@ final class SampleCollector implements SampleRing.Visitor {
         }
         FlowTable flows = ban.flowTable();
         if (flows != null) {
-            flows.add(srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, protocol, packets, bytes);
+            flows.add(direction, srcHi, srcLo, dstHi, dstLo, srcPort, dstPort, protocol, packets, bytes);
         }
-        if (target.wantsDetails(ban)) {
+        if (target.wantsDetails(ban, direction)) {
             ban.addSample(new SamplePacket(ts, IpAddresses.format(srcHi, srcLo), srcPort, IpAddresses.format(dstHi, dstLo),
                     dstPort, protocol, tcpFlags, fragmented, packets, length, ttl, bytes, origin));
         }

@@ -46,13 +46,17 @@ class ConnectionTrackingBanTest {
             h.send(2, syn(ATTACKER, port, HOST, 80));
         }
         h.send(4, udp(ATTACKER, 5353, HOST, 53));
-        h.send(7, udp(HOST, 53, ATTACKER, 4000)); // the other direction: not the attack's
+        h.send(7, udp(HOST, 53, ATTACKER, 4000)); // the host's answers: listed as outgoing flows, not in the details
         h.tick();
         assertEquals(List.of("ban " + HOST, "details " + HOST + " 2"), h.events);
+        assertTrue(h.details.get(0).samples.stream().allMatch(p -> p.dstIp().equals(HOST)));
         AttackFlows flows = h.bans.get(0).flows;
-        assertEquals(Direction.INCOMING, flows.direction());
-        assertEquals(2, flows.groups().size());
-        AttackFlows.Group tcp = flows.groups().get(0), udp = flows.groups().get(1);
+        assertEquals(3, flows.groups().size());
+        AttackFlows.Group tcp = flows.groups().get(0), udp = flows.groups().get(1), out = flows.groups().get(2);
+        assertEquals(Direction.INCOMING, tcp.direction());
+        assertEquals(Direction.INCOMING, udp.direction());
+        assertEquals(Direction.OUTGOING, out.direction());
+        assertEquals(List.of(new AttackFlows.Flow(53, ATTACKER, 4000, 7 * udpBytes(), 7)), out.shown());
         assertEquals(6, tcp.protocol());
         assertEquals(3, tcp.total());
         assertEquals(List.of(new AttackFlows.Flow(80, ATTACKER, 1, 2 * tcpBytes(), 2),
@@ -61,16 +65,33 @@ class ConnectionTrackingBanTest {
         assertEquals(17, udp.protocol());
         assertEquals(1, udp.total());
         assertEquals(4, udp.shown().get(0).packets());
-        // details and flows are done: sampling stops
-        h.send(20, syn(ATTACKER, 9, HOST, 80));
+        // details and flows are done: sampling stops, both ways
+        h.send(20, syn(ATTACKER, 9, HOST, 80)).send(20, udp(HOST, 53, ATTACKER, 4000));
         assertEquals(0, samplesInRing(h.shards.get(0)));
         h.ticks(2);
         assertEquals(2, h.events.size());
         assertEquals(flows, h.current(HOST).flows);
     }
 
+    private static long udpBytes() {
+        return udp(HOST, 53, ATTACKER, 4000).bytes;
+    }
+
     private static long tcpBytes() {
         return syn(ATTACKER, 1, HOST, 80).bytes;
+    }
+
+    @Test
+    void afterTheHeldTickOnlyTheAttackDirectionIsSampledForTheDetails() {
+        Harness h = bannedWithTracking(3);
+        h.send(1, syn(ATTACKER, 1, HOST, 80));
+        h.tick();
+        assertEquals(List.of("ban " + HOST), h.events);
+        h.send(5, udp(HOST, 53, ATTACKER, 4000));
+        assertEquals(0, samplesInRing(h.shards.get(0)), "the host's outgoing packets are no longer copied");
+        h.send(1, syn(ATTACKER, 2, HOST, 80)).send(1, syn(ATTACKER, 3, HOST, 80));
+        h.tick();
+        assertEquals(List.of("ban " + HOST, "details " + HOST + " 3"), h.events);
     }
 
     @Test

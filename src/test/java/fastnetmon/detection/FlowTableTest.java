@@ -24,7 +24,7 @@ public class FlowTableTest {
 
     private static void in(FlowTable t, String remote, int srcPort, int dstPort, int protocol, long packets, long bytes) {
         long[] r = IpAddresses.parse(remote);
-        t.add(r[0], r[1], HOST[0], HOST[1], srcPort, dstPort, protocol, packets, bytes);
+        t.add(Direction.INCOMING, r[0], r[1], HOST[0], HOST[1], srcPort, dstPort, protocol, packets, bytes);
     }
 
     public static String fixture(String name) throws IOException {
@@ -47,7 +47,7 @@ public class FlowTableTest {
     void listIsFastNetMonsForTheSameFlows() throws IOException {
         String reference = fixture("conntrack-ban-stdin.txt");
         String list = reference.substring(reference.indexOf("Incoming\n"));
-        FlowTable t = new FlowTable(Direction.INCOMING);
+        FlowTable t = new FlowTable();
         List<int[]> packets = new ArrayList<>();
         for (int p = 13334; p < 13334 + 4241; p++) {
             packets.add(new int[]{6, p});
@@ -68,7 +68,7 @@ public class FlowTableTest {
 
     @Test
     void packetsOfAFlowAddUpAndTheOrderIsPortsThenAddressAsFastNetMonPacksIt() {
-        FlowTable t = new FlowTable(Direction.INCOMING);
+        FlowTable t = new FlowTable();
         in(t, "192.0.2.1", 1000, 80, 6, 1, 60);
         in(t, "192.0.2.1", 1000, 80, 6, 2, 120);
         // same ports: FastNetMon compares the address with its bytes read little-endian: 2.0.0.1 < 1.0.0.2
@@ -85,7 +85,7 @@ public class FlowTableTest {
 
     @Test
     void cutAfterOneMoreThanTheCountAsFastNetMon() {
-        FlowTable t = new FlowTable(Direction.INCOMING);
+        FlowTable t = new FlowTable();
         for (int p = 1; p <= 4; p++) {
             in(t, "192.0.2.1", p, 53, 17, 1, 42);
         }
@@ -101,16 +101,31 @@ public class FlowTableTest {
 
     @Test
     void outgoingFlowsAreFromTheHostsPort() {
-        FlowTable t = new FlowTable(Direction.OUTGOING);
+        FlowTable t = new FlowTable();
         long[] r = IpAddresses.parse("198.51.100.9");
-        t.add(HOST[0], HOST[1], r[0], r[1], 53, 40000, 17, 3, 3000);
+        t.add(Direction.OUTGOING, HOST[0], HOST[1], r[0], r[1], 53, 40000, 17, 3, 3000);
         String text = AttackText.banText(attack(Direction.OUTGOING, t.list(20), "pps"));
         assertTrue(text.endsWith("bytes \nOutgoing\n\nUDP flows: 1\n10.0.0.5:53 > 198.51.100.9:40000 3000 bytes 3 packets\n\n"), text);
     }
 
+    /** print_flow_tracking_for_ip: incoming, then one more blank line, then outgoing; TCP before UDP in each. */
+    @Test
+    void bothDirectionsAsFastNetMonPrintsThem() {
+        FlowTable t = new FlowTable();
+        long[] r = IpAddresses.parse("198.51.100.9");
+        t.add(Direction.OUTGOING, HOST[0], HOST[1], r[0], r[1], 80, 1234, 6, 1, 60);
+        in(t, "198.51.100.9", 53, 4000, 17, 2, 100);
+        in(t, "198.51.100.9", 1234, 80, 6, 1, 54);
+        t.add(Direction.INTERNAL, HOST[0], HOST[1], r[0], r[1], 80, 1, 6, 1, 60); // no host direction: left out
+        String text = AttackText.banText(attack(Direction.INCOMING, t.list(20), "pps"));
+        assertTrue(text.endsWith("bytes \nIncoming\n\nTCP flows: 1\n10.0.0.5:80 < 198.51.100.9:1234 54 bytes 1 packets\n\n"
+                + "UDP flows: 1\n10.0.0.5:4000 < 198.51.100.9:53 100 bytes 2 packets\n\n"
+                + "\nOutgoing\n\nTCP flows: 1\n10.0.0.5:80 > 198.51.100.9:1234 60 bytes 1 packets\n\n"), text);
+    }
+
     @Test
     void boundedInFlows() {
-        FlowTable t = new FlowTable(Direction.INCOMING);
+        FlowTable t = new FlowTable();
         for (int i = 0; i < FlowTable.MAX_FLOWS + 10; i++) {
             in(t, "192.0.2.1", i & 0xffff, 1 + (i >>> 16), 6, 1, 60);
         }
@@ -122,7 +137,7 @@ public class FlowTableTest {
 
     @Test
     void noFlowsNoListAndManualBansKeepTheirMarker() {
-        FlowTable t = new FlowTable(Direction.INCOMING);
+        FlowTable t = new FlowTable();
         Attack a = attack(Direction.INCOMING, t.list(5), "pps");
         assertEquals(AttackText.description(a), AttackText.banText(a));
         Attack manual = attack(Direction.INCOMING, null, Attack.MANUAL_BAN);
