@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,29 +42,40 @@ public class FlowTableTest {
 
     /**
      * FastNetMon 1.2.4's own ban text (scripts/fastnetmon-conntrack-reference.sh): hping3 from one source,
-     * moving its source port on every packet, TCP to port 80 and UDP to port 53, ban_details_records_count = 5.
-     * The same flows, added in any order, give the same list, byte for byte.
+     * moving its source port on every packet, TCP to port 80 and UDP to port 53, and the host's own TCP
+     * from port 80 to moving ports; ban_details_records_count = 5. The same flows (each block's count of
+     * consecutive ports from its first line), added in any order, give the same list, byte for byte.
      */
     @Test
     void listIsFastNetMonsForTheSameFlows() throws IOException {
         String reference = fixture("conntrack-ban-stdin.txt");
         String list = reference.substring(reference.indexOf("Incoming\n"));
+        assertTrue(list.contains("\n\nOutgoing\n\nTCP flows: "), "the reference has both directions: " + list);
+        Matcher block = Pattern.compile("(TCP|UDP) flows: (\\d+)\n10\\.0\\.0\\.5:(\\d+) ([<>]) ([\\d.]+):(\\d+) (\\d+) bytes 1 packets\n")
+                .matcher(list);
+        List<Runnable> packets = new ArrayList<>();
         FlowTable t = new FlowTable();
-        List<int[]> packets = new ArrayList<>();
-        for (int p = 13334; p < 13334 + 4241; p++) {
-            packets.add(new int[]{6, p});
+        int blocks = 0;
+        while (block.find()) {
+            blocks++;
+            int protocol = block.group(1).equals("TCP") ? 6 : 17, n = Integer.parseInt(block.group(2));
+            int hostPort = Integer.parseInt(block.group(3)), remotePort = Integer.parseInt(block.group(6));
+            boolean in = block.group(4).equals("<");
+            long[] remote = IpAddresses.parse(block.group(5));
+            long bytes = Long.parseLong(block.group(7));
+            for (int i = 0; i < n; i++) {
+                int moving = remotePort + i;
+                packets.add(in
+                        ? () -> t.add(Direction.INCOMING, remote[0], remote[1], HOST[0], HOST[1], moving, hostPort, protocol, 1, bytes)
+                        : () -> t.add(Direction.OUTGOING, HOST[0], HOST[1], remote[0], remote[1], hostPort, moving, protocol, 1, bytes));
+            }
         }
-        for (int p = 21826; p < 21826 + 2313; p++) {
-            packets.add(new int[]{17, p});
-        }
+        assertEquals(3, blocks, list);
         Collections.shuffle(packets, new Random(1));
-        for (int[] p : packets) {
-            in(t, p[0] == 6 ? "192.0.2.7" : "192.0.2.8", p[1], p[0] == 6 ? 80 : 53, p[0], 1, p[0] == 6 ? 54 : 42);
-        }
+        packets.forEach(Runnable::run);
         in(t, "192.0.2.9", 1, 1, 1, 5, 420); // ICMP: not tracked, as in FastNetMon
-        AttackFlows flows = t.list(5);
-        assertEquals(list, AttackText.banText(attack(Direction.INCOMING, flows, "pps")).substring(
-                AttackText.description(attack(Direction.INCOMING, flows, "pps")).length()));
+        Attack a = attack(Direction.INCOMING, t.list(5), "pps");
+        assertEquals(list, AttackText.banText(a).substring(AttackText.description(a).length()));
         assertTrue(reference.startsWith("IP: 10.0.0.5\n"));
     }
 

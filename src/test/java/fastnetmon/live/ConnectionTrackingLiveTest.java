@@ -22,8 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * enable_connection_tracking = on with a real flood in network namespaces, the same traffic as FastNetMon
  * 1.2.4's reference (scripts/fastnetmon-conntrack-reference.sh): hping3 from one spoofed source moving its
- * source port on every packet, TCP SYN to port 80 and UDP to port 53. The notify script's ban stdin ends
- * with the flow list in FastNetMon's layout, cut after ban_details_records_count + 1 flows per protocol.
+ * source port on every packet, TCP SYN to port 80 and UDP to port 53, and TCP from the host's port 80. The
+ * notify script's ban stdin ends with the flow list in FastNetMon's layout (incoming, then outgoing), cut
+ * after ban_details_records_count + 1 flows per direction and protocol.
  */
 class ConnectionTrackingLiveTest {
     private static final String VICTIM = "10.10.0.5";
@@ -61,9 +62,11 @@ class ConnectionTrackingLiveTest {
         Files.writeString(script, "#!/bin/sh\ncat > \"" + dir + "/stdin-$4-$1\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         detector = DetectorFiles.startCapturing(DetectorFiles.inMonitor(rig, dir, conf), dir.resolve("output.txt"));
-        // Bounded: 20,000 packets each at most, 10 s at most
+        // Bounded: 2 x 20,000 + 1,000 packets at most, 10 s at most
+        // and the host's own packets (spoofed here, the victim does not exist): TCP from its port 80 to moving ports
         rig.runInPeer(10, "sh", "-c", "hping3 -q -S -p 80 -a 192.0.2.7 -s 10000 -i u200 -c 20000 " + VICTIM + " & "
-                + "hping3 -q --udp -p 53 -a 192.0.2.8 -s 20000 -i u400 -c 20000 " + VICTIM + " & wait");
+                + "hping3 -q --udp -p 53 -a 192.0.2.8 -s 20000 -i u400 -c 20000 " + VICTIM + " & "
+                + "hping3 -q -S -A -a " + VICTIM + " -s 80 -k -p ++30000 -i u10000 -c 1000 192.0.2.9 & wait");
         Path stdin = dir.resolve("stdin-ban-" + VICTIM);
         long deadline = System.currentTimeMillis() + 15_000;
         while (!Files.exists(stdin) && System.currentTimeMillis() < deadline) {
@@ -82,8 +85,8 @@ class ConnectionTrackingLiveTest {
         assertEquals(layout(reference.substring(0, reference.indexOf("Incoming\n"))), layout(ban.substring(0, at)),
                 "the description before the list");
         // Each flow is one packet of the flood, in FastNetMon's order: ports ascending
-        for (String[] p : new String[][]{{"80", "192.0.2.7", "54"}, {"53", "192.0.2.8", "42"}}) {
-            Matcher m = Pattern.compile(Pattern.quote(VICTIM + ":" + p[0] + " < " + p[1] + ":") + "(\\d+) "
+        for (String[] p : new String[][]{{"80 < ", "192.0.2.7", "54"}, {"53 < ", "192.0.2.8", "42"}, {"80 > ", "192.0.2.9", "54"}}) {
+            Matcher m = Pattern.compile(Pattern.quote(VICTIM + ":" + p[0] + p[1] + ":") + "(\\d+) "
                     + p[2] + " bytes 1 packets\n").matcher(flows);
             int n = 0, last = -1;
             while (m.find()) {
