@@ -9,6 +9,7 @@ import fastnetmon.detection.AttackFlows;
  * then per protocol {@code TCP flows: N}, one line per flow {@code 10.0.0.5:80 < 192.0.2.7:13334 54 bytes 1 packets}
  * ({@code >} and the host's source port for outgoing flows), "Flows have cropped due to very long list."
  * when cut, and a blank line; one more blank line between the two directions. Nothing when there are no flows.
+ * Stateless: any thread.
  */
 final class FlowListText {
     private FlowListText() {
