@@ -54,7 +54,7 @@ class PackagingTest {
         Run ok = run(dir, "systemd-analyze", "verify", "--man=no", unit("", "").toString());
         assertEquals(new Run(0, ""), ok);
         // The check can fail: a typo in the unit is reported (systemd-analyze exits 0 but says so)
-        Run bad = run(dir, "systemd-analyze", "verify", "--man=no", unit("Type=simple", "Type=simpel").toString());
+        Run bad = run(dir, "systemd-analyze", "verify", "--man=no", unit("Type=forking", "Type=forkin").toString());
         assertTrue(bad.output().contains("Failed to parse service type"), bad.toString());
     }
 
