@@ -36,10 +36,7 @@ class ConnectionTrackingLiveTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (detector != null && detector.isAlive()) {
-            detector.destroyForcibly();
-            detector.waitFor(10, TimeUnit.SECONDS);
-        }
+        NetnsRig.kill(detector);
         if (rig != null) {
             rig.close();
         }

@@ -46,10 +46,7 @@ class LiveCaptureTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (detector != null && detector.isAlive()) {
-            detector.destroyForcibly();
-            detector.waitFor(10, TimeUnit.SECONDS);
-        }
+        NetnsRig.kill(detector);
         if (rig != null) {
             rig.close();
         }

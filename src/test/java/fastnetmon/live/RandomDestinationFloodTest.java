@@ -47,13 +47,7 @@ class RandomDestinationFloodTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (Process p : new Process[] {randomFlood, tcpdump, detector}) {
-            if (p != null && p.isAlive()) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly); // hping3 under timeout and ip netns exec
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+        NetnsRig.kill(randomFlood, tcpdump, detector);
         if (rig != null) {
             rig.close();
         }

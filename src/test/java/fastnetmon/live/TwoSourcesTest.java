@@ -41,10 +41,7 @@ class TwoSourcesTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (detector != null && detector.isAlive()) {
-            detector.destroyForcibly();
-            detector.waitFor(10, TimeUnit.SECONDS);
-        }
+        NetnsRig.kill(detector);
         if (rig != null) {
             rig.close();
         }

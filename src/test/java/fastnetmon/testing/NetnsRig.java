@@ -155,6 +155,17 @@ public final class NetnsRig implements AutoCloseable {
         }
     }
 
+    /** Kills each live process with its children (a generator under timeout or ip netns exec) and waits for it. */
+    public static void kill(Process... processes) throws InterruptedException {
+        for (Process p : processes) {
+            if (p != null && p.isAlive()) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     @Override
     public void close() {
         for (String ns : new String[] {mon, peer}) {
