@@ -209,23 +209,30 @@ final class UdpReceiver implements AutoCloseable {
 
     /**
      * Interrupt moderation, as a NIC does it: when the last read emptied the socket, pause until about half a
-     * batch should have arrived at the rate the last read saw (its datagrams over the time since the read
-     * before it; at most {@value #GATHER_MAX_NANOS} ns), so a
-     * collector that keeps up reads full batches instead of one or two datagrams per poll and recvmmsg (those
-     * system calls cost more CPU than decoding a datagram). At most 1 ms of latency on records whose export
-     * lag is counted in seconds; the socket buffer holds far more than a millisecond of datagrams. No pause
-     * after a full batch (the socket may hold more) or an empty read (nothing is coming: poll waits).
+     * batch should have arrived at the rate the last read saw, so a collector that keeps up reads tens of
+     * datagrams per recvmmsg instead of one or two per poll and recvmmsg (those system calls cost more CPU
+     * than decoding a datagram). At most {@value #GATHER_MAX_NANOS} ns of latency on records whose export lag
+     * is counted in seconds; the socket buffer holds far more than a millisecond of datagrams.
      */
     private void gather() {
-        int last = lastCount;
-        if (last >= BATCH || last == 0) {
-            return;
-        }
-        long since = System.nanoTime() - lastReadNanos;
-        long pause = Math.min(GATHER_MAX_NANOS, lastInterval * (BATCH / 2) / last - since);
-        if (pause > 20_000) {
+        long pause = pauseNanos(lastCount, lastInterval, System.nanoTime() - lastReadNanos);
+        if (pause > 0) {
             LockSupport.parkNanos(pause);
         }
+    }
+
+    /**
+     * The pause before the next read: none after a full batch (the socket may hold more) or an empty read
+     * (nothing is coming: poll waits); else until half a batch should be there at {@code last} datagrams per
+     * {@code interval} ns (the last read's datagrams over the time since the read before it), {@code since} ns
+     * after the last read, at most {@value #GATHER_MAX_NANOS} ns; pauses under 20 us are not worth a sleep.
+     */
+    static long pauseNanos(int last, long interval, long since) {
+        if (last >= BATCH || last <= 0) {
+            return 0;
+        }
+        long pause = Math.min(GATHER_MAX_NANOS, interval * (BATCH / 2) / last - since);
+        return pause > 20_000 ? pause : 0;
     }
 
     /** The socket's drop counter, sent with each datagram once SO_RXQ_OVFL is on: a 32-bit counter that wraps. */
