@@ -4,6 +4,7 @@ import fastnetmon.metrics.MetricFamily.Type;
 import fastnetmon.source.flow.FlowExporter;
 import fastnetmon.source.flow.FlowPipeline;
 import fastnetmon.source.flow.FlowProtocol;
+import fastnetmon.source.flow.FlowStat;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,6 +36,8 @@ final class FlowMetrics {
 
     List<MetricFamily> collect() {
         Map<String, long[]> byExporter = new TreeMap<>();
+        long[][] stats = new long[P][FlowStat.values().length];
+        long unknownVersions = 0;
         long netflowDrops = 0, sflowDrops = 0;
         MetricFamily.Builder received = counter("fastnetmon_flow_socket_datagrams_received_total", "Datagrams a flow socket delivered");
         MetricFamily.Builder dropped = counter("fastnetmon_flow_socket_datagrams_dropped_total", "Datagrams the kernel dropped on a flow socket for lack of room (SO_RXQ_OVFL)");
@@ -68,6 +71,12 @@ final class FlowMetrics {
                 c[ERRORS] += e.decodeErrors();
                 c[GAPS] += e.sequenceGaps();
                 c[COUNTER_SAMPLES] += e.counterSamples();
+                for (int i = 0; i < P; i++) {
+                    for (FlowStat st : FlowStat.values()) {
+                        stats[i][st.ordinal()] += e.count(st, PROTOCOLS[i]);
+                    }
+                }
+                unknownVersions += e.unknownVersions();
             }
         }
         long[] sum = new long[SIZE];
@@ -92,6 +101,26 @@ final class FlowMetrics {
         out.add(MetricFamily.counter("fastnetmon_netflow_v9_total_flows", "Total number of Netflow v9 flows (multiple in each packet)", sum[P + v9]));
         out.add(MetricFamily.counter("fastnetmon_ipfix_total_packets", "Total number of IPFIX UDP packets received", sum[ipfix]));
         out.add(MetricFamily.counter("fastnetmon_ipfix_total_flows", "Total number of IPFIX flows (multiple in each packet)", sum[P + ipfix]));
+        out.add(MetricFamily.counter("fastnetmon_netflow_ipfix_unknown_protocol_version",
+                "Datagrams on a NetFlow port that are no NetFlow v5, v9 or IPFIX", unknownVersions));
+        out.add(MetricFamily.counter("fastnetmon_template_update_attempts_with_same_template_data",
+                "Template refreshes that repeated the template already kept", stats[v9][FlowStat.TEMPLATE_SAME.ordinal()]
+                        + stats[ipfix][FlowStat.TEMPLATE_SAME.ordinal()]));
+        durations(out, "fastnetmon_netflow_v5_", "Netflow v5", stats[v5]);
+        templateFamilies(out, "fastnetmon_netflow_v9_", "Netflow v9", stats[v9]);
+        out.add(fnm("fastnetmon_netflow_v9_broken_packets", "Malformed Netflow v9 datagrams, sets or records", stats[v9], FlowStat.DECODE_ERRORS));
+        templateFamilies(out, "fastnetmon_ipfix_", "IPFIX", stats[ipfix]);
+        out.add(fnm("fastnetmon_ipfix_duration_negative", "IPFIX flows whose end is before their start (counted with duration 0)",
+                stats[ipfix], FlowStat.DURATION_NEGATIVE));
+        out.add(fnm("fastnetmon_ipfix_packets_with_padding", "IPFIX messages with padding after the last record of a set",
+                stats[ipfix], FlowStat.PADDED_MESSAGES));
+        String[][] reasons = {{"idle_timeout", "idle timeout"}, {"active_timeout", "active timeout"},
+                {"end_of_flow_timeout", "end of flow"}, {"force_end_timeout", "forced end"},
+                {"lack_of_resource_timeout", "lack of resources"}};
+        for (int i = 0; i < reasons.length; i++) {
+            out.add(fnm("fastnetmon_ipfix_flows_end_reason_" + reasons[i][0], "IPFIX flows finished by " + reasons[i][1]
+                    + " (flowEndReason)", stats[ipfix], FlowStat.values()[FlowStat.END_IDLE.ordinal() + i]));
+        }
         out.add(MetricFamily.counter("fastnetmon_sflow_total_packets", "Total number of sFlow UDP packets received", sum[sflow]));
         out.add(MetricFamily.counter("fastnetmon_sflow_raw_packet_headers_total", "Total number of sFlow flow samples (raw packet headers)", sum[P + sflow]));
         out.add(MetricFamily.counter("fastnetmon_sflow_counter_sample", "Total number of sFlow counter samples", sum[COUNTER_SAMPLES]));
@@ -126,6 +155,45 @@ final class FlowMetrics {
             out.add(b.build());
         }
         return out;
+    }
+
+    /** FastNetMon's duration buckets of one protocol. */
+    private static void durations(List<MetricFamily> out, String prefix, String what, long[] stats) {
+        String[] bounds = {"less_15", "less_30", "less_60", "less_90", "less_180", "exceed_180"};
+        for (int i = 0; i < bounds.length; i++) {
+            out.add(fnm(prefix + "duration_" + bounds[i] + "_seconds", what + " flows lasting " + (i < 5
+                    ? "up to " + bounds[i].substring(5) : "more than 180") + " seconds (last minus first switched)",
+                    stats, FlowStat.values()[FlowStat.DURATION_15.ordinal() + i]));
+        }
+    }
+
+    /** The families FastNetMon serves for both NetFlow v9 and IPFIX. */
+    private static void templateFamilies(List<MetricFamily> out, String prefix, String what, long[] s) {
+        out.add(fnm(prefix + "total_ipv4_flows", "Total number of " + what + " IPv4 flows", s, FlowStat.IPV4_RECORDS));
+        out.add(fnm(prefix + "total_ipv6_flows", "Total number of " + what + " IPv6 flows", s, FlowStat.IPV6_RECORDS));
+        durations(out, prefix, what, s);
+        out.add(fnm(prefix + "data_packet_number", what + " data sets decoded with their template", s, FlowStat.DATA_SETS));
+        out.add(fnm(prefix + "options_packet_number", what + " options data sets decoded with their template", s, FlowStat.OPTIONS_SETS));
+        out.add(fnm(prefix + "data_templates_number", what + " data templates received (refreshes included)", s, FlowStat.DATA_TEMPLATES));
+        out.add(fnm(prefix + "options_templates_number", what + " options templates received (refreshes included)", s,
+                FlowStat.OPTIONS_TEMPLATES));
+        out.add(fnm(prefix + "packets_with_unknown_templates", what + " data sets whose template was not known when they arrived",
+                s, FlowStat.UNKNOWN_TEMPLATE_SETS));
+        out.add(fnm(prefix + "template_updates_number_due_to_real_changes", what + " templates replaced by different fields",
+                s, FlowStat.TEMPLATE_CHANGES));
+        out.add(fnm(prefix + "custom_sampling_rate_received", what + " options data records carrying a sampling rate", s,
+                FlowStat.SAMPLING_RATES_RECEIVED));
+        out.add(fnm(prefix + "sampling_rate_changes", what + " sampling rates new or changed for their sampler", s,
+                FlowStat.SAMPLING_RATE_CHANGES));
+        out.add(fnm(prefix + "forwarding_status", what + " flows with a forwarding status", s, FlowStat.FORWARDING_STATUS));
+        out.add(fnm(prefix + "active_flow_timeout_received", what + " options data records carrying the active flow timeout",
+                s, FlowStat.ACTIVE_TIMEOUTS));
+        out.add(fnm(prefix + "inactive_flow_timeout_received", what + " options data records carrying the idle flow timeout",
+                s, FlowStat.INACTIVE_TIMEOUTS));
+    }
+
+    private static MetricFamily fnm(String name, String help, long[] stats, FlowStat stat) {
+        return MetricFamily.counter(name, help, stats[stat.ordinal()]);
     }
 
     private static MetricFamily.Builder counter(String name, String help) {

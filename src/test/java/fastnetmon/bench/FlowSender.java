@@ -2,20 +2,24 @@ package fastnetmon.bench;
 
 import fastnetmon.tools.FrameBuilder;
 
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.util.Random;
 
 /**
- * The flow benchmark's exporter: pre-built NetFlow v9 or sFlow v5 datagrams blasted on loopback at a
- * given rate of records per second, from several exporters (source addresses 127.0.0.1, 127.0.0.2, ...,
- * so SO_REUSEPORT spreads them over the collector's sockets). Only the sequence numbers and the export
- * time are written per datagram; records go to random hosts of 10.10.0.0/16 from random sources.
+ * The flow benchmark's datagrams: writes a corpus of pre-built NetFlow v9 or sFlow v5 datagrams from several
+ * exporters (sFlow agents 127.0.0.1, 127.0.0.2, ...) that bench/flow-blast.c sends at a given rate with
+ * sendmmsg(2) from source addresses 127.0.0.1, .2, ... (so SO_REUSEPORT spreads them over the collector's
+ * sockets). Records go to random hosts of 10.10.0.0/16 from random sources. The sender writes only the
+ * sequence numbers and the export time; the corpus says where they are.
  *
- * <pre>java -cp target/test-classes:target/classes fastnetmon.bench.FlowSender netflow9|sflow PORT RECORDS_PER_S SECONDS [EXPORTERS]</pre>
- * Prints the datagrams and records sent, and the rate reached.
+ * <pre>java -cp target/test-classes:target/classes fastnetmon.bench.FlowSender netflow9|sflow FILE [EXPORTERS]</pre>
+ * Corpus (big-endian int32s): exporters, datagrams per exporter, records per datagram, offset of the sequence
+ * number, offset of the unix seconds (-1: none), sequence step per datagram; then per exporter, per datagram:
+ * length, bytes.
  */
 public final class FlowSender {
     static final int V9_RECORDS = 40, V9_RECORD = 30, SFLOW_SAMPLES = 10, DATAGRAMS = 256;
@@ -24,70 +28,29 @@ public final class FlowSender {
     private FlowSender() {
     }
 
-    public static void main(String[] args) throws IOException, InterruptedException {
-        if (args.length < 4) {
-            System.err.println("usage: FlowSender netflow9|sflow PORT RECORDS_PER_S SECONDS [EXPORTERS]");
+    public static void main(String[] args) throws IOException {
+        if (args.length < 2 || !(args[0].equals("sflow") || args[0].equals("netflow9"))) {
+            System.err.println("usage: FlowSender netflow9|sflow FILE [EXPORTERS]");
             System.exit(2);
         }
         boolean sflow = args[0].equals("sflow");
-        int port = Integer.parseInt(args[1]);
-        long rate = Long.parseLong(args[2]);
-        long seconds = Long.parseLong(args[3]);
-        int exporters = args.length > 4 ? Integer.parseInt(args[4]) : 8;
-        int perDatagram = sflow ? SFLOW_SAMPLES : V9_RECORDS;
+        int exporters = args.length > 2 ? Integer.parseInt(args[2]) : 8;
         Random rnd = new Random(7);
-        ByteBuffer[][] datagrams = new ByteBuffer[exporters][DATAGRAMS];
-        DatagramChannel[] channels = new DatagramChannel[exporters];
-        for (int e = 0; e < exporters; e++) {
-            channels[e] = DatagramChannel.open();
-            channels[e].bind(new InetSocketAddress("127.0.0." + (e + 1), 0));
-            channels[e].connect(new InetSocketAddress("127.0.0.1", port));
-            for (int i = 0; i < DATAGRAMS; i++) {
-                datagrams[e][i] = ByteBuffer.wrap(sflow ? sflowDatagram(rnd, e) : v9Datagram(rnd, i % 16 == 0));
-            }
-        }
-        long[] sequence = new long[exporters];
-        long datagramsPerSecond = Math.max(1, rate / perDatagram);
-        long start = System.nanoTime(), end = start + seconds * 1_000_000_000L;
-        long sent = 0;
-        int e = 0, i = 0;
-        long lastSecond = -1;
-        while (true) {
-            long now = System.nanoTime();
-            if (now >= end) {
-                break;
-            }
-            long due = (now - start) * datagramsPerSecond / 1_000_000_000L;
-            if (sent >= due) {
-                Thread.onSpinWait();
-                continue;
-            }
-            long unix = System.currentTimeMillis() / 1000;
-            if (unix != lastSecond) {
-                lastSecond = unix;
-                for (ByteBuffer[] perExporter : datagrams) {
-                    for (ByteBuffer b : perExporter) {
-                        if (!sflow) {
-                            b.putInt(8, (int) unix); // unix_secs; sysUptime stays, so record times follow the clock
-                        }
-                    }
-                }
-            }
-            for (long n = Math.min(due - sent, 256); n > 0; n--) {
-                ByteBuffer b = datagrams[e][i];
-                b.putInt(sflow ? 16 : 12, (int) sequence[e]++);
-                b.clear();
-                channels[e].write(b);
-                sent++;
-                if (++e == exporters) {
-                    e = 0;
-                    i = (i + 1) % DATAGRAMS;
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(args[1])))) {
+            out.writeInt(exporters);
+            out.writeInt(DATAGRAMS);
+            out.writeInt(sflow ? SFLOW_SAMPLES : V9_RECORDS);
+            out.writeInt(sflow ? 16 : 12); // sequence number
+            out.writeInt(sflow ? -1 : 8); // NetFlow v9 unix_secs (sysUptime stays, so record times follow the clock)
+            out.writeInt(1);
+            for (int e = 0; e < exporters; e++) {
+                for (int i = 0; i < DATAGRAMS; i++) {
+                    byte[] d = sflow ? sflowDatagram(rnd, e) : v9Datagram(rnd, i % 16 == 0);
+                    out.writeInt(d.length);
+                    out.write(d);
                 }
             }
         }
-        double secs = (System.nanoTime() - start) / 1e9;
-        System.out.printf("sent %d datagrams, %d records in %.2f s (%.0f records/s)%n", sent, sent * perDatagram, secs,
-                sent * perDatagram / secs);
     }
 
     /** NetFlow v9: header, the template (in one datagram of 16), one data set of {@value #V9_RECORDS} records. */

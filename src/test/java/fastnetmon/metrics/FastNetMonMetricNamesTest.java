@@ -5,8 +5,11 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -21,12 +24,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with the reason; a name listed there that we do serve fails too, so the list only shrinks.
  */
 class FastNetMonMetricNamesTest {
-    /** CE families we do not serve yet, by name prefix, and why. */
-    private static final Map<String, String> NOT_YET = Map.of(
-            "fastnetmon_netflow_", "the NetFlow collector's counters come with the flow collector",
-            "fastnetmon_ipfix_", "the IPFIX collector's counters come with the flow collector",
-            "fastnetmon_template_", "NetFlow/IPFIX template counters come with the flow collector",
-            "fastnetmon_influxdb_", "no InfluxDB export");
+    /** CE families we do not serve, by name (or name prefix), and why. */
+    private static final Map<String, String> NOT_YET = Map.ofEntries(
+            Map.entry("fastnetmon_influxdb_", "no InfluxDB export"),
+            Map.entry("fastnetmon_netflow_v9_protocol_version_adjustments",
+                    "FastNetMon re-classifies a flow's IP version from its fields; we take it from the addresses the record carries"),
+            Map.entry("fastnetmon_ipfix_protocol_version_adjustments",
+                    "FastNetMon re-classifies a flow's IP version from its fields; we take it from the addresses the record carries"),
+            Map.entry("fastnetmon_netflow_v9_too_large_field",
+                    "counts fields longer than FastNetMon's storage for them; we read numbers of 1 to 8 bytes and skip longer fields"),
+            Map.entry("fastnetmon_ipfix_too_large_field",
+                    "counts fields longer than FastNetMon's storage for them; we read numbers of 1 to 8 bytes and skip longer fields"),
+            Map.entry("fastnetmon_netflow_v9_lite_header", "NetFlow Lite packet sections are not decoded"),
+            Map.entry("fastnetmon_ipfix_inline_header", "IPFIX packet sections (dataLinkFrameSection) are not decoded"),
+            Map.entry("fastnetmon_netflow_v9_marked_zero_next_hop_and_zero_output_as_dropped",
+                    "FastNetMon's marking of flows to a zero next hop and output interface as dropped is not implemented"),
+            Map.entry("fastnetmon_ipfix_marked_zero_next_hop_and_zero_output_as_dropped",
+                    "FastNetMon's marking of flows to a zero next hop and output interface as dropped is not implemented"),
+            Map.entry("fastnetmon_netflow_ignored_long_flows",
+                    "no flow is ignored for its length: its packets are spread over the seconds it covers"),
+            Map.entry("fastnetmon_template_netflow_ipfix_disk_writes", "templates are not saved to disk"));
+    /**
+     * FastNetMon CE's sFlow counters (its sFlow plugin's names, not served by the 1.2.4 build the reference was
+     * taken from): counters without a _total suffix, as CE types them.
+     */
+    private static final Set<String> CE_SFLOW = Set.of("fastnetmon_sflow_total_packets", "fastnetmon_sflow_counter_sample",
+            "fastnetmon_sflow_udp_packet_drops");
 
     record Family(String type, String labels) {
     }
@@ -48,7 +71,9 @@ class FastNetMonMetricNamesTest {
 
     static Map<String, Family> served() {
         Map<String, Family> m = new TreeMap<>();
-        for (MetricFamily f : new FastNetMonCollector(new MetricsServerTest.FakeSource()).collect()) {
+        List<MetricFamily> families = new ArrayList<>(new FastNetMonCollector(new MetricsServerTest.FakeSource()).collect());
+        families.addAll(new FlowMetrics(List::of).collect());
+        for (MetricFamily f : families) {
             TreeSet<String> labels = new TreeSet<>();
             f.samples().forEach(s -> {
                 for (int i = 0; i < s.labels().size(); i += 2) {
@@ -80,7 +105,7 @@ class FastNetMonMetricNamesTest {
             } else if (got != null && why != null) {
                 diff.append("served but listed as not yet (").append(why).append("): ").append(name).append('\n');
             } else if (got != null) {
-                String wantLabels = String.join(",", new TreeSet<>(java.util.List.of(want.labels().split(","))))
+                String wantLabels = String.join(",", new TreeSet<>(List.of(want.labels().split(","))))
                         .replaceFirst("^,", "");
                 if (!got.type().equals(want.type()) || !got.labels().equals(wantLabels)) {
                     diff.append("differs: ").append(name).append(" FastNetMon ").append(want).append(", ours ")
@@ -95,7 +120,7 @@ class FastNetMonMetricNamesTest {
     void ourOwnNamesDoNotTakeFastNetMonNamesAndFollowPrometheusConventions() throws IOException {
         Map<String, Family> ref = reference();
         for (Map.Entry<String, Family> e : served().entrySet()) {
-            if (ref.containsKey(e.getKey())) {
+            if (ref.containsKey(e.getKey()) || CE_SFLOW.contains(e.getKey())) {
                 continue;
             }
             // Ours: counters end in _total, nothing else does

@@ -18,8 +18,9 @@ final class Fields {
             SYSTEM_INIT_MS = 31, DURATION_MS = 32, DURATION_US = 33,
             SAMPLER_ID = 34, SELECTOR_ID = 35, SAMPLING_INTERVAL = 36, SAMPLER_RANDOM_INTERVAL = 37,
             SAMPLING_PACKET_INTERVAL = 38, SAMPLING_PACKET_SPACE = 39, SAMPLING_SIZE = 40, SAMPLING_POPULATION = 41,
-            FRAGMENT_FLAGS = 42, FRAGMENT_OFFSET = 43, SAMPLING_PROBABILITY = 44;
-    static final int SLOTS = 45;
+            FRAGMENT_FLAGS = 42, FRAGMENT_OFFSET = 43, SAMPLING_PROBABILITY = 44,
+            ACTIVE_TIMEOUT = 45, IDLE_TIMEOUT = 46, FORWARDING_STATUS = 47, END_REASON = 48;
+    static final int SLOTS = 49;
     static final int NONE = -1;
 
     /** Slot of an element id below {@link #ELEMENT_LIMIT} (NONE for those not read). */
@@ -73,6 +74,10 @@ final class Fields {
         map(197, FRAGMENT_FLAGS);
         map(88, FRAGMENT_OFFSET);
         map(311, SAMPLING_PROBABILITY);
+        map(36, ACTIVE_TIMEOUT);
+        map(37, IDLE_TIMEOUT);
+        map(89, FORWARDING_STATUS);
+        map(136, END_REASON);
     }
 
     private static void map(int element, int slot) {

@@ -63,6 +63,7 @@ public final class FlowDecoder {
         int end = (int) Math.min((long) offset + length, b.limit());
         FlowProtocol p = protocol != null ? protocol : fromVersion(b, offset, end);
         if (p == null) {
+            st.exporter.add(FlowExporter.UNKNOWN_VERSION, 1);
             out.error(st, null, "no sFlow v5, NetFlow v5/v9 or IPFIX version field", end - offset);
             return;
         }

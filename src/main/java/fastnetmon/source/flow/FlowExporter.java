@@ -20,7 +20,11 @@ public final class FlowExporter {
     /** Records per protocol start here, datagrams per protocol after them, in {@link FlowProtocol} order. */
     static final int RECORDS_BASE = 12, DATAGRAMS_BASE = RECORDS_BASE + 4;
     /** sFlow interface counters, in {@link SflowInterfaces} order. */
-    static final int IF_BASE = DATAGRAMS_BASE + 4, COUNT = IF_BASE + SflowInterfaces.COUNTERS;
+    static final int IF_BASE = DATAGRAMS_BASE + 4;
+    /** Datagrams on a NetFlow port whose version field is none of 5, 9, 10. */
+    static final int UNKNOWN_VERSION = IF_BASE + SflowInterfaces.COUNTERS;
+    /** {@link FlowStat}s per protocol: {@code STATS_BASE + protocol.ordinal() * FlowStat.COUNT + stat.ordinal()}. */
+    static final int STATS_BASE = UNKNOWN_VERSION + 1, COUNT = STATS_BASE + 4 * FlowStat.COUNT;
 
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -122,6 +126,20 @@ public final class FlowExporter {
     /** Data sets held for a template that were decoded when it arrived. */
     public long pendingDecoded() {
         return get(PENDING_DECODED);
+    }
+
+    /** One of the per-protocol figures behind FastNetMon's NetFlow and IPFIX counters. */
+    public long count(FlowStat stat, FlowProtocol protocol) {
+        return get(stat(protocol, stat));
+    }
+
+    /** Datagrams on a NetFlow port whose version field is none of NetFlow v5, v9 and IPFIX. */
+    public long unknownVersions() {
+        return get(UNKNOWN_VERSION);
+    }
+
+    static int stat(FlowProtocol protocol, FlowStat stat) {
+        return STATS_BASE + protocol.ordinal() * FlowStat.COUNT + stat.ordinal();
     }
 
     /** sFlow counter samples received. */

@@ -31,6 +31,12 @@ final class RecordOut {
         ex.add(FlowExporter.RECORDS_BASE + protocol.ordinal(), 1);
         ex.add(FlowExporter.PACKETS, p);
         ex.add(FlowExporter.BYTES, b);
+        if (protocol != FlowProtocol.SFLOW5) { // sFlow samples are packets: no duration, no per-version count
+            if (rec.ipVersion != 0) {
+                ex.add(FlowExporter.stat(protocol, rec.ipVersion == 4 ? FlowStat.IPV4_RECORDS : FlowStat.IPV6_RECORDS), 1);
+            }
+            ex.add(FlowExporter.stat(protocol, FlowStat.duration(Math.max(0, end - start))), 1);
+        }
         if (rec.ipVersion == 0 || p == 0) {
             return; // no IP flow (a layer-2 record) or nothing to count
         }
@@ -58,6 +64,9 @@ final class RecordOut {
     /** Counts a malformed datagram, set or record on the exporter and logs it at most once a minute. */
     void error(ExporterState st, FlowProtocol protocol, String what, long detail) {
         st.exporter.add(FlowExporter.DECODE_ERRORS, 1);
+        if (protocol != null) {
+            st.exporter.add(FlowExporter.stat(protocol, FlowStat.DECODE_ERRORS), 1);
+        }
         if (st.mayLog(System.currentTimeMillis())) {
             LOG.warn("flow exporter {}: malformed {} datagram: {} ({}); its decode errors are counted and logged at most once a minute",
                     st.exporter.address(), protocol == null ? "flow" : name(protocol), what, detail);

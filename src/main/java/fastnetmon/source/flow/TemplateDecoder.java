@@ -28,7 +28,7 @@ final class TemplateDecoder {
     private long domain, sysUptime, exportNanos, arrival;
     private ExportStream stream;
     private long flowRecords, optionRecords, templateRecords;
-    private boolean missed;
+    private boolean missed, padded;
     /** Templates this datagram brought while data sets were held (a template beyond these waits for its next refresh). */
     private final int[] arrived = new int[64];
     private int arrivedCount;
@@ -82,6 +82,7 @@ final class TemplateDecoder {
         optionRecords = 0;
         templateRecords = 0;
         missed = false;
+        padded = false;
         int p = off + header;
         boolean cut = false;
         while (end - p >= 4) {
@@ -101,6 +102,7 @@ final class TemplateDecoder {
                 if (t == null) {
                     missed = true;
                     st.exporter.add(FlowExporter.TEMPLATE_MISSES, 1);
+                    st.exporter.add(FlowExporter.stat(protocol, FlowStat.UNKNOWN_TEMPLATE_SETS), 1);
                     pending.hold(st, protocol, domain, setId, sysUptime, exportNanos, arrival, b, p + 4, setEnd);
                 } else {
                     long n = data(b, p + 4, setEnd, t);
@@ -109,9 +111,13 @@ final class TemplateDecoder {
                     } else {
                         flowRecords += n;
                     }
+                    st.exporter.add(FlowExporter.stat(protocol, t.options ? FlowStat.OPTIONS_SETS : FlowStat.DATA_SETS), 1);
                 }
             } // 2..255 (v9) and 4..255 (IPFIX) are reserved: skipped
             p = setEnd;
+        }
+        if (padded) {
+            st.exporter.add(FlowExporter.stat(protocol, FlowStat.PADDED_MESSAGES), 1);
         }
         for (int i = 0; i < arrivedCount; i++) {
             Template t = st.template(protocol == FlowProtocol.IPFIX, domain, arrived[i]);
@@ -142,7 +148,7 @@ final class TemplateDecoder {
             int next = values.at(b, p, end, t);
             if (next < 0) {
                 error("a variable-length field runs past its set", n);
-                break;
+                return n;
             }
             if (t.options) {
                 records.options(values);
@@ -151,6 +157,9 @@ final class TemplateDecoder {
             }
             n++;
             p = next;
+        }
+        if (p < end && n > 0) {
+            padded = true; // bytes after the last record, too few for another: padding (RFC 7011 3.3.1)
         }
         return n;
     }
@@ -229,6 +238,7 @@ final class TemplateDecoder {
                 }
             }
             templateRecords++;
+            st.exporter.add(FlowExporter.stat(protocol, options ? FlowStat.OPTIONS_TEMPLATES : FlowStat.DATA_TEMPLATES), 1);
             if (fields > MAX_FIELDS) {
                 st.exporter.add(FlowExporter.TEMPLATES_REFUSED, 1);
                 continue;
@@ -240,6 +250,7 @@ final class TemplateDecoder {
     private void keep(int templateId, boolean options, int n) {
         Template old = st.template(protocol == FlowProtocol.IPFIX, domain, templateId);
         if (old != null && old.sameAs(options, ids, enterprises, lengths, n)) {
+            st.exporter.add(FlowExporter.stat(protocol, FlowStat.TEMPLATE_SAME), 1);
             return; // the periodic refresh: nothing changes, nothing allocated
         }
         Template t = Template.of(options, ids, enterprises, lengths, n);
@@ -248,8 +259,11 @@ final class TemplateDecoder {
             error("template with empty or oversized records", templateId);
             return;
         }
-        if (st.putTemplate(protocol == FlowProtocol.IPFIX, domain, templateId, t) && !pending.isEmpty()
-                && arrivedCount < arrived.length) {
+        boolean kept = st.putTemplate(protocol == FlowProtocol.IPFIX, domain, templateId, t);
+        if (kept && old != null) {
+            st.exporter.add(FlowExporter.stat(protocol, FlowStat.TEMPLATE_CHANGES), 1);
+        }
+        if (kept && !pending.isEmpty() && arrivedCount < arrived.length) {
             arrived[arrivedCount++] = templateId;
         }
     }

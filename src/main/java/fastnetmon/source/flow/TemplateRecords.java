@@ -80,23 +80,47 @@ final class TemplateRecords {
             rate = defaultRate;
         }
         times(v);
+        FlowExporter ex = st.exporter;
+        if (v.has(FORWARDING_STATUS)) {
+            ex.add(FlowExporter.stat(protocol, FlowStat.FORWARDING_STATUS), 1);
+        }
+        if (v.has(END_REASON)) {
+            int reason = (int) v.get(END_REASON, 0);
+            if (reason >= 1 && reason <= 5) { // IANA flowEndReason: idle, active, end of flow, forced end, lack of resources
+                ex.add(FlowExporter.stat(protocol, FlowStat.ALL[FlowStat.END_IDLE.ordinal() + reason - 1]), 1);
+            }
+        }
         out.flow(st, protocol, packets, bytes, rate, start, end);
     }
 
     /** Options data: sampler rates (per sampler id, or exporter-wide) and the IPFIX system init time. */
     void options(FieldValues v) {
+        FlowExporter ex = st.exporter;
+        if (v.has(ACTIVE_TIMEOUT)) {
+            ex.add(FlowExporter.stat(protocol, FlowStat.ACTIVE_TIMEOUTS), 1);
+        }
+        if (v.has(IDLE_TIMEOUT)) {
+            ex.add(FlowExporter.stat(protocol, FlowStat.INACTIVE_TIMEOUTS), 1);
+        }
         long rate = rate(v);
         if (rate > 0) {
             long sampler = v.get(SAMPLER_ID, v.get(SELECTOR_ID, -1));
+            ex.add(FlowExporter.stat(protocol, FlowStat.SAMPLING_RATES_RECEIVED), 1);
             if (stream == null) {
                 return; // beyond the streams an exporter may have: nowhere to keep it
             }
+            long before;
             if (sampler >= 0) {
+                before = stream.samplerRate(sampler);
                 st.putSamplerRate(stream, sampler, rate);
             } else {
+                before = stream.defaultRate;
                 stream.defaultRate = rate;
             }
-            st.exporter.add(FlowExporter.OPTIONS_SAMPLING, 1);
+            if (before != rate) { // the first rate of a sampler counts as a change, as in FastNetMon
+                ex.add(FlowExporter.stat(protocol, FlowStat.SAMPLING_RATE_CHANGES), 1);
+            }
+            ex.add(FlowExporter.OPTIONS_SAMPLING, 1);
         }
         if (v.has(SYSTEM_INIT_MS) && stream != null) {
             stream.systemInitMillis = v.get(SYSTEM_INIT_MS, -1);
@@ -145,6 +169,9 @@ final class TemplateRecords {
         }
         if (e == Long.MIN_VALUE) {
             s = e = arrival;
+        }
+        if (e < s && protocol == FlowProtocol.IPFIX) {
+            st.exporter.add(FlowExporter.stat(protocol, FlowStat.DURATION_NEGATIVE), 1);
         }
         // a record never ends after it arrived; its span is its own even when its end had to be moved
         end = Math.min(e, arrival);

@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.locks.LockSupport;
 
 import static fastnetmon.source.flow.FlowLibC.*;
 
@@ -30,6 +31,8 @@ final class UdpReceiver implements AutoCloseable {
     static final int BATCH = 64;
     /** Room per datagram: jumbo frames fit; longer datagrams are cut by the kernel and counted as truncated. */
     static final int SLOT = 9216;
+    /** Longest pause before reading a socket that the last read emptied (see {@link #gather()}). */
+    static final long GATHER_MAX_NANOS = 1_000_000;
 
     private static final int IOV_BASE = BATCH * MMSG_SIZE;
     private static final int NAME_BASE = IOV_BASE + BATCH * IOVEC_SIZE;
@@ -51,6 +54,9 @@ final class UdpReceiver implements AutoCloseable {
     // single writer (the owning thread), read by metrics
     private volatile long received, dropped, truncated;
     private long lastKernelDrops;
+    // when the last read returned and how many it read (for gather)
+    private long lastReadNanos, lastInterval;
+    private int lastCount;
 
     private UdpReceiver(String where, int fd, int localPort) {
         this.where = where;
@@ -151,6 +157,10 @@ final class UdpReceiver implements AutoCloseable {
             resetLengths(i);
         }
         count = 0;
+        if (waitMillis > 0) {
+            gather();
+        }
+        lastCount = 0;
         int n = libc().recvmmsg(fd, memory, BATCH, MSG_DONTWAIT, null);
         if (n < 0) {
             int e = errno();
@@ -177,6 +187,10 @@ final class UdpReceiver implements AutoCloseable {
             }
         }
         count = n;
+        long now = System.nanoTime();
+        lastInterval = now - lastReadNanos;
+        lastReadNanos = now;
+        lastCount = n;
         long cut = 0;
         for (int i = 0; i < n; i++) {
             if ((headers.getInt(i * MMSG_SIZE + MSG_FLAGS) & MSG_TRUNC) != 0) {
@@ -191,6 +205,34 @@ final class UdpReceiver implements AutoCloseable {
             truncated += cut;
         }
         return n;
+    }
+
+    /**
+     * Interrupt moderation, as a NIC does it: when the last read emptied the socket, pause until about half a
+     * batch should have arrived at the rate the last read saw, so a collector that keeps up reads tens of
+     * datagrams per recvmmsg instead of one or two per poll and recvmmsg (those system calls cost more CPU
+     * than decoding a datagram). At most {@value #GATHER_MAX_NANOS} ns of latency on records whose export lag
+     * is counted in seconds; the socket buffer holds far more than a millisecond of datagrams.
+     */
+    private void gather() {
+        long pause = pauseNanos(lastCount, lastInterval, System.nanoTime() - lastReadNanos);
+        if (pause > 0) {
+            LockSupport.parkNanos(pause);
+        }
+    }
+
+    /**
+     * The pause before the next read: none after a full batch (the socket may hold more) or an empty read
+     * (nothing is coming: poll waits); else until half a batch should be there at {@code last} datagrams per
+     * {@code interval} ns (the last read's datagrams over the time since the read before it), {@code since} ns
+     * after the last read, at most {@value #GATHER_MAX_NANOS} ns; pauses under 20 us are not worth a sleep.
+     */
+    static long pauseNanos(int last, long interval, long since) {
+        if (last >= BATCH || last <= 0) {
+            return 0;
+        }
+        long pause = Math.min(GATHER_MAX_NANOS, interval * (BATCH / 2) / last - since);
+        return pause > 20_000 ? pause : 0;
     }
 
     /** The socket's drop counter, sent with each datagram once SO_RXQ_OVFL is on: a 32-bit counter that wraps. */

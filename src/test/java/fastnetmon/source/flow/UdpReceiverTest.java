@@ -89,4 +89,15 @@ class UdpReceiverTest {
             assertEquals("cannot listen for flows on 127.0.0.1:" + taken.getLocalPort() + ": address already in use", e.getMessage());
         }
     }
+
+    @Test
+    void aDrainedSocketWaitsForHalfABatchAtTheRateItSawAtMostAMillisecond() {
+        int half = UdpReceiver.BATCH / 2;
+        assertEquals(0, UdpReceiver.pauseNanos(UdpReceiver.BATCH, 1_000_000, 0), "a full batch: read again at once");
+        assertEquals(0, UdpReceiver.pauseNanos(0, 1_000_000, 0), "an empty read: poll waits");
+        // 8 datagrams in 100 us: half a batch takes 400 us, 50 us of it already gone
+        assertEquals(half * 100_000L / 8 - 50_000, UdpReceiver.pauseNanos(8, 100_000, 50_000));
+        assertEquals(UdpReceiver.GATHER_MAX_NANOS, UdpReceiver.pauseNanos(1, 10_000_000, 0), "a slow exporter: at most 1 ms");
+        assertEquals(0, UdpReceiver.pauseNanos(half, 100_000, 90_000), "under 20 us left: no sleep");
+    }
 }
