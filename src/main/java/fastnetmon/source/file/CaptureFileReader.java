@@ -2,16 +2,11 @@ package fastnetmon.source.file;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 
 /**
  * Reads classic pcap (µs or ns, either byte order) and pcapng (any number of sections and interfaces,
@@ -52,9 +47,7 @@ public final class CaptureFileReader implements Closeable {
     private int pcapLinkType;
 
     // pcapng interfaces of the current section
-    private int ifCount;
-    private int[] ifLinkType = new int[4];
-    private long[] ifSnaplen = new long[4], ifMul = new long[4], ifUnits = new long[4], ifOffsetNs = new long[4];
+    private final PcapngInterfaces interfaces = new PcapngInterfaces();
 
     // current packet
     private int offset, capturedLength, wireLength, linkType;
@@ -188,7 +181,7 @@ public final class CaptureFileReader implements Closeable {
                     }
                     long ticks = ((long) rd32(block + 12) << 32) | u32(block + 16);
                     packet(block, ifId, block + 28, cap, u32(block + 24));
-                    timestampNanos = toNanos((int) ifId, ticks);
+                    timestampNanos = interfaces.toNanos((int) ifId, ticks);
                     return true;
                 }
                 case SPB -> {
@@ -197,8 +190,8 @@ public final class CaptureFileReader implements Closeable {
                     }
                     long orig = u32(block + 8);
                     long cap = Math.min(orig, len - 16);
-                    if (ifCount > 0 && ifSnaplen[0] > 0) {
-                        cap = Math.min(cap, ifSnaplen[0]);
+                    if (interfaces.count() > 0 && interfaces.snaplen(0) > 0) {
+                        cap = Math.min(cap, interfaces.snaplen(0));
                     }
                     if (cap > MAX_RECORD) {
                         throw error(block, "captured length " + cap + " is not plausible");
@@ -214,8 +207,8 @@ public final class CaptureFileReader implements Closeable {
     }
 
     private void packet(long block, long ifId, long data, long cap, long orig) throws CaptureFileException {
-        if (ifId >= ifCount) {
-            throw error(block, "packet refers to interface " + ifId + " but the section defines " + ifCount);
+        if (ifId >= interfaces.count()) {
+            throw error(block, "packet refers to interface " + ifId + " but the section defines " + interfaces.count());
         }
         if (orig > MAX_WIRE) {
             throw error(block, "original length " + orig + " is not plausible");
@@ -223,7 +216,7 @@ public final class CaptureFileReader implements Closeable {
         offset = rel(data);
         capturedLength = (int) cap;
         wireLength = (int) Math.max(orig, cap);
-        linkType = ifLinkType[(int) ifId];
+        linkType = interfaces.linkType((int) ifId);
     }
 
     /** Validates a block's length, maps it whole and checks its trailing length; false when the file ends inside it. */
@@ -270,7 +263,7 @@ public final class CaptureFileReader implements Closeable {
         if (major != 1) {
             throw error(pos + 12, "unsupported pcapng version " + major + "." + rd16(pos + 14));
         }
-        ifCount = 0;
+        interfaces.clear();
         pos += len;
         return true;
     }
@@ -279,7 +272,7 @@ public final class CaptureFileReader implements Closeable {
         if (len < 20) {
             throw error(block, "interface description block length " + len + " is too short");
         }
-        if (ifCount == MAX_INTERFACES) {
+        if (interfaces.count() == MAX_INTERFACES) {
             throw error(block, "more than " + MAX_INTERFACES + " interfaces");
         }
         int tsresol = 6;
@@ -298,57 +291,10 @@ public final class CaptureFileReader implements Closeable {
             }
             p += (optLen + 3) & ~3;
         }
-        int exp = tsresol & 0x7f;
-        long units, mul = 0;
-        if ((tsresol & 0x80) == 0) {
-            if (exp > 18) {
-                throw error(block, "if_tsresol 10^-" + exp + " is not supported");
-            }
-            units = pow10(exp);
-            if (exp <= 9) {
-                mul = pow10(9 - exp);
-            }
-        } else {
-            if (exp > 62) {
-                throw error(block, "if_tsresol 2^-" + exp + " is not supported");
-            }
-            units = 1L << exp;
-            if (exp == 0) {
-                mul = 1_000_000_000L;
-            }
+        String problem = interfaces.add(rd16(block + 8), u32(block + 12), tsresol, tsOffset);
+        if (problem != null) {
+            throw error(block, problem);
         }
-        if (ifCount == ifLinkType.length) {
-            int n = ifCount * 2;
-            ifLinkType = Arrays.copyOf(ifLinkType, n);
-            ifSnaplen = Arrays.copyOf(ifSnaplen, n);
-            ifMul = Arrays.copyOf(ifMul, n);
-            ifUnits = Arrays.copyOf(ifUnits, n);
-            ifOffsetNs = Arrays.copyOf(ifOffsetNs, n);
-        }
-        ifLinkType[ifCount] = rd16(block + 8);
-        ifSnaplen[ifCount] = u32(block + 12);
-        ifMul[ifCount] = mul;
-        ifUnits[ifCount] = units;
-        ifOffsetNs[ifCount] = tsOffset * 1_000_000_000L;
-        ifCount++;
-    }
-
-    private long toNanos(int ifId, long ticks) {
-        long mul = ifMul[ifId];
-        if (mul != 0) {
-            return ticks * mul + ifOffsetNs[ifId];
-        }
-        long units = ifUnits[ifId];
-        long sec = Long.divideUnsigned(ticks, units), rem = Long.remainderUnsigned(ticks, units);
-        return sec * 1_000_000_000L + (long) (rem * (1e9 / units)) + ifOffsetNs[ifId];
-    }
-
-    private static long pow10(int e) {
-        long v = 1;
-        for (int i = 0; i < e; i++) {
-            v *= 10;
-        }
-        return v;
     }
 
     /** Makes [at, at+n) addressable in {@link #map}, remapping from {@code at} when it is not. */
@@ -358,7 +304,7 @@ public final class CaptureFileReader implements Closeable {
         }
         long len = Math.min(Math.max(chunkSize, n), size - at);
         // Keep the previous mapping alive one more round: a caller may still hold the buffer it got.
-        unmap(retired);
+        Unmapper.unmap(retired);
         retired = map;
         map = channel.map(FileChannel.MapMode.READ_ONLY, at, len);
         mapStart = at;
@@ -432,40 +378,8 @@ public final class CaptureFileReader implements Closeable {
         MappedByteBuffer m = map, r = retired;
         map = null;
         retired = null;
-        unmap(m);
-        unmap(r);
+        Unmapper.unmap(m);
+        Unmapper.unmap(r);
         channel.close();
-    }
-
-    // Explicit unmapping through sun.misc.Unsafe.invokeCleaner (jdk.unsupported); without it the GC unmaps later.
-    private static final MethodHandle INVOKE_CLEANER;
-    private static final Object UNSAFE;
-
-    static {
-        MethodHandle h = null;
-        Object u = null;
-        try {
-            Class<?> c = Class.forName("sun.misc.Unsafe");
-            Field f = c.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            u = f.get(null);
-            h = MethodHandles.lookup().findVirtual(c, "invokeCleaner", MethodType.methodType(void.class, ByteBuffer.class));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            u = null;
-            h = null;
-        }
-        INVOKE_CLEANER = h;
-        UNSAFE = u;
-    }
-
-    private static void unmap(MappedByteBuffer b) {
-        if (b == null || INVOKE_CLEANER == null) {
-            return;
-        }
-        try {
-            INVOKE_CLEANER.invoke(UNSAFE, (ByteBuffer) b);
-        } catch (Throwable ignored) {
-            // the GC will unmap it
-        }
     }
 }
