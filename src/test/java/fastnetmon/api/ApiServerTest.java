@@ -33,6 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The API over real HTTP against a real evaluator and real attack actions. */
 class ApiServerTest {
+    /**
+     * Lines attack_details gets after FastNetMon's (AttackText.vectorText): a blank line, the vector, the
+     * fingerprint's header and, for UDP samples, five dimensions (no TCP flags); with no samples only three.
+     */
+    static final int OUR_LINES_UDP = 3 + 5;
     @TempDir
     Path dir;
     ApiRig rig;
@@ -276,7 +281,9 @@ class ApiServerTest {
         assertEquals(AttackText.description(attack), b.path("details").asText());
         assertTrue(b.path("details").asText().startsWith("IP: 10.10.0.20\nAttack type: udp_flood\n"
                 + "Initial attack power: 25000 packets per second\n"), b.path("details").asText());
-        assertEquals(12, b.size(), b.toString());
+        assertEquals(14, b.size(), b.toString());
+        assertEquals("udp_flood", b.path("attack_vector").asText()); // no samples yet: from the counters
+        assertEquals(0, b.path("fingerprint").path("sampled_packets").asLong());
 
         // The same ban in /api/traffic and /api/host.
         assertEquals(b, rig.get("/api/traffic").json().path("bans").get(0));
@@ -290,7 +297,7 @@ class ApiServerTest {
         assertEquals(25_000, later.path("pps").asLong());
         long lines = descriptionLines(attack);
         assertEquals(List.of("ban 10.10.0.20 incoming 25000 stdin=" + lines,
-                "attack_details 10.10.0.20 incoming 25000 stdin=" + (lines + 2 + 3)), rig.scriptCalls());
+                "attack_details 10.10.0.20 incoming 25000 stdin=" + (lines + 2 + 3 + OUR_LINES_UDP)), rig.scriptCalls());
     }
 
     @Test
@@ -359,7 +366,7 @@ class ApiServerTest {
             assertEquals("other", a.json().path("ban").path("direction").asText());
             assertEquals(List.of("192.0.2.1"), ips(open.get("/api/bans").json().path("bans")));
             assertEquals(200, open.post("/api/unban/192.0.2.1").status());
-            assertEquals(List.of("ban 192.0.2.1 other 0 stdin=41", "attack_details 192.0.2.1 other 0 stdin=43",
+            assertEquals(List.of("ban 192.0.2.1 other 0 stdin=41", "attack_details 192.0.2.1 other 0 stdin=" + (43 + 3), // no samples: ours are three lines
                     "unban 192.0.2.1 other 0 stdin=0"), open.scriptCalls());
             // the host's own counters stay for the monitored networks
             assertEquals(400, open.get("/api/host/192.0.2.1").status());
@@ -406,7 +413,7 @@ class ApiServerTest {
         assertNull(rig.attackOf("10.10.0.5"));
         long lines = u.path("details").asText().chars().filter(ch -> ch == '\n').count();
         assertEquals(List.of("ban 10.10.0.5 incoming 3000 stdin=" + lines,
-                "attack_details 10.10.0.5 incoming 3000 stdin=" + (lines + 2 + 3), // description, blank line, 3 samples
+                "attack_details 10.10.0.5 incoming 3000 stdin=" + (lines + 2 + 3 + OUR_LINES_UDP), // description, blank line, 3 samples, ours
                 "unban 10.10.0.5 incoming 3000 stdin=0"), rig.scriptCalls());
         rig.tick();
         assertEquals(0, rig.get("/api/traffic").json().path("bans").size());
