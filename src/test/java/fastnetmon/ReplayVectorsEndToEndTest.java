@@ -133,6 +133,76 @@ class ReplayVectorsEndToEndTest {
         }
     }
 
+    /**
+     * Every vector at once, one victim each (10.10.1.N), at 2500 pps against a 2000 pps threshold: the 17
+     * amplifiers by UDP source port, SYN-ACK reflection, ACK and RST floods, GRE, IP fragments, and SCTP
+     * (unknown). Each gets its vector and a fingerprint whose top protocol (and source port, TCP flags) is it.
+     */
+    @Test
+    void everyVectorFromRealFrames() throws Exception {
+        Map<String, Integer> amplifiers = new java.util.LinkedHashMap<>();
+        String[] names = {"dns", "ntp", "ssdp", "memcached", "cldap", "snmp", "chargen", "ws_discovery", "arms", "coap",
+                "mdns", "netbios", "portmap", "openvpn", "bacnet", "tftp", "ubiquiti"};
+        int[] ports = {53, 123, 1900, 11211, 389, 161, 19, 3702, 3283, 5683, 5353, 137, 111, 1194, 47808, 69, 10001};
+        for (int k = 0; k < names.length; k++) {
+            amplifiers.put(names[k] + "_amplification", ports[k]);
+        }
+        record Case(String vector, String protocol, String topKey, Object top, java.util.function.BiFunction<Integer, Integer, byte[]> frame) {
+        }
+        List<Case> cases = new ArrayList<>();
+        amplifiers.forEach((vector, port) -> cases.add(new Case(vector, "udp", "src_ports", port,
+                (victim, i) -> FrameBuilder.ipv4(outside(i), victim).udp(port, 40000).payload(300).ethernet())));
+        cases.add(new Case("syn_ack_reflection", "tcp", "tcp_flags", "syn+ack", (victim, i) -> FrameBuilder.ipv4(outside(i), victim)
+                .tcp(80, 1024 + i, PacketRecord.TCP_SYN | PacketRecord.TCP_ACK).ethernet()));
+        cases.add(new Case("ack_flood", "tcp", "tcp_flags", "ack", (victim, i) -> FrameBuilder.ipv4(outside(i), victim)
+                .tcp(1024 + i, 443, PacketRecord.TCP_ACK).ethernet()));
+        cases.add(new Case("rst_flood", "tcp", "tcp_flags", "rst", (victim, i) -> FrameBuilder.ipv4(outside(i), victim)
+                .tcp(1024 + i, 443, PacketRecord.TCP_RST).ethernet()));
+        cases.add(new Case("gre_flood", "gre", "packet_sizes", "512-1023", (victim, i) -> FrameBuilder.ipv4(outside(i), victim)
+                .protocol(47, 4).payload(600).ethernet()));
+        cases.add(new Case("ip_fragmentation_flood", "udp", "packet_sizes", "1024-1499", (victim, i) -> FrameBuilder.ipv4(outside(i), victim)
+                .udp(5000, 5001).fragment(185, true).payload(1400).ethernet()));
+        cases.add(new Case("unknown", "132", "ttls", 64, (victim, i) -> FrameBuilder.ipv4(outside(i), victim)
+                .protocol(132, 12).ttl(64).ethernet()));
+
+        Path conf = setUp();
+        Files.writeString(conf, Files.readString(conf).replace("threshold_pps = 20000", "threshold_pps = 2000"));
+        Path pcap = dir.resolve("all.pcap");
+        try (PcapWriter w = PcapWriter.pcap(pcap, PacketParser.LINKTYPE_ETHERNET, false)) {
+            for (int s = 0; s < 4; s++) {
+                List<byte[]> frames = new ArrayList<>();
+                if (s == 1 || s == 2) {
+                    for (int c = 0; c < cases.size(); c++) {
+                        for (int i = 0; i < 2500; i++) {
+                            frames.add(cases.get(c).frame().apply(ip("10.10.1." + (c + 1)), i));
+                        }
+                    }
+                } else {
+                    frames.add(FrameBuilder.ipv4(outside(1), ip("10.10.0.9")).tcp(40000, 443, PacketRecord.TCP_ACK).ethernet());
+                }
+                java.util.Collections.shuffle(frames, new Random(s));
+                spread(w, s, frames);
+            }
+        }
+        Processes.Result r = Processes.fastnetmon(dir, "--configuration_file", conf.toString(), "--pcap_file", pcap.toString());
+        assertEquals(0, r.exitCode(), r.stderr());
+        JsonNode summary = new ObjectMapper().readTree(r.lastLine());
+        Map<String, JsonNode> bans = new HashMap<>();
+        summary.path("bans").forEach(b -> bans.put(b.path("ip").asText(), b));
+        assertEquals(cases.size(), bans.size(), summary.toString());
+        for (int c = 0; c < cases.size(); c++) {
+            Case k = cases.get(c);
+            JsonNode b = bans.get("10.10.1." + (c + 1));
+            String where = k.vector() + " " + b;
+            assertEquals(k.vector(), b.path("attack_vector").asText(), where);
+            assertEquals(SAMPLES, b.path("fingerprint").path("sampled_packets").asLong(), where);
+            assertTop(b.path("fingerprint"), "protocols", k.protocol(), where);
+            assertTop(b.path("fingerprint"), k.topKey(), k.top(), where);
+            String details = Files.readString(dir.resolve("script-out").resolve("10.10.1." + (c + 1) + ".attack_details.stdin"));
+            assertTrue(details.contains("\n\nAttack vector: " + k.vector() + "\n"), details);
+        }
+    }
+
     static void assertTop(JsonNode fp, String key, Object value, String where) {
         JsonNode top = fp.path(key).get(0);
         assertEquals(value.toString(), top.path("value").asText(), key + " " + where);
