@@ -407,6 +407,14 @@ class ApiServerTest {
         assertEquals("incoming", u.path("direction").asText());
         assertEquals("manual ban", u.path("reason").asText());
         assertRate(u, 3000, 2.4, 3);
+        // the samples decide the vector; the fingerprint is theirs (3 of the 5 UDP packets 1000 -> 53)
+        assertEquals("udp_flood", u.path("attack_vector").asText(), u.toString());
+        JsonNode fp = u.path("fingerprint");
+        assertEquals(3, fp.path("sampled_packets").asLong(), fp.toString());
+        assertEquals(1000, fp.path("src_ports").get(0).path("value").asInt(), fp.toString());
+        assertEquals(53, fp.path("dst_ports").get(0).path("value").asInt(), fp.toString());
+        assertEquals(1.0, fp.path("protocols").get(0).path("share").asDouble(), fp.toString());
+        assertEquals("udp", fp.path("protocols").get(0).path("value").asText(), fp.toString());
 
         assertEquals(0, rig.get("/api/bans").json().path("bans").size()); // at once
         assertTrue(rig.get("/api/host/10.10.0.5").json().path("ban").isNull());
