@@ -10,7 +10,8 @@ import java.util.Objects;
  * A ban as it stood at one moment: what triggered it and what was known of it then. Immutable (the
  * {@link #initial} traffic is not to be modified either), so any thread may read it: the evaluator makes
  * a fresh one for every {@link BanEvent} and every published view, and the actions, the API and the
- * summary read them.
+ * summary read them. Its {@link #attackVector()} and {@link #fingerprint()} are derived from the samples
+ * on first use and cached (benign race: any thread may compute them, all get the same value).
  *
  * <p>Two snapshots of the same ban (host, direction and ban time) are {@link #equals equal}, whatever
  * their peak and samples.
