@@ -1,7 +1,8 @@
 package fastnetmon;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fastnetmon.api.FingerprintJson;
 import fastnetmon.source.FileReplay;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
@@ -29,7 +30,7 @@ final class ReplaySummary {
 
     static String json(FileReplay.Result r, long unparsed, long[] totals, double wallSeconds, List<Attack> bans, Extra extra) {
         StringWriter out = new StringWriter();
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+        try (JsonGenerator g = new ObjectMapper().createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("packets", r.packets());
             g.writeNumberField("bytes", r.bytes());
@@ -51,6 +52,9 @@ final class ReplaySummary {
                 g.writeNumberField("flows", Math.round(a.initial.flowsPerSecond(d, TrafficClass.TOTAL)));
                 g.writeStringField("attack_type", a.attackType);
                 g.writeStringField("protocol", a.protocol);
+                g.writeStringField("attack_vector", a.attackVector());
+                g.writeFieldName("fingerprint");
+                g.writeTree(FingerprintJson.of(a.fingerprint()));
                 g.writeEndObject();
             }
             g.writeEndArray();

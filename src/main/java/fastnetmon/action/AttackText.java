@@ -4,6 +4,7 @@ import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
 import fastnetmon.config.TrafficClass;
 import fastnetmon.detection.Attack;
+import fastnetmon.detection.Fingerprint;
 import fastnetmon.detection.SamplePacket;
 import fastnetmon.packet.PacketRecord;
 
@@ -75,13 +76,32 @@ public final class AttackText {
         return sb.toString();
     }
 
-    /** The attack_details stdin: description, a blank line, then one line per sample (send_attack_details). */
+    /**
+     * The attack_details stdin: description, a blank line, then one line per sample (send_attack_details),
+     * as FastNetMon has it; then ours, after a blank line: the attack vector and the fingerprint
+     * ({@link #vectorText}).
+     */
     public static String details(Attack a, ZoneId zone) {
         List<SamplePacket> samples;
         synchronized (a.samples) {
             samples = List.copyOf(a.samples);
         }
-        return details(description(a), samples, zone);
+        return details(description(a), samples, zone) + "\n" + vectorText(a);
+    }
+
+    /**
+     * {@code Attack vector: ntp_amplification}, then {@code Fingerprint of N sampled packets:} and one indented
+     * line per dimension, e.g. {@code   src_port: 123 98%, 53 2%}. No line holds " > " (a sample line's mark).
+     */
+    public static String vectorText(Attack a) {
+        Fingerprint f = a.fingerprint();
+        StringBuilder sb = new StringBuilder(512);
+        sb.append("Attack vector: ").append(a.attackVector()).append('\n');
+        sb.append("Fingerprint of ").append(f.sampledPackets()).append(" sampled packets:\n");
+        for (String line : f.lines()) {
+            sb.append("  ").append(line).append('\n');
+        }
+        return sb.toString();
     }
 
     static String details(String description, List<SamplePacket> samples, ZoneId zone) {

@@ -57,7 +57,7 @@ final class ApiJson {
 
     static ObjectNode ban(Attack a) {
         Direction d = a.direction;
-        return object()
+        return (ObjectNode) object()
                 .put("ip", a.ip)
                 .put("direction", a.direction.text())
                 .put("attack_type", a.attackType)
@@ -69,7 +69,9 @@ final class ApiJson {
                 .put("banned_at", Math.floorDiv(a.bannedAtNanos, 1_000_000_000L))
                 .put("hostgroup", a.hostgroup)
                 .put("reason", a.reason)
-                .put("details", AttackText.description(a));
+                .put("details", AttackText.description(a))
+                .put("attack_vector", a.attackVector())
+                .set("fingerprint", FingerprintJson.of(a.fingerprint()));
     }
 
     static ArrayNode bans(List<Attack> bans) {

@@ -10,7 +10,8 @@ import java.util.Objects;
  * A ban as it stood at one moment: what triggered it and what was known of it then. Immutable (the
  * {@link #initial} traffic is not to be modified either), so any thread may read it: the evaluator makes
  * a fresh one for every {@link BanEvent} and every published view, and the actions, the API and the
- * summary read them.
+ * summary read them. Its {@link #attackVector()} and {@link #fingerprint()} are derived from the samples
+ * on first use and cached (benign race: any thread may compute them, all get the same value).
  *
  * <p>Two snapshots of the same ban (host, direction and ban time) are {@link #equals equal}, whatever
  * their peak and samples.
@@ -43,6 +44,12 @@ public final class Attack {
     public final List<SamplePacket> samples;
     /** The host's flows at the ban (enable_connection_tracking), or null when none were tracked. */
     public final AttackFlows flows;
+    /**
+     * {@link #attackVector()} and {@link #fingerprint()}, worked out from the samples on first use (off the
+     * hot path, by whoever reads the ban). Racing readers may each compute them: same result, so no lock.
+     */
+    private volatile String attackVector;
+    private volatile Fingerprint fingerprint;
 
     /** A ban at its start: the peak is the triggering second's rate, no samples yet. */
     public Attack(String ip, long ipHi, long ipLo, Direction direction, String attackType, String protocol,
@@ -88,6 +95,29 @@ public final class Attack {
     public Attack withSamples(List<SamplePacket> samples) {
         return new Attack(ip, ipHi, ipLo, direction, attackType, protocol, initial, reason, hostgroup, bannedAtNanos,
                 peakPps, peakMbps, unbanPostponed, samples, flows);
+    }
+
+    /**
+     * What the traffic is (ntp_amplification, syn_flood, ...; see {@link AttackVector}): from the samples
+     * once there are any, else from the triggering second's counters.
+     */
+    public String attackVector() {
+        String v = attackVector;
+        if (v == null) {
+            v = AttackVector.of(samples, initial, direction);
+            attackVector = v;
+        }
+        return v;
+    }
+
+    /** Top values of the sampled packets ({@link Fingerprint#EMPTY} while there are no samples). */
+    public Fingerprint fingerprint() {
+        Fingerprint f = fingerprint;
+        if (f == null) {
+            f = samples.isEmpty() ? Fingerprint.EMPTY : Fingerprint.of(samples);
+            fingerprint = f;
+        }
+        return f;
     }
 
     /** Packets per second of the triggering second in the attack direction: the script's third argument. */

@@ -65,7 +65,9 @@ class ScriptActionTest {
 
         String description = AttackText.description(a);
         assertEquals(description, Files.readString(dir.resolve("stdin_10.10.0.5_ban")));
-        assertEquals(description + "\n\n" + AttackText.sampleLine(syn(T0), ZoneOffset.UTC) + "\n",
+        assertEquals(description + "\n\n" + AttackText.sampleLine(syn(T0), ZoneOffset.UTC) + "\n"
+                        + "\nAttack vector: syn_flood\nFingerprint of 1 sampled packets:\n  protocol: tcp 100%\n  src_port: 46804 100%\n"
+                        + "  dst_port: 80 100%\n  tcp_flags: syn 100%\n  packet_size: 0-63 100%\n  ttl: 64 100%\n",
                 Files.readString(dir.resolve("stdin_10.10.0.5_attack_details")));
         assertEquals("", Files.readString(dir.resolve("stdin_10.10.0.5_unban")));
         assertTrue(actions.close());

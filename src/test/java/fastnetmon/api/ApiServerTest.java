@@ -33,6 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The API over real HTTP against a real evaluator and real attack actions. */
 class ApiServerTest {
+    /**
+     * Lines attack_details gets after FastNetMon's (AttackText.vectorText): a blank line, the vector, the
+     * fingerprint's header and, for UDP samples, five dimensions (no TCP flags); with no samples only three.
+     */
+    static final int OUR_LINES_UDP = 3 + 5;
     @TempDir
     Path dir;
     ApiRig rig;
@@ -276,7 +281,9 @@ class ApiServerTest {
         assertEquals(AttackText.description(attack), b.path("details").asText());
         assertTrue(b.path("details").asText().startsWith("IP: 10.10.0.20\nAttack type: udp_flood\n"
                 + "Initial attack power: 25000 packets per second\n"), b.path("details").asText());
-        assertEquals(12, b.size(), b.toString());
+        assertEquals(14, b.size(), b.toString());
+        assertEquals("udp_flood", b.path("attack_vector").asText()); // no samples yet: from the counters
+        assertEquals(0, b.path("fingerprint").path("sampled_packets").asLong());
 
         // The same ban in /api/traffic and /api/host.
         assertEquals(b, rig.get("/api/traffic").json().path("bans").get(0));
@@ -290,7 +297,7 @@ class ApiServerTest {
         assertEquals(25_000, later.path("pps").asLong());
         long lines = descriptionLines(attack);
         assertEquals(List.of("ban 10.10.0.20 incoming 25000 stdin=" + lines,
-                "attack_details 10.10.0.20 incoming 25000 stdin=" + (lines + 2 + 3)), rig.scriptCalls());
+                "attack_details 10.10.0.20 incoming 25000 stdin=" + (lines + 2 + 3 + OUR_LINES_UDP)), rig.scriptCalls());
     }
 
     @Test
@@ -359,7 +366,7 @@ class ApiServerTest {
             assertEquals("other", a.json().path("ban").path("direction").asText());
             assertEquals(List.of("192.0.2.1"), ips(open.get("/api/bans").json().path("bans")));
             assertEquals(200, open.post("/api/unban/192.0.2.1").status());
-            assertEquals(List.of("ban 192.0.2.1 other 0 stdin=41", "attack_details 192.0.2.1 other 0 stdin=43",
+            assertEquals(List.of("ban 192.0.2.1 other 0 stdin=41", "attack_details 192.0.2.1 other 0 stdin=" + (43 + 3), // no samples: ours are three lines
                     "unban 192.0.2.1 other 0 stdin=0"), open.scriptCalls());
             // the host's own counters stay for the monitored networks
             assertEquals(400, open.get("/api/host/192.0.2.1").status());
@@ -400,13 +407,21 @@ class ApiServerTest {
         assertEquals("incoming", u.path("direction").asText());
         assertEquals("manual ban", u.path("reason").asText());
         assertRate(u, 3000, 2.4, 3);
+        // the samples decide the vector; the fingerprint is theirs (3 of the 5 UDP packets 1000 -> 53)
+        assertEquals("udp_flood", u.path("attack_vector").asText(), u.toString());
+        JsonNode fp = u.path("fingerprint");
+        assertEquals(3, fp.path("sampled_packets").asLong(), fp.toString());
+        assertEquals(1000, fp.path("src_ports").get(0).path("value").asInt(), fp.toString());
+        assertEquals(53, fp.path("dst_ports").get(0).path("value").asInt(), fp.toString());
+        assertEquals(1.0, fp.path("protocols").get(0).path("share").asDouble(), fp.toString());
+        assertEquals("udp", fp.path("protocols").get(0).path("value").asText(), fp.toString());
 
         assertEquals(0, rig.get("/api/bans").json().path("bans").size()); // at once
         assertTrue(rig.get("/api/host/10.10.0.5").json().path("ban").isNull());
         assertNull(rig.attackOf("10.10.0.5"));
         long lines = u.path("details").asText().chars().filter(ch -> ch == '\n').count();
         assertEquals(List.of("ban 10.10.0.5 incoming 3000 stdin=" + lines,
-                "attack_details 10.10.0.5 incoming 3000 stdin=" + (lines + 2 + 3), // description, blank line, 3 samples
+                "attack_details 10.10.0.5 incoming 3000 stdin=" + (lines + 2 + 3 + OUR_LINES_UDP), // description, blank line, 3 samples, ours
                 "unban 10.10.0.5 incoming 3000 stdin=0"), rig.scriptCalls());
         rig.tick();
         assertEquals(0, rig.get("/api/traffic").json().path("bans").size());
