@@ -65,9 +65,13 @@ public final class ApiClient {
     public record HostRate(String ip, long pps, double mbps, long flows) {
     }
 
-    /** One banned host; {@code bannedAt} in seconds since the epoch; {@code details} is the attack text. */
+    /**
+     * One banned host; {@code bannedAt} in seconds since the epoch; {@code details} is the attack text;
+     * {@code attackVector} what the traffic is (empty from a server that does not say).
+     */
     public record Ban(String ip, String direction, String attackType, String protocol, long pps, double mbps,
-                      long flows, long peakPps, long bannedAt, String hostgroup, String reason, String details) {
+                      long flows, long peakPps, long bannedAt, String hostgroup, String reason, String details,
+                      String attackVector) {
     }
 
     /**
@@ -239,7 +243,8 @@ public final class ApiClient {
     private static Ban ban(JsonNode n) {
         return new Ban(text(n, "ip"), text(n, "direction"), text(n, "attack_type"), text(n, "protocol"),
                 n.path("pps").asLong(), n.path("mbps").asDouble(), n.path("flows").asLong(), n.path("peak_pps").asLong(),
-                n.path("banned_at").asLong(), text(n, "hostgroup"), text(n, "reason"), text(n, "details"));
+                n.path("banned_at").asLong(), text(n, "hostgroup"), text(n, "reason"), text(n, "details"),
+                text(n, "attack_vector"));
     }
 
     private static List<Ban> bans(JsonNode a) {

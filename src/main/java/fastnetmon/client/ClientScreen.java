@@ -125,7 +125,7 @@ public final class ClientScreen {
         List<ConsoleData.Ban> bans = new ArrayList<>();
         if (t.bans() != null) {
             for (ApiClient.Ban b : t.bans()) {
-                bans.add(new ConsoleData.Ban(b.ip(), b.pps(), b.direction(), b.attackType(), b.bannedAt() * 1000));
+                bans.add(new ConsoleData.Ban(b.ip(), b.pps(), b.direction(), b.attackType(), b.attackVector(), b.bannedAt() * 1000));
             }
         }
         return new ConsoleData(t.version(), totals, top, t.received(), t.dropped(), List.copyOf(bans), null, nowMillis);

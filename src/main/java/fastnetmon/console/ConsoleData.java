@@ -32,7 +32,12 @@ public record ConsoleData(String version, Map<Direction, Rate> totals, Map<Direc
     }
 
     /** A ban line: ip/pps direction type, banned HH:MM:SS ago. */
-    public record Ban(String ip, long pps, String direction, String attackType, long bannedAtMillis) {
+    public record Ban(String ip, long pps, String direction, String attackType, String attackVector, long bannedAtMillis) {
+        /** A ban whose vector says no more than its attack type. */
+        public Ban(String ip, long pps, String direction, String attackType, long bannedAtMillis) {
+            this(ip, pps, direction, attackType, attackType, bannedAtMillis);
+        }
+
     }
 
     public ConsoleData {
@@ -80,7 +85,7 @@ public record ConsoleData(String version, Map<Direction, Rate> totals, Map<Direc
         }
         List<Ban> bans = new ArrayList<>(view.bans().size());
         for (Attack a : view.bans()) {
-            bans.add(new Ban(a.ip, a.initialPps(), a.direction.text(), a.attackType, a.bannedAtNanos / 1_000_000L));
+            bans.add(new Ban(a.ip, a.initialPps(), a.direction.text(), a.attackType, a.attackVector(), a.bannedAtNanos / 1_000_000L));
         }
         return new ConsoleData(version, totals, top, received, dropped, List.copyOf(bans), null, nowMillis);
     }

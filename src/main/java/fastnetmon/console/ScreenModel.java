@@ -130,8 +130,11 @@ public final class ScreenModel {
         return String.format(Locale.ROOT, "%.1f", p);
     }
 
+    /** "IP/PPS pps DIRECTION TYPE[ VECTOR], banned HH:MM:SS ago": the vector when known and saying more than the type. */
     static String banLine(ConsoleData.Ban b, long nowMillis) {
-        return b.ip() + "/" + b.pps() + " pps " + b.direction() + " " + b.attackType()
+        String v = b.attackVector();
+        String vector = v == null || v.isEmpty() || v.equals("unknown") || v.equals(b.attackType()) ? "" : " " + v;
+        return b.ip() + "/" + b.pps() + " pps " + b.direction() + " " + b.attackType() + vector
                 + ", banned " + duration(nowMillis - b.bannedAtMillis()) + " ago";
     }
 

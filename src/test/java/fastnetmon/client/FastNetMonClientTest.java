@@ -234,7 +234,7 @@ class FastNetMonClientTest {
 
         ApiClient.Ban b = c.ban("10.10.0.5", "incoming");
         assertEquals(new ApiClient.Ban("10.10.0.5", "incoming", "udp_flood", "udp", 3000, 2.4, 3, 3000, b.bannedAt(),
-                "global", "manual ban", b.details()), b);
+                "global", "manual ban", b.details(), "udp_flood"), b);
         assertTrue(b.details().startsWith("IP: 10.10.0.5\nAttack type: udp_flood\n"), b.details());
         assertEquals(List.of(b), c.bans());
         ApiClient.Host h = c.host("10.10.0.5");
@@ -254,7 +254,7 @@ class FastNetMonClientTest {
     @Test
     void banLineCountsHoursPastADay() {
         ApiClient.Ban b = new ApiClient.Ban("2001:db8:10::5", "outgoing", "syn_flood", "tcp", 20613, 1, 1, 1,
-                1_700_000_000L, "global", "r", "d");
+                1_700_000_000L, "global", "r", "d", "syn_flood");
         assertEquals("2001:db8:10::5 outgoing syn_flood 20613 pps banned 2023-11-14 22:13:20 (26:00:05 ago)",
                 FastNetMonClient.banLine(b, 1_700_000_000L + 26 * 3600 + 5, ZoneOffset.UTC));
     }

@@ -121,6 +121,19 @@ class ScreenModelTest {
     }
 
     @Test
+    void banLineNamesTheVectorWhenItSaysMoreThanTheType() {
+        assertEquals("10.10.0.5/90000 pps incoming udp_flood ntp_amplification, banned 00:00:03 ago",
+                ScreenModel.banLine(new ConsoleData.Ban("10.10.0.5", 90000, "incoming", "udp_flood", "ntp_amplification",
+                        NOW - 3000), NOW));
+        assertEquals("10.10.0.5/90000 pps incoming syn_flood, banned 00:00:03 ago",
+                ScreenModel.banLine(new ConsoleData.Ban("10.10.0.5", 90000, "incoming", "syn_flood", "syn_flood",
+                        NOW - 3000), NOW));
+        assertEquals("10.10.0.5/90000 pps incoming syn_flood, banned 00:00:03 ago",
+                ScreenModel.banLine(new ConsoleData.Ban("10.10.0.5", 90000, "incoming", "syn_flood", "unknown",
+                        NOW - 3000), NOW));
+    }
+
+    @Test
     void emptyDataShowsTotalsAndEmptyBanList() {
         ConsoleData empty = new ConsoleData("0.1.0", Map.of(), Map.of(), 0, 0, List.of(), null, NOW);
         assertEquals(List.of(
