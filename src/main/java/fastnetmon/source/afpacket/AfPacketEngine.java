@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.IntFunction;
 
+import static fastnetmon.source.NativeLibC.wrap;
 import static fastnetmon.source.afpacket.LinuxPacket.*;
 
 /**

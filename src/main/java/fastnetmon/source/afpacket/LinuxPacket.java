@@ -1,86 +1,11 @@
 package fastnetmon.source.afpacket;
 
-import com.kenai.jffi.MemoryIO;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
-import jnr.ffi.annotations.SaveError;
-import jnr.ffi.types.off_t;
-import jnr.ffi.types.size_t;
-
-import java.nio.ByteBuffer;
-
 /**
- * The libc calls and Linux constants the AF_PACKET engine needs (x86_64 and aarch64 share them all).
- * Loaded once, lazily, through jnr-ffi.
+ * The Linux constants the AF_PACKET engine needs (x86_64 and aarch64 share them all); the calls are
+ * {@link fastnetmon.source.NativeLibC}'s.
  */
 final class LinuxPacket {
     private LinuxPacket() {
-    }
-
-    /** The subset of libc used for set-up, poll and statistics. */
-    public interface LibC {
-        @SaveError
-        int socket(int domain, int type, int protocol);
-
-        @SaveError
-        int setsockopt(int fd, int level, int name, Pointer value, int length);
-
-        @SaveError
-        int getsockopt(int fd, int level, int name, Pointer value, Pointer length);
-
-        @SaveError
-        int bind(int fd, Pointer address, int length);
-
-        // Plain Java longs for mmap's arguments reach libc mangled (glibc then fails with EINVAL
-        // without a system call); the typed annotations make jnr-ffi pass them right.
-        @SaveError
-        Pointer mmap(Pointer address, @size_t long length, int prot, int flags, int fd, @off_t long offset);
-
-        @SaveError
-        int munmap(Pointer address, @size_t long length);
-
-        @SaveError
-        int close(int fd);
-
-        @SaveError
-        int poll(Pointer fds, @size_t long count, int timeoutMillis);
-
-        @SaveError
-        int if_nametoindex(String name);
-
-        String strerror(int errno);
-    }
-
-    private static final class Holder {
-        static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
-        static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
-    }
-
-    static LibC libc() {
-        return Holder.LIBC;
-    }
-
-    static Runtime runtime() {
-        return Holder.RUNTIME;
-    }
-
-    /** errno of the last call on this thread that saved it. */
-    static int errno() {
-        return Holder.RUNTIME.getLastError();
-    }
-
-    static String strerror(int errno) {
-        try {
-            return Holder.LIBC.strerror(errno);
-        } catch (RuntimeException e) {
-            return "errno " + errno;
-        }
-    }
-
-    /** A ByteBuffer over native memory we own (no copy, no cleaner: valid until we unmap it). */
-    static ByteBuffer wrap(long address, int length) {
-        return MemoryIO.getInstance().newDirectByteBuffer(address, length);
     }
 
     // socket(2), sockets

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static fastnetmon.source.NativeLibC.*;
 import static fastnetmon.source.afpacket.LinuxPacket.*;
 
 /**
@@ -37,7 +38,7 @@ final class PacketSocket {
             throw new SourceException("interface " + name + " does not exist (not a valid interface name)");
         }
         this.name = name;
-        LibC c = libc();
+        Calls c = libc();
         int index = c.if_nametoindex(name);
         if (index == 0) {
             throw new SourceException("interface " + name + " does not exist");

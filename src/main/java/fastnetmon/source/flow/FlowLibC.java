@@ -1,72 +1,12 @@
 package fastnetmon.source.flow;
 
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
-import jnr.ffi.annotations.SaveError;
-import jnr.ffi.types.size_t;
-
 /**
- * The libc calls and Linux constants (x86_64 and aarch64 share them) a flow collector's UDP socket needs,
- * loaded once, lazily, through jnr-ffi. Java's DatagramChannel reads one datagram per call and allocates
+ * The Linux constants (x86_64 and aarch64 share them) a flow collector's UDP socket needs; the calls are
+ * {@link fastnetmon.source.NativeLibC}'s. Java's DatagramChannel reads one datagram per call and allocates
  * the sender's address each time; recvmmsg(2) reads a batch into memory we own.
  */
 final class FlowLibC {
     private FlowLibC() {
-    }
-
-    public interface LibC {
-        @SaveError
-        int socket(int domain, int type, int protocol);
-
-        @SaveError
-        int setsockopt(int fd, int level, int name, Pointer value, int length);
-
-        @SaveError
-        int getsockopt(int fd, int level, int name, Pointer value, Pointer length);
-
-        @SaveError
-        int bind(int fd, Pointer address, int length);
-
-        @SaveError
-        int getsockname(int fd, Pointer address, Pointer length);
-
-        @SaveError
-        int recvmmsg(int fd, Pointer msgvec, int vlen, int flags, Pointer timeout);
-
-        @SaveError
-        int poll(Pointer fds, @size_t long count, int timeoutMillis);
-
-        @SaveError
-        int close(int fd);
-
-        String strerror(int errno);
-    }
-
-    private static final class Holder {
-        static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
-        static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
-    }
-
-    static LibC libc() {
-        return Holder.LIBC;
-    }
-
-    static Runtime runtime() {
-        return Holder.RUNTIME;
-    }
-
-    static int errno() {
-        return Holder.RUNTIME.getLastError();
-    }
-
-    static String strerror(int errno) {
-        try {
-            String s = Holder.LIBC.strerror(errno);
-            return s == null ? "errno " + errno : s.toLowerCase(java.util.Locale.ROOT);
-        } catch (RuntimeException e) {
-            return "errno " + errno;
-        }
     }
 
     static final int AF_INET = 2, AF_INET6 = 10, SOCK_DGRAM = 2;

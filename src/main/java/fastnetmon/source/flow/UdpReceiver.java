@@ -1,6 +1,5 @@
 package fastnetmon.source.flow;
 
-import com.kenai.jffi.MemoryIO;
 import fastnetmon.packet.PacketRecord;
 import fastnetmon.source.SourceException;
 import jnr.ffi.Memory;
@@ -13,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.locks.LockSupport;
 
+import static fastnetmon.source.NativeLibC.*;
 import static fastnetmon.source.flow.FlowLibC.*;
 
 /**
@@ -65,8 +65,8 @@ final class UdpReceiver implements AutoCloseable {
         this.memory = Memory.allocateDirect(runtime(), TOTAL, true);
         this.pollFd = Memory.allocateDirect(runtime(), 8, true);
         long address = memory.address();
-        this.headers = MemoryIO.getInstance().newDirectByteBuffer(address, TOTAL).order(ByteOrder.nativeOrder());
-        this.data = MemoryIO.getInstance().newDirectByteBuffer(address, TOTAL).order(ByteOrder.BIG_ENDIAN);
+        this.headers = wrap(address, TOTAL).order(ByteOrder.nativeOrder());
+        this.data = wrap(address, TOTAL).order(ByteOrder.BIG_ENDIAN);
         for (int i = 0; i < BATCH; i++) {
             int m = i * MMSG_SIZE;
             headers.putLong(m + MSG_NAME, address + NAME_BASE + (long) i * NAME_SIZE);
@@ -97,16 +97,16 @@ final class UdpReceiver implements AutoCloseable {
             throw new SourceException("cannot listen for flows on " + where + ": unknown host " + host);
         }
         boolean v4 = address instanceof Inet4Address;
-        LibC c = libc();
+        Calls c = libc();
         int fd = c.socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM, 0);
         if (fd < 0) {
-            throw new SourceException("cannot listen for flows on " + where + ": socket: " + strerror(errno()));
+            throw new SourceException("cannot listen for flows on " + where + ": socket: " + reason(errno()));
         }
         try {
             Pointer one = Memory.allocateDirect(runtime(), 16, true);
             one.putInt(0, 1);
             if (reusePort && c.setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, one, 4) != 0) {
-                throw new SourceException("cannot listen for flows on " + where + ": SO_REUSEPORT: " + strerror(errno()));
+                throw new SourceException("cannot listen for flows on " + where + ": SO_REUSEPORT: " + reason(errno()));
             }
             c.setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, one, 4);
             if (!v4) {
@@ -126,7 +126,7 @@ final class UdpReceiver implements AutoCloseable {
             b.put(raw);
             sa.put(0, b.array(), 0, NAME_SIZE);
             if (c.bind(fd, sa, v4 ? 16 : 28) != 0) {
-                throw new SourceException("cannot listen for flows on " + where + ": " + strerror(errno()));
+                throw new SourceException("cannot listen for flows on " + where + ": " + reason(errno()));
             }
             Pointer len = Memory.allocateDirect(runtime(), 4, true);
             len.putInt(0, NAME_SIZE);
@@ -253,7 +253,7 @@ final class UdpReceiver implements AutoCloseable {
     }
 
     private SourceException failure(String call, int errno) {
-        return new SourceException("flow socket " + where + ": " + call + ": " + strerror(errno));
+        return new SourceException("flow socket " + where + ": " + call + ": " + reason(errno));
     }
 
     /** Buffer holding the datagrams (network byte order; absolute reads only). */
@@ -311,5 +311,10 @@ final class UdpReceiver implements AutoCloseable {
             closed = true;
             libc().close(fd);
         }
+    }
+
+    /** libc's text for an errno in lower case, as these messages use it mid-sentence. */
+    private static String reason(int errno) {
+        return strerror(errno).toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -1,5 +1,7 @@
 package fastnetmon.source.afpacket;
 
+import fastnetmon.source.NativeLibC;
+
 import fastnetmon.counters.Direction;
 import fastnetmon.source.SourceException;
 import fastnetmon.source.SourceRunner;
@@ -74,12 +76,12 @@ class AfPacketEngineTest {
     static void assumeCaptureAllowed() {
         String why = null;
         try {
-            int fd = LinuxPacket.libc().socket(LinuxPacket.AF_PACKET, LinuxPacket.SOCK_RAW, 0);
+            int fd = NativeLibC.libc().socket(LinuxPacket.AF_PACKET, LinuxPacket.SOCK_RAW, 0);
             if (fd < 0) {
-                why = "AF_PACKET socket not permitted (" + LinuxPacket.strerror(LinuxPacket.errno())
+                why = "AF_PACKET socket not permitted (" + NativeLibC.strerror(NativeLibC.errno())
                         + "): these tests need root or CAP_NET_RAW";
             } else {
-                LinuxPacket.libc().close(fd);
+                NativeLibC.libc().close(fd);
             }
         } catch (Throwable t) {
             why = "libc not usable through jnr-ffi: " + t;

@@ -1,5 +1,7 @@
 package fastnetmon.source.afpacket;
 
+import fastnetmon.source.NativeLibC;
+
 import fastnetmon.source.SourceException;
 import fastnetmon.source.PacketCounter;
 import fastnetmon.counters.CounterShard;
@@ -52,13 +54,13 @@ class AfPacketSettingsTest {
      */
     @Test
     void missingPermissionIsOneActionableLine() throws Exception {
-        int fd = LinuxPacket.libc().socket(LinuxPacket.AF_PACKET, LinuxPacket.SOCK_RAW, 0);
+        int fd = NativeLibC.libc().socket(LinuxPacket.AF_PACKET, LinuxPacket.SOCK_RAW, 0);
         String message;
         if (fd < 0) {
             PacketCounter pc = new PacketCounter(new CounterShard("x", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 8));
             message = assertThrows(SourceException.class, () -> AfPacketEngine.open(AfPacketEngine.Settings.of("lo"), -1, pc)).getMessage();
         } else {
-            LinuxPacket.libc().close(fd);
+            NativeLibC.libc().close(fd);
             Process p = new ProcessBuilder("setpriv", "--bounding-set=-net_raw,-net_admin", "--inh-caps=-all",
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), AfPacketProbe.class.getName()).redirectErrorStream(true).start();
