@@ -174,15 +174,7 @@ class FlowExportersLiveTest {
     }
 
     private String[] awaitBan() throws Exception {
-        long deadline = System.currentTimeMillis() + 10_000;
-        List<String> lines = List.of();
-        while (System.currentTimeMillis() < deadline) {
-            lines = Files.exists(calls) ? Files.readAllLines(calls) : List.of();
-            if (lines.stream().anyMatch(l -> l.endsWith(" attack_details"))) {
-                break;
-            }
-            Thread.sleep(100);
-        }
+        List<String> lines = DetectorFiles.awaitScriptCall(calls, " attack_details", 10_000);
         assertTrue(lines.size() >= 2, "expected ban and attack_details, got " + lines + "\n" + Files.readString(output));
         String[] ban = lines.get(0).split(" ");
         assertEquals(List.of(VICTIM, "incoming", "ban"), List.of(ban[1], ban[2], ban[4]), lines.toString());

@@ -87,15 +87,7 @@ class LiveCaptureTest {
         startDetector(engine);
         long floodStart = System.currentTimeMillis();
         rig.runInPeer(3, "hping3", "--flood", "--rand-source", "-S", "-p", "80", VICTIM);
-        long deadline = System.currentTimeMillis() + 10_000;
-        List<String> lines = List.of();
-        while (System.currentTimeMillis() < deadline) {
-            lines = Files.exists(calls) ? Files.readAllLines(calls) : List.of();
-            if (lines.stream().anyMatch(l -> l.endsWith(" attack_details"))) {
-                break;
-            }
-            Thread.sleep(100);
-        }
+        List<String> lines = DetectorFiles.awaitScriptCall(calls, " attack_details", 10_000);
         assertTrue(lines.size() >= 2, "expected ban and attack_details, got " + lines + "\n" + Files.readString(output));
         String[] ban = lines.get(0).split(" ");
         assertEquals(VICTIM, ban[1], lines.toString());

@@ -133,4 +133,21 @@ public final class DetectorFiles {
         }
         return -1;
     }
+
+    /**
+     * The recording script's lines once one ends with {@code suffix} (e.g. " attack_details"), or as they
+     * are after {@code millis}: the caller asserts on them.
+     */
+    public static List<String> awaitScriptCall(Path calls, String suffix, long millis) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        List<String> lines = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            lines = Files.exists(calls) ? Files.readAllLines(calls) : List.of();
+            if (lines.stream().anyMatch(l -> l.endsWith(suffix))) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        return lines;
+    }
 }
