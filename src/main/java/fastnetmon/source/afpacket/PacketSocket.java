@@ -1,6 +1,7 @@
 package fastnetmon.source.afpacket;
 
 import fastnetmon.packet.PacketParser;
+import fastnetmon.source.CaptureRights;
 import fastnetmon.source.SourceException;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
@@ -59,8 +60,7 @@ final class PacketSocket {
             int e = errno();
             if (e == EPERM || e == EACCES) {
                 throw new SourceException("capturing on " + name + " needs CAP_NET_RAW (and CAP_NET_ADMIN for"
-                        + " promiscuous mode): run as root or grant them with setcap cap_net_raw,cap_net_admin+eip "
-                        + javaBinary());
+                        + " promiscuous mode): run as root or grant them with " + CaptureRights.setcapCommand());
             }
             if (e == EAFNOSUPPORT) {
                 throw new SourceException("this kernel has no AF_PACKET sockets (CONFIG_PACKET): use pcap or a flow collector instead");
@@ -144,7 +144,7 @@ final class PacketSocket {
             int e = errno();
             if (e == EPERM || e == EACCES) {
                 throw new SourceException("promiscuous mode on " + name + " needs CAP_NET_ADMIN: run as root or grant it"
-                        + " with setcap cap_net_raw,cap_net_admin+eip " + javaBinary());
+                        + " with " + CaptureRights.setcapCommand());
             }
             throw new SourceException("cannot put " + name + " in promiscuous mode: " + strerror(e));
         }
@@ -265,9 +265,5 @@ final class PacketSocket {
             case ARPHRD_NONE, ARPHRD_RAWIP, ARPHRD_PPP -> PacketParser.LINKTYPE_RAW;
             default -> PacketParser.LINKTYPE_ETHERNET;
         };
-    }
-
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 }

@@ -2,9 +2,9 @@ package fastnetmon.source.pcap;
 
 import com.kenai.jffi.MemoryIO;
 import fastnetmon.source.CaptureEngine;
+import fastnetmon.source.NativeLibC;
 import fastnetmon.source.SourceException;
 import fastnetmon.source.PacketCounter;
-import fastnetmon.packet.PacketParser;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Objects;
+
+import static fastnetmon.source.pcap.PcapSetup.*;
 
 /**
  * Live capture through libpcap ({@code pcap = on}), called through jnr-ffi: the compatibility engine.
@@ -100,15 +100,6 @@ public final class PcapEngine implements CaptureEngine {
         if (selectable < 0) {
             log.warn("pcap on {}: no selectable descriptor; an idle capture may stop late", interfaceName);
         }
-    }
-
-    /** poll(2), for the selectable descriptor. */
-    public interface Poll {
-        int poll(Pointer fds, long count, int timeoutMillis);
-    }
-
-    private static final class PollHolder {
-        static final Poll LIBC = jnr.ffi.LibraryLoader.create(Poll.class).load("c");
     }
 
     /** Opens {@code interfaceName} with the default kernel buffer; see the full overload. */
@@ -204,99 +195,6 @@ public final class PcapEngine implements CaptureEngine {
         }
     }
 
-    private static LibPcap library() throws PcapException {
-        try {
-            return LibPcap.Holder.get();
-        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            throw new PcapException(PcapException.Kind.NOT_INSTALLED,
-                    "libpcap is not installed: libpcap.so was not found (apt-get install libpcap0.8)", e);
-        }
-    }
-
-    private static PcapException activationFailure(LibPcap lib, Pointer p, String iface, int status) {
-        String detail = oneLine(status == LibPcap.PCAP_ERROR || status == LibPcap.PCAP_ERROR_PERM_DENIED
-                || status == LibPcap.PCAP_ERROR_PROMISC_PERM_DENIED || status == LibPcap.PCAP_ERROR_NO_SUCH_DEVICE
-                || status == LibPcap.PCAP_ERROR_IFACE_NOT_UP ? lib.pcap_geterr(p) : lib.pcap_statustostr(status));
-        switch (status) {
-            case LibPcap.PCAP_ERROR_PERM_DENIED:
-            case LibPcap.PCAP_ERROR_PROMISC_PERM_DENIED:
-                return new PcapException(PcapException.Kind.PERMISSION, "capturing on " + iface
-                        + " needs CAP_NET_RAW (and CAP_NET_ADMIN for promiscuous mode): run as root or grant them with"
-                        + " setcap cap_net_raw,cap_net_admin+eip " + javaExecutable());
-            case LibPcap.PCAP_ERROR_NO_SUCH_DEVICE:
-                return new PcapException(PcapException.Kind.NO_SUCH_DEVICE, "no such network interface: " + iface
-                        + " (check the interfaces setting; ip -br link lists them)" + suffix(detail));
-            case LibPcap.PCAP_ERROR_IFACE_NOT_UP:
-                return new PcapException(PcapException.Kind.INTERFACE_DOWN, "interface " + iface
-                        + " is down: bring it up with ip link set " + iface + " up" + suffix(detail));
-            default:
-                return new PcapException(PcapException.Kind.OTHER, "cannot capture on " + iface + ": "
-                        + (detail.isEmpty() ? "libpcap error " + status : detail));
-        }
-    }
-
-    private static String suffix(String detail) {
-        return detail.isEmpty() ? "" : " [libpcap: " + detail + "]";
-    }
-
-    private static String warningText(LibPcap lib, Pointer p, int status) {
-        String text = status == LibPcap.PCAP_WARNING || status == LibPcap.PCAP_WARNING_PROMISC_NOTSUP
-                ? lib.pcap_geterr(p) : null;
-        return text == null || text.isBlank() ? lib.pcap_statustostr(status) : text;
-    }
-
-    private static void setFilter(LibPcap lib, Runtime runtime, Pointer p, String iface, String bpf) throws PcapException {
-        // struct bpf_program { u_int bf_len; struct bpf_insn *bf_insns; }
-        Pointer program = Memory.allocateDirect(runtime, 2 * runtime.addressSize(), true);
-        if (lib.pcap_compile(p, program, bpf, 1, LibPcap.PCAP_NETMASK_UNKNOWN) < 0) {
-            throw new PcapException(PcapException.Kind.BAD_FILTER, "bad pcap_filter \"" + oneLine(bpf) + "\": "
-                    + oneLine(lib.pcap_geterr(p)));
-        }
-        try {
-            if (lib.pcap_setfilter(p, program) < 0) {
-                throw new PcapException(PcapException.Kind.BAD_FILTER, "cannot set pcap_filter \"" + oneLine(bpf)
-                        + "\" on " + iface + ": " + oneLine(lib.pcap_geterr(p)));
-            }
-        } finally {
-            lib.pcap_freecode(program);
-        }
-    }
-
-    static boolean parserKnows(int linkType) {
-        switch (linkType) {
-            case PacketParser.LINKTYPE_NULL:
-            case PacketParser.LINKTYPE_ETHERNET:
-            case PacketParser.LINKTYPE_RAW_12:
-            case PacketParser.LINKTYPE_RAW_14:
-            case PacketParser.LINKTYPE_RAW:
-            case PacketParser.LINKTYPE_LOOP:
-            case PacketParser.LINKTYPE_LINUX_SLL:
-            case PacketParser.LINKTYPE_IPV4:
-            case PacketParser.LINKTYPE_IPV6:
-            case PacketParser.LINKTYPE_LINUX_SLL2:
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private static String javaExecutable() {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        try {
-            return Path.of(java).toRealPath().toString(); // setcap does not follow /usr/bin/java's symlinks
-        } catch (Exception e) {
-            return java;
-        }
-    }
-
-    static String oneLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.replaceAll("[\\r\\n\\t]+", " ").strip();
-    }
-
     // ---- capture (the source's runner thread) ----
 
     /**
@@ -313,7 +211,7 @@ public final class PcapEngine implements CaptureEngine {
             pollFd.putInt(0, selectable);
             pollFd.putShort(4, (short) 1); // POLLIN
             pollFd.putShort(6, (short) 0);
-            if (PollHolder.LIBC.poll(pollFd, 1, TIMEOUT_MS) == 0) {
+            if (NativeLibC.libc().poll(pollFd, 1, TIMEOUT_MS) == 0) {
                 return 0;
             }
         }
