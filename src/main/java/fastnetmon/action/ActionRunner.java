@@ -178,14 +178,7 @@ final class ActionRunner {
     synchronized boolean drain(long deadlineNanos) throws InterruptedException {
         accepting = false;
         notifyAll();
-        while (queued > 0 || !runningSteps.isEmpty()) {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
-        return true;
+        return awaitIdle(deadlineNanos);
     }
 
     /** Waits until nothing is queued or running (the runner keeps accepting); false after {@code deadlineNanos}. */
