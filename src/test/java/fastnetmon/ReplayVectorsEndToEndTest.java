@@ -74,11 +74,8 @@ class ReplayVectorsEndToEndTest {
             }
         }
 
-        Processes.Result r = Processes.fastnetmon(dir, "--configuration_file", conf.toString(), "--pcap_file", pcap.toString());
-        assertEquals(0, r.exitCode(), r.stderr());
-        JsonNode summary = new ObjectMapper().readTree(r.lastLine());
         Map<String, JsonNode> bans = new HashMap<>();
-        summary.path("bans").forEach(b -> bans.put(b.path("ip").asText(), b));
+        JsonNode summary = replay(conf, pcap, bans);
         assertEquals(floods.size(), bans.size(), summary.toString());
 
         for (Flood f : floods) {
@@ -184,11 +181,8 @@ class ReplayVectorsEndToEndTest {
                 spread(w, s, frames);
             }
         }
-        Processes.Result r = Processes.fastnetmon(dir, "--configuration_file", conf.toString(), "--pcap_file", pcap.toString());
-        assertEquals(0, r.exitCode(), r.stderr());
-        JsonNode summary = new ObjectMapper().readTree(r.lastLine());
         Map<String, JsonNode> bans = new HashMap<>();
-        summary.path("bans").forEach(b -> bans.put(b.path("ip").asText(), b));
+        JsonNode summary = replay(conf, pcap, bans);
         assertEquals(cases.size(), bans.size(), summary.toString());
         for (int c = 0; c < cases.size(); c++) {
             Case k = cases.get(c);
@@ -259,5 +253,14 @@ class ReplayVectorsEndToEndTest {
                 "ban_time = 2",
                 ""));
         return conf;
+    }
+
+    /** Replays {@code pcap} in a detector process; returns its JSON summary and puts its bans by IP in {@code bans}. */
+    private JsonNode replay(Path conf, Path pcap, Map<String, JsonNode> bans) throws Exception {
+        Processes.Result r = Processes.fastnetmon(dir, "--configuration_file", conf.toString(), "--pcap_file", pcap.toString());
+        assertEquals(0, r.exitCode(), r.stderr());
+        JsonNode summary = new ObjectMapper().readTree(r.lastLine());
+        summary.path("bans").forEach(b -> bans.put(b.path("ip").asText(), b));
+        return summary;
     }
 }
