@@ -59,7 +59,9 @@ class PidFileTest {
         new ProcessBuilder("kill", "-9", Long.toString(child.pid())).start().waitFor();
         long deadline = System.currentTimeMillis() + 5000;
         String why = PidFile.staleBecause(child.pid());
-        while (!(why.startsWith("is a zombie") || why.equals("is not running")) && System.currentTimeMillis() < deadline) {
+        // Until the signal has taken effect it may still look like this JVM (forked, not yet exec'ed): null.
+        while ((why == null || !(why.startsWith("is a zombie") || why.equals("is not running")))
+                && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
             why = PidFile.staleBecause(child.pid());
         }
