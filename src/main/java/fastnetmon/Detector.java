@@ -58,8 +58,8 @@ public final class Detector implements ShardFactory {
 
     /** A shard for one source thread; one made after the evaluator started is read from its next tick on. */
     @Override
-    public synchronized CounterShard newShard(String name) {
-        CounterShard shard = new CounterShard(name, monitored, FLOW_TABLE_LOG2, trackingLimits());
+    public synchronized CounterShard newShard(String name, boolean wholeSeconds) {
+        CounterShard shard = new CounterShard(name, monitored, FLOW_TABLE_LOG2, trackingLimits(), wholeSeconds);
         shards.add(shard);
         if (evaluator != null) {
             evaluator.addCounters(shard);

@@ -41,14 +41,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Live capture: every capture engine (interface or fanout member) is a source with its own runner
- * thread and shard, and one evaluator thread ticks on the wall clock every second. Stops on SIGINT/SIGTERM
+ * thread and shard, and one evaluator thread ticks on the wall clock every detection interval. Stops on SIGINT/SIGTERM
  * (or {@link #requestStop()}): capture stops, the last second is evaluated, pending attack details
  * are sent, script calls finish, and the pid file is removed.
  */
 final class LiveMode {
     private static final Logger log = LoggerFactory.getLogger(LiveMode.class);
-    /** Ticks run this long after the wall-clock second turns, so capture threads have published it. */
-    private static final long TICK_LAG_MS = 20;
+    /** Ticks run this long after a wall-clock multiple of the interval, so capture threads have published it. */
+    private static final long TICK_LAG_MS = 5;
 
     private final Configuration config;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -139,8 +139,9 @@ final class LiveMode {
         engines.forEach(detector::startSource);
         flows.forEach(detector::startSource);
         long now = System.currentTimeMillis();
-        long firstTick = 1000 - now % 1000 + TICK_LAG_MS;
-        ticker.scheduleAtFixedRate(() -> tick(evaluator), firstTick, 1000, TimeUnit.MILLISECONDS);
+        long interval = evaluator.tickNanos() / 1_000_000;
+        long firstTick = interval - now % interval + TICK_LAG_MS;
+        ticker.scheduleAtFixedRate(() -> tick(evaluator), firstTick, interval, TimeUnit.MILLISECONDS);
         if (!plan.isEmpty()) {
             log.info("capturing on {} ({} capture threads)", CaptureEngines.describe(plan), engines.size());
         }
@@ -212,7 +213,7 @@ final class LiveMode {
         try {
             evaluator.tick(System.currentTimeMillis() * 1_000_000L);
         } catch (RuntimeException e) {
-            log.error("evaluator failed; it goes on next second", e);
+            log.error("evaluator failed; it goes on at the next tick", e);
         }
     }
 }

@@ -44,7 +44,7 @@ final class ReplayMode {
             return 1;
         }
         Detector detector = new Detector(config);
-        CounterShard shard = detector.newShard("replay");
+        CounterShard shard = detector.newShard("replay", flowExports);
         Evaluator evaluator = detector.startEvaluator();
         // The metrics can be scraped while a long replay runs. A daemon already serving the port is
         // no reason to refuse a replay.
@@ -65,7 +65,7 @@ final class ReplayMode {
                 result = flows.result();
                 extra = flows.extra();
             } else {
-                result = FileReplay.run(file, shard, evaluator::tick);
+                result = FileReplay.run(file, shard, evaluator.tickNanos(), evaluator::tick);
             }
             wall = (System.nanoTime() - start) / 1e9;
         } catch (IOException e) {

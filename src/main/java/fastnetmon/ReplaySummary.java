@@ -50,6 +50,9 @@ final class ReplaySummary {
                 g.writeNumberField("pps", a.initialPps());
                 g.writeNumberField("mbps", round(a.initial.mbps(d, TrafficClass.TOTAL), 2));
                 g.writeNumberField("flows", Math.round(a.initial.flowsPerSecond(d, TrafficClass.TOTAL)));
+                g.writeNumberField("peak_pps", a.peakPps);
+                g.writeNumberField("banned_at", round(a.bannedAtNanos / 1e9, 3));
+                g.writeStringField("reason", a.reason);
                 g.writeStringField("attack_type", a.attackType);
                 g.writeStringField("protocol", a.protocol);
                 g.writeStringField("attack_vector", a.attackVector());

@@ -110,6 +110,7 @@ public final class ConfigKeys {
         key("max_tracked_hosts", Type.INT, "0", OURS, "Hosts counted one by one per capture thread at most (0: as many as a third of the Java heap holds); packets of further hosts count in the totals and their network's, and a host among them whose rate is heavy takes the place of a lighter one (see Guarantees)", 0, MAX_TRACKED_HOSTS);
         key("tracked_host_idle_time", Type.INT, "120", OURS, "Seconds without traffic after which a host counted one by one gives its place (and, once its neighbours have too, its memory) back", 1, 86400);
         key("average_calculation_time", Type.INT, "5", FNM, "Seconds over which speeds are averaged", 1, 3600);
+        key("detection_interval_ms", Type.INT, "100", OURS, "Milliseconds between evaluations: each checks every host's traffic over the last second (a sliding window), so a ban comes within this long of the threshold being crossed", 10, 1000);
         key("speed_calculation_delay", Type.INT, "1", FNM + " (accepted; speeds are recalculated every second)", "Seconds between speed recalculations", 1, 3600);
 
         // Actions
@@ -179,7 +180,7 @@ public final class ConfigKeys {
         key("flow_max_lag", Type.INT, "3", OURS, "Most seconds a second waits for its late flow records before it is evaluated (see Flow collectors in the README)", 0, 30);
         key("flow_buffer_records", Type.INT, "262144", OURS, "Flow records each receiving thread holds for the seconds they cover (64 bytes each); beyond, records count at once", 0, 1 << 26);
         key("flow_socket_buffer", Type.INT, "16777216", OURS, "Receive buffer of each flow socket in bytes (SO_RCVBUFFORCE when allowed, else capped by net.core.rmem_max)", 65536, 1 << 30);
-        key("enable_connection_tracking", Type.BOOL, "off", FNM, "List the banned host's flows (TCP and UDP, both ways, from its packets in the tick after the ban) in the ban text; the ban goes out one tick later");
+        key("enable_connection_tracking", Type.BOOL, "off", FNM, "List the banned host's flows (TCP and UDP, both ways, from its packets in the second after the ban) in the ban text; the ban goes out one second later");
         key("api_ban_outside_networks", Type.BOOL, "off", OURS, "Let a ban by hand through the HTTP API name an address outside the monitored networks");
 
         for (Key k : KEYS.values()) {

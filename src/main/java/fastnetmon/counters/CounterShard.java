@@ -56,6 +56,7 @@ public final class CounterShard implements HostCounters {
 
 
     private final String name;
+    private final boolean wholeSeconds;
     private final PrefixMatcher monitored;
     private final MonitoredNetworks networks;
     /** Per monitored network: packets and bytes in, packets and bytes out; see {@link #readNetworkTotals}. */
@@ -93,6 +94,13 @@ public final class CounterShard implements HostCounters {
      * @param limits   how many hosts are tracked one by one, and how heavy untracked ones get in
      */
     public CounterShard(String name, MonitoredNetworks networks, int flowTableLog2, TrackingLimits limits) {
+        this(name, networks, flowTableLog2, limits, false);
+    }
+
+    /** @param wholeSeconds see {@link HostCounters#countsWholeSeconds()} */
+    public CounterShard(String name, MonitoredNetworks networks, int flowTableLog2, TrackingLimits limits,
+                        boolean wholeSeconds) {
+        this.wholeSeconds = wholeSeconds;
         this.slots = new HostSlots(limits);
         this.name = name;
         this.networks = networks;
@@ -100,6 +108,11 @@ public final class CounterShard implements HostCounters {
         // A matcher given without names may hold any values: room for each.
         this.networkTotals = new long[Math.max(1, Math.max(networks.size(), monitored.maxValue() + 1)) * 4];
         this.flows = new FlowTracker(flowTableLog2);
+    }
+
+    @Override
+    public boolean countsWholeSeconds() {
+        return wholeSeconds;
     }
 
     @Override

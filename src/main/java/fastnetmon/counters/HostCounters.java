@@ -27,6 +27,15 @@ public interface HostCounters {
      */
     void read(long tickSecond, Changes changes);
 
+    /**
+     * Whether the counters change by whole seconds of traffic at a time (flow records attributed to the
+     * seconds they cover, counted once each second is complete) rather than packet by packet: such
+     * counters are read at the turn of a second only, since any shorter span would hold a whole second.
+     */
+    default boolean countsWholeSeconds() {
+        return false;
+    }
+
     /** Cumulative totals since the start into {@code dst[0, CounterShard.TOTALS)}; see {@link CounterShard#totalIndex}. */
     void readTotals(long[] dst);
 

@@ -5,5 +5,15 @@ package fastnetmon.counters;
  * the evaluator has started (a source added later is read from its next tick on).
  */
 public interface ShardFactory {
-    CounterShard newShard(String name);
+    /**
+     * @param wholeSeconds the source counts whole seconds of traffic at a time (flow records attributed
+     *                     to seconds), so the evaluator reads it at the turn of a second only (see
+     *                     {@link HostCounters#countsWholeSeconds()})
+     */
+    CounterShard newShard(String name, boolean wholeSeconds);
+
+    /** A shard for a source that counts each packet as it comes (capture). */
+    default CounterShard newShard(String name) {
+        return newShard(name, false);
+    }
 }

@@ -74,7 +74,7 @@ final class BanBook implements SampleCollector.Target {
     /**
      * Bans the host for the traffic of {@code initial} (its own copy) in a direction; starts collecting
      * samples, or sends attack_details at once when ban_details_records_count is 0. With connection
-     * tracking the ban goes out at the next tick, with the flows seen until then.
+     * tracking the ban goes out a second later, with the flows seen until then.
      */
     BanEntry ban(int host, HostTraffic initial, Direction dir, String reason, String hostgroup, long nowNanos) {
         HostTraffic t = initial.copy();
@@ -84,8 +84,8 @@ final class BanBook implements SampleCollector.Target {
         history.add(e);
         log.warn("ban {} {} {} {} pps: {}", a.ip, dir.text(), a.attackType, a.initialPps(), reason);
         if (settings.connectionTracking() && dir.perHost() && !Attack.MANUAL_BAN.equals(reason)) {
-            // FastNetMon lists the host's flows in the ban text: they are added up from its packets until
-            // the next tick (sendHeldBans), and the ban goes out then, one tick later.
+            // FastNetMon lists the host's flows in the ban text: they are added up from its packets for a
+            // second (sendHeldBans), and the ban goes out then.
             e.trackFlows();
             samples.startBothWays(a.ipHi, a.ipLo, dir);
             return e;
@@ -108,10 +108,13 @@ final class BanBook implements SampleCollector.Target {
         }
     }
 
-    /** Sends the bans held back for their flows since an earlier tick, with their flow lists (connection tracking). */
+    /** How long a ban is held back while its host's flows are added up (connection tracking): a second, as FastNetMon lists. */
+    static final long FLOW_LISTING_NANOS = 1_000_000_000L;
+
+    /** Sends the bans held back for their flows for a second, with their flow lists (connection tracking). */
     void sendHeldBans(long nowNanos) {
         for (BanEntry e : active.values()) {
-            if (e.flowTable() != null && nowNanos > e.start().bannedAtNanos) {
+            if (e.flowTable() != null && nowNanos - e.start().bannedAtNanos >= FLOW_LISTING_NANOS) {
                 sendHeld(e, nowNanos);
             }
         }

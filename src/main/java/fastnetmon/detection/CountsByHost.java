@@ -6,13 +6,17 @@ import fastnetmon.counters.HostTraffic;
 import java.util.Arrays;
 
 /**
- * The hosts counted in the second being evaluated and what each counted, summed over every counters
- * instance that reported it, in primitive arrays reused tick after tick.
+ * The hosts counted over a span of time and what each counted, summed over every counters instance
+ * that reported it, in primitive arrays reused span after span: one tick of the sliding window
+ * ({@link SlidingWindow}, which sets the span's end and length), or the second being evaluated.
  *
  * <p>Threading: the evaluator's thread only.
  */
-final class SecondCounts {
+final class CountsByHost {
     private static final int C = CounterShard.COUNTERS;
+
+    /** The span's end and length, for a tick of the sliding window. */
+    long endNanos, coveredNanos;
 
     private int[] hosts = new int[1024];
     private int count;
@@ -61,7 +65,7 @@ final class SecondCounts {
         return counts;
     }
 
-    /** The host's position, or -1 when it was not counted this second. */
+    /** The host's position, or -1 when it was not counted in this span. */
     int positionOf(int host) {
         return host < positionOf.length ? positionOf[host] : -1;
     }
@@ -98,7 +102,7 @@ final class SecondCounts {
 
     private int lastCount;
 
-    /** Starts the next second. */
+    /** Empties it for the next span. */
     void clear() {
         lastCount = count;
         for (int i = 0; i < count; i++) {

@@ -19,7 +19,24 @@ public record DetectionSettings(
         Thresholds global,
         List<HostGroup> hostGroups,
         List<Cidr> whitelist,
-        boolean connectionTracking) {
+        boolean connectionTracking,
+        int detectionIntervalMs) {
+
+    /** How often the evaluator ticks unless configured (detection_interval_ms). */
+    public static final int DEFAULT_INTERVAL_MS = 100;
+
+    /** With the default detection interval. */
+    public DetectionSettings(boolean enableBanIpv6, boolean processIncoming, boolean processOutgoing, int banDetailsRecordsCount,
+                             long banTimeSeconds, boolean unbanOnlyIfAttackFinished, double averageCalculationTimeSeconds,
+                             Thresholds global, List<HostGroup> hostGroups, List<Cidr> whitelist, boolean connectionTracking) {
+        this(enableBanIpv6, processIncoming, processOutgoing, banDetailsRecordsCount, banTimeSeconds, unbanOnlyIfAttackFinished,
+                averageCalculationTimeSeconds, global, hostGroups, whitelist, connectionTracking, DEFAULT_INTERVAL_MS);
+    }
+
+    /** How often the evaluator ticks, in nanoseconds. */
+    public long tickNanos() {
+        return detectionIntervalMs * 1_000_000L;
+    }
 
     /** Without connection tracking. */
     public DetectionSettings(boolean enableBanIpv6, boolean processIncoming, boolean processOutgoing, int banDetailsRecordsCount,
@@ -42,6 +59,7 @@ public record DetectionSettings(
                 c.globalThresholds(),
                 c.hostGroups(),
                 c.whitelist(),
-                c.getBoolean("enable_connection_tracking"));
+                c.getBoolean("enable_connection_tracking"),
+                c.getInt("detection_interval_ms"));
     }
 }

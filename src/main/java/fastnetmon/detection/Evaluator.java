@@ -14,11 +14,13 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The once-a-second stage: reads what every counters instance counted since the previous tick, turns it
- * into the last second's per-host rates and their averages, bans hosts that cross a threshold, collects
- * their sample packets, unbans after ban_time, and publishes the view. The jobs are its parts' (host
- * table, averages, top hosts, ban rules, ban book, sample collector, totals); this class runs the tick and
- * answers the API.
+ * The detection stage, ticking every detection interval (100 ms by default): reads what every counters
+ * instance counted since the previous tick, checks each host counted in it against its thresholds over
+ * the last second (a {@link SlidingWindow} of ticks), bans hosts that cross one with the rate of the
+ * attack's own ticks, collects their sample packets, unbans after ban_time; and at the turn of each second
+ * takes that second's per-host rates into their averages and publishes the view. The jobs are its
+ * parts' (host table, sliding window, averages, top hosts, ban rules, ban book, sample collector,
+ * totals); this class runs the tick and answers the API.
  *
  * <p>Threading: {@link #tick} and the methods marked so run on one thread (the replay thread, or the live
  * evaluator thread, where the API's calls are run too); {@link #addCounters}, {@link #view()} and
@@ -34,22 +36,30 @@ public final class Evaluator {
     private final Queue<HostCounters> joining = new ConcurrentLinkedQueue<>();
     private final HostTable hosts;
     private final Averages averages;
-    private final SecondCounts second = new SecondCounts();
+    private final long tickNanos;
+    private final SlidingWindow window;
+    /** What the hosts counted since the last turn of a second, for the averages and the view. */
+    private final CountsByHost second = new CountsByHost();
     private final TrafficTotals totals = new TrafficTotals();
     private final NetworkRates networkRates = new NetworkRates();
     private final TopHosts top;
     private final BanRules rules;
     private final SampleCollector samples;
     private final BanBook bans;
-    /** The second's traffic of the host being checked, reused host after host within a tick. */
+    /** The last second's traffic of the host being checked, reused host after host within a tick. */
     private final HostTraffic traffic = new HostTraffic();
+    /** The traffic of an attack while it runs, for a ban's power. */
+    private final HostTraffic attack = new HostTraffic();
     private final Reading reading = new Reading();
     private long lastTickSecond = Long.MIN_VALUE;
     private long lastTickNanos;
+    private boolean ticked;
     private volatile Stats stats = new Stats(new long[CounterShard.TOTALS], 0, 0, 0);
     private volatile TrafficView view = TrafficView.empty();
 
     public Evaluator(DetectionSettings settings, List<? extends HostCounters> counters, BanListener listener) {
+        this.tickNanos = settings.tickNanos();
+        this.window = new SlidingWindow(tickNanos);
         this.hosts = new HostTable(settings.whitelist(), BanRules.groupNetworks(settings));
         this.averages = new Averages(settings.averageCalculationTimeSeconds());
         this.top = new TopHosts(hosts, averages);
@@ -67,46 +77,94 @@ public final class Evaluator {
         joining.add(Objects.requireNonNull(c));
     }
 
+    /** How often {@link #tick} is to be called (detection_interval_ms). */
+    public long tickNanos() {
+        return tickNanos;
+    }
+
     /**
-     * Evaluates the traffic counted since the previous tick as one second ending at {@code nowNanos}
-     * (packet time in replay, wall time live).
+     * {@link #tick(long, long)} for the traffic counted since the previous tick (a second at the first):
+     * the live evaluator's call, on the wall clock.
      */
     public void tick(long nowNanos) {
+        tick(nowNanos, ticked ? nowNanos - lastTickNanos : SlidingWindow.SECOND_NANOS);
+    }
+
+    /**
+     * Evaluates the traffic counted since the previous tick as the {@code coveredNanos} ending at
+     * {@code nowNanos} (packet time in a replay, wall time live). At the first tick of a second, the
+     * counters that count whole seconds are read too, and the second that ended goes into the averages
+     * and the view.
+     */
+    public void tick(long nowNanos, long coveredNanos) {
         long started = System.nanoTime();
         long nowSecond = Math.floorDiv(nowNanos, 1_000_000_000L);
+        boolean newSecond = !ticked || nowSecond != Math.floorDiv(lastTickNanos, 1_000_000_000L);
         for (HostCounters c; (c = joining.poll()) != null; ) {
             counters.add(c);
             samples.added(c);
         }
         lastTickNanos = nowNanos;
-        for (HostCounters c : counters) {
-            c.read(nowSecond, reading);
+        ticked = true;
+        CountsByHost newest = window.nextTick(nowNanos, coveredNanos);
+        read(false, newest, nowSecond);
+        if (newSecond) {
+            read(true, window.startWholeSecond(), nowSecond);
+            networkRates.update(counters, nowNanos);
         }
-        totals.collect(counters, nowNanos);
-        networkRates.update(counters, nowNanos);
+        totals.collect(counters);
         samples.drain(bans);
         bans.sendHeldBans(nowNanos);
-        long[] counts = second.counts();
-        for (int i = 0; i < second.size(); i++) {
-            int host = second.host(i);
-            second.fill(i, traffic);
-            averages.update(host, counts, i * C, nowSecond);
-            check(host, traffic, nowNanos);
+        for (int i = 0; i < newest.size(); i++) {
+            check(newest.host(i), nowNanos);
+        }
+        if (newSecond) {
+            CountsByHost whole = window.wholeSecond();
+            for (int i = 0; i < whole.size(); i++) {
+                if (newest.positionOf(whole.host(i)) < 0) {
+                    check(whole.host(i), nowNanos);
+                }
+            }
         }
         bans.sendCompletedDetails(nowNanos);
         bans.unbanExpired(nowNanos, this::stillAttacking);
+        if (newSecond) {
+            endSecond(nowNanos, nowSecond);
+        }
+        stats = new Stats(totals.lastSecond(), bans.madeCount(), bans.activeCount(), System.nanoTime() - started);
+    }
+
+    /** Reads the counters that count whole seconds, or the others, into {@code into} and this second's counts. */
+    private void read(boolean wholeSeconds, CountsByHost into, long nowSecond) {
+        reading.into = into;
+        for (HostCounters c : counters) {
+            if (c.countsWholeSeconds() == wholeSeconds) {
+                c.read(nowSecond, reading);
+            }
+        }
+    }
+
+    /** The second that ended goes into the averages and the view; memory follows the hosts known. */
+    private void endSecond(long nowNanos, long nowSecond) {
+        totals.endSecond();
+        long[] counts = second.counts();
+        for (int i = 0; i < second.size(); i++) {
+            averages.update(second.host(i), counts, i * C, nowSecond);
+        }
         lastTickSecond = nowSecond;
         publishView(nowNanos, nowSecond);
         second.clear();
-        // Memory follows the hosts known: after a flood of many hosts, what they took is given back.
+        // After a flood of many hosts, what they took is given back.
         int capacity = hosts.trim();
         averages.trim(capacity);
         second.trim(capacity);
-        stats = new Stats(totals.lastSecond(), bans.madeCount(), bans.activeCount(), System.nanoTime() - started);
+        window.trim(capacity);
     }
 
     /** What the counters report, into the host table and this second's counts. */
     private final class Reading implements HostCounters.Changes {
+        CountsByHost into;
+
         // The reader's id for a host is its id in the host table: stable while any counters hold it.
         @Override
         public int added(long hi, long lo) {
@@ -117,6 +175,7 @@ public final class Evaluator {
 
         @Override
         public void counted(int host, long[] counts) {
+            into.add(host, counts);
             second.add(host, counts);
         }
 
@@ -138,8 +197,9 @@ public final class Evaluator {
         rules.forget(host);
     }
 
-    /** A banned host's second raises its peak; another's may ban it. */
-    private void check(int host, HostTraffic traffic, long nowNanos) {
+    /** A banned host's last second raises its peak; another's may ban it, with the rate of the attack's ticks. */
+    private void check(int host, long nowNanos) {
+        window.fill(host, traffic);
         BanEntry ban = bans.entryOf(host);
         if (ban != null) {
             Direction d = ban.start().direction;
@@ -148,18 +208,18 @@ public final class Evaluator {
         }
         BanRules.Crossing c = rules.banFor(hosts, host, traffic, nowNanos);
         if (c != null) {
-            bans.ban(host, traffic, c.direction(), c.reason(), rules.groupName(hosts.group(host)), nowNanos);
+            window.fillAttack(host, c.direction(), attack);
+            bans.ban(host, attack, c.direction(), c.reason(), rules.groupName(hosts.group(host)), nowNanos);
         }
     }
 
-    /** Whether the host crossed a threshold in the direction in the second just evaluated. */
+    /** Whether the host's last second crosses a threshold in the direction. */
     private boolean stillAttacking(int host, Direction direction) {
-        int pos = second.positionOf(host);
-        if (pos < 0 || !direction.perHost()) {
+        if (!direction.perHost() || !window.contains(host)) {
             return false;
         }
         HostTraffic h = new HostTraffic();
-        second.fill(pos, h);
+        window.fill(host, h);
         return rules.exceeded(hosts.group(host), h, direction);
     }
 

@@ -33,7 +33,7 @@ final class TopHosts {
     }
 
     /** The top lists (unmodifiable) after the second ending at {@code nowSecond}, whose hosts are in {@code second}. */
-    Map<Direction, Map<SortKey, List<TrafficView.HostRate>>> update(SecondCounts second, long nowSecond) {
+    Map<Direction, Map<SortKey, List<TrafficView.HostRate>>> update(CountsByHost second, long nowSecond) {
         int[] pool = Arrays.copyOf(second.hosts(), second.size() + candidates.length);
         int n = second.size();
         for (int host : candidates) {

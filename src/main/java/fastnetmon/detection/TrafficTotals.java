@@ -25,8 +25,8 @@ final class TrafficTotals {
     private final double[] average = new double[CounterShard.TOTALS];
     private final double[] averageFlows = new double[2];
 
-    /** Reads the totals of the second ending at {@code nowNanos}. */
-    void collect(List<HostCounters> counters, long nowNanos) {
+    /** Reads the cumulative totals (every tick). */
+    void collect(List<HostCounters> counters) {
         Arrays.fill(totals, 0);
         for (HostCounters c : counters) {
             c.readTotals(one);
@@ -34,6 +34,10 @@ final class TrafficTotals {
                 totals[i] += one[i];
             }
         }
+    }
+
+    /** The second that ended: what the totals grew by since the previous turn of a second. */
+    void endSecond() {
         for (int i = 0; i < totals.length; i++) {
             lastSecond[i] = totals[i] - previous[i];
             previous[i] = totals[i];

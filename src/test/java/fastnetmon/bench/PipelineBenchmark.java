@@ -64,7 +64,7 @@ public class PipelineBenchmark {
             detector = BenchData.detector();
             CounterShard shard = detector.newShard("bench");
             Evaluator evaluator = detector.startEvaluator();
-            pipeline = new FileReplay.Pipeline(shard, evaluator::tick);
+            pipeline = new FileReplay.Pipeline(shard, evaluator.tickNanos(), evaluator::tick);
         }
 
         @TearDown(Level.Trial)
@@ -196,6 +196,6 @@ public class PipelineBenchmark {
     @Benchmark
     @OperationsPerInvocation(BenchData.PACKETS)
     public FileReplay.Result mappedFile(Replay r) throws IOException {
-        return FileReplay.run(r.file, r.shard, r.evaluator::tick);
+        return FileReplay.run(r.file, r.shard, r.evaluator.tickNanos(), r.evaluator::tick);
     }
 }

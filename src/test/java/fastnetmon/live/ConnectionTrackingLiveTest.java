@@ -98,7 +98,7 @@ class ConnectionTrackingLiveTest {
         try (Stream<Path> files = Files.list(dir.resolve("attacks"))) {
             String file = Files.readString(files.filter(f -> f.getFileName().toString().startsWith(VICTIM + "_"))
                     .findFirst().orElseThrow());
-            assertTrue(file.startsWith(ban + "\n\n"), file);
+            assertTrue(DetectorFiles.withoutPeak(file).startsWith(DetectorFiles.withoutPeak(ban) + "\n\n"), file); // its peak may have risen since
         }
     }
 }

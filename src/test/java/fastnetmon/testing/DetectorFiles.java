@@ -150,4 +150,9 @@ public final class DetectorFiles {
         }
         return lines;
     }
+
+    /** A ban description without its peak, which may rise between the ban and attack_details. */
+    public static String withoutPeak(String text) {
+        return text.replaceFirst("Peak attack power: \\d+ packets per second\n", "");
+    }
 }

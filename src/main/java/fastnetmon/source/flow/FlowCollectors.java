@@ -36,7 +36,7 @@ public final class FlowCollectors {
             for (int t = 0; t < s.threads(); t++) {
                 UdpReceiver socket = UdpReceiver.open(host, port, true, s.socketBuffer());
                 String name = kind + " " + socket.where() + "#" + t;
-                out.add(new FlowCollector(name, socket, ports, s, shards.newShard(name)));
+                out.add(new FlowCollector(name, socket, ports, s, shards.newShard(name, true)));
             }
         }
     }

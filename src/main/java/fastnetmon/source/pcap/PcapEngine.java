@@ -45,7 +45,7 @@ public final class PcapEngine implements CaptureEngine {
     /** Kernel ring for the capture (FastNetMon uses 10 MB). */
     public static final int DEFAULT_BUFFER_BYTES = 32 << 20;
     /** pcap read timeout: how late a packet may be delivered, and how often an idle loop wakes up. */
-    public static final int TIMEOUT_MS = 100;
+    public static final int TIMEOUT_MS = 20;
 
     private static final MemoryIO IO = MemoryIO.getInstance();
 

@@ -1,0 +1,101 @@
+package fastnetmon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fastnetmon.packet.PacketParser;
+import fastnetmon.packet.PacketRecord;
+import fastnetmon.tools.FrameBuilder;
+import fastnetmon.tools.PcapWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
+
+import static fastnetmon.ReplayEndToEndTest.ip;
+import static fastnetmon.ReplayEndToEndTest.outside;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Sub-second detection end to end, on packet time in a real replay process: a SYN flood that starts in
+ * the middle of a second is banned within 0.2 s of its first packet with its exact rate (and, in the
+ * script's argv, that rate); a host at 0.95 of the threshold whose traffic comes in bursts that never
+ * push a one-second window over it is not banned.
+ */
+class ReplaySubSecondEndToEndTest {
+    private static final long SECOND = 1_000_000_000L;
+    private static final long T0 = 1_700_000_000L * SECOND;
+    private static final int THRESHOLD = 20_000;
+    private static final int FLOOD_PPS = 150_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void midSecondFloodIsBannedWithinTwoTenthsWithItsRateAndBurstsUnderTheThresholdAreNot() throws Exception {
+        Path pcap = dir.resolve("flood.pcap");
+        long floodStart = T0 + 2 * SECOND + 437_000_000L;
+        try (PcapWriter w = PcapWriter.pcap(pcap, PacketParser.LINKTYPE_ETHERNET, true)) {
+            byte[] quiet = FrameBuilder.ipv4(outside(1), ip("10.10.0.9")).tcp(40000, 443, PacketRecord.TCP_ACK).ethernet();
+            byte[] bursty = FrameBuilder.ipv4(outside(2), ip("10.10.0.7")).udp(5000, 53).ethernet();
+            long floodPackets = 0, nextFlood = floodStart;
+            for (long t = T0; t < T0 + 4 * SECOND; t += 1_000_000L) { // one millisecond at a time
+                w.write(t, quiet);
+                // 10.10.0.7: 19,000 a second (0.95 of the threshold), 15,000 of them in the first 50 ms of
+                // each second and 4,000 spread over the rest: every one-second window holds 19,000.
+                long ms = (t - T0) / 1_000_000L % 1000;
+                long n = ms < 50 ? 300 : (ms - 49) * 4000 / 950 - (ms - 50) * 4000 / 950;
+                for (int i = 0; i < n; i++) {
+                    w.write(t + i, bursty);
+                }
+                // The flood: about 150 kpps from floodStart, to 10.10.0.5 from many sources.
+                for (; nextFlood < t + 1_000_000L; nextFlood += SECOND / FLOOD_PPS + 1) {
+                    w.write(nextFlood, FrameBuilder.ipv4(outside((int) floodPackets), ip("10.10.0.5"))
+                            .tcp(1024 + (int) (floodPackets++ % 60000), 80, PacketRecord.TCP_SYN).ethernet());
+                }
+            }
+        }
+        Map<String, JsonNode> bans = new HashMap<>();
+        JsonNode summary = replay(pcap, bans);
+        assertFalse(bans.containsKey("10.10.0.7"), "bursts under the threshold in every window: " + summary);
+        assertFalse(bans.containsKey("10.10.0.9"), summary.toString());
+        JsonNode flood = bans.get("10.10.0.5");
+        assertTrue(flood != null, summary.toString());
+        double after = flood.path("banned_at").asDouble() - floodStart / 1e9;
+        assertTrue(after > 0 && after <= 0.2, "banned " + after + " s after the flood started: " + flood);
+        assertEquals(FLOOD_PPS, flood.path("pps").asDouble(), FLOOD_PPS * 0.01, flood.toString());
+        assertEquals("syn_flood", flood.path("attack_type").asText());
+        assertEquals(FLOOD_PPS, flood.path("peak_pps").asDouble(), FLOOD_PPS * 0.01, "a full second of it while banned: " + flood);
+        String[] argv = Files.readString(dir.resolve("script-out/10.10.0.5.ban.argv")).trim().split(" ");
+        assertEquals(FLOOD_PPS, Double.parseDouble(argv[2]), FLOOD_PPS * 0.01, String.join(" ", argv));
+    }
+
+    private JsonNode replay(Path pcap, Map<String, JsonNode> bans) throws Exception {
+        Files.writeString(dir.resolve("networks_list"), "10.10.0.0/16\n");
+        Path out = Files.createDirectories(dir.resolve("script-out"));
+        Path script = dir.resolve("notify.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"$@\" > \"" + out + "/$1.$4.argv\"\ncat > /dev/null\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path conf = dir.resolve("fastnetmon.conf");
+        Files.writeString(conf, String.join("\n",
+                "networks_list_path = networks_list",
+                "notify_script_path = notify.sh",
+                "log_file = log/fastnetmon.log",
+                "pid_path = log/fastnetmon.pid",
+                "ban_for_pps = on",
+                "threshold_pps = " + THRESHOLD,
+                "ban_details_records_count = 5",
+                "ban_time = 60",
+                ""));
+        Processes.Result r = Processes.fastnetmon(dir, "--configuration_file", conf.toString(), "--pcap_file", pcap.toString());
+        assertEquals(0, r.exitCode(), r.stderr());
+        JsonNode summary = new ObjectMapper().readTree(r.lastLine());
+        summary.path("bans").forEach(b -> bans.put(b.path("ip").asText(), b));
+        return summary;
+    }
+}
