@@ -10,6 +10,8 @@ import fastnetmon.counters.HostTraffic;
 import fastnetmon.config.TrafficClass;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.SamplePacket;
+import fastnetmon.detection.SubnetKey;
+import fastnetmon.networks.Cidr;
 import fastnetmon.networks.IpAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,7 +138,7 @@ final class BanStateCodec {
             throw new IllegalArgumentException("not an object but " + shape(b));
         }
         String ip = b.path("ip").asText("");
-        long[] addr = IpAddresses.parse(ip);
+        long[] addr = ip.indexOf('/') >= 0 ? networkKey(ip) : IpAddresses.parse(ip);
         if (addr == null) {
             throw new IllegalArgumentException("'" + ip + "' is not an IP address");
         }
@@ -170,7 +172,8 @@ final class BanStateCodec {
         }
         long initialPps = Math.round(initial.pps(dir, 0));
         // The evaluator does not collect samples for a restored ban again (BanBook.restore).
-        Attack a = new Attack(IpAddresses.format(addr[0], addr[1]), addr[0], addr[1], dir,
+        Cidr network = SubnetKey.cidrOf(addr[0], addr[1]);
+        Attack a = new Attack(network != null ? network.toString() : IpAddresses.format(addr[0], addr[1]), addr[0], addr[1], dir,
                 b.path("attack_type").asText("unknown"), b.path("protocol").asText("unknown"), initial,
                 b.path("reason").asText(""), b.path("hostgroup").asText("global"), b.path("banned_at_ns").asLong(),
                 Math.max(initialPps, b.path("peak_pps").asLong()), initial.mbps(dir, 0), false, samples);
@@ -222,6 +225,16 @@ final class BanStateCodec {
             log.warn("ban state file {}: the file as it was is kept as {}", path, aside);
         } catch (IOException e) {
             log.warn("ban state file {}: cannot keep a copy of it: {}", path, e.toString());
+        }
+    }
+
+    /** A network banned as a whole (carpet bombing) is journaled by its CIDR; null when it is not one. */
+    private static long[] networkKey(String cidr) {
+        try {
+            Cidr c = Cidr.parse(cidr);
+            return c.hostBitsSet() || !SubnetKey.keyable(c) ? null : SubnetKey.of(c);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 }

@@ -67,7 +67,8 @@ public final class ConfigKeys {
     private static void group(String name, Type type, String def, String description) {
         long max = type == Type.BOOL ? 0 : name.endsWith("_mbps") ? MAX_MBPS : MAX_RATE;
         KEYS.put(name, new Key(name, type, def, description, 0, max, List.of(),
-                name.contains("tcp_syn") ? "FastNetMon Advanced's name (CE has no SYN thresholds)" : FNM, true));
+                name.contains("tcp_syn") ? "FastNetMon Advanced's name (CE has no SYN thresholds)"
+                        : name.contains("_total_") ? OURS : FNM, true));
     }
 
     static {
@@ -95,6 +96,12 @@ public final class ConfigKeys {
         group("threshold_pps", Type.LONG, "20000", "Total packets per second, per host and direction");
         group("threshold_mbps", Type.LONG, "1000", "Total megabits per second, per host and direction");
         group("threshold_flows", Type.LONG, "3500", "New flows per second, per host and direction");
+        group("ban_for_total_pps", Type.BOOL, "off", "Ban a hostgroup's network as a whole (its CIDR goes to the notify script) when the sum of its hosts' packets per second in a direction is above threshold_total_pps: carpet bombing");
+        group("ban_for_total_bandwidth", Type.BOOL, "off", "The same for the sum of its hosts' megabits per second, above threshold_total_mbps");
+        group("ban_for_total_flows", Type.BOOL, "off", "The same for the sum of its hosts' new flows per second, above threshold_total_flows");
+        group("threshold_total_pps", Type.LONG, "1000000", "Packets per second of a hostgroup's network in total, per direction");
+        group("threshold_total_mbps", Type.LONG, "10000", "Megabits per second of a hostgroup's network in total, per direction");
+        group("threshold_total_flows", Type.LONG, "100000", "New flows per second of a hostgroup's network in total, per direction");
         for (String p : new String[]{"tcp", "udp", "icmp", "tcp_syn"}) {
             String what = p.equals("tcp_syn") ? "TCP SYN" : p.toUpperCase(Locale.ROOT);
             group("ban_for_" + p + "_pps", Type.BOOL, "off", "Ban for " + what + " packets per second above threshold_" + p + "_pps");

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -162,8 +163,8 @@ public final class Configuration {
             for (Map.Entry<String, List<Cidr>> g : groups.entrySet()) {
                 Map<String, Object> own = overrides.getOrDefault(g.getKey(), Map.of());
                 String prefix = g.getKey() + "_";
-                hostGroups.add(new HostGroup(g.getKey(), g.getValue(),
-                        Thresholds.from(name -> own.getOrDefault(prefix + name, values.get(name)))));
+                Function<String, Object> value = name -> own.getOrDefault(prefix + name, values.get(name));
+                hostGroups.add(new HostGroup(g.getKey(), g.getValue(), Thresholds.from(value), GroupTotals.from(value)));
             }
 
             List<Cidr> networks = loadList("networks_list_path", true);

@@ -83,7 +83,8 @@ final class BanBook implements SampleCollector.Target {
         BanEntry e = put(host, a);
         history.add(e);
         log.warn("ban {} {} {} {} pps: {}", a.ip, dir.text(), a.attackType, a.initialPps(), reason);
-        if (settings.connectionTracking() && dir.perHost() && !Attack.MANUAL_BAN.equals(reason)) {
+        if (settings.connectionTracking() && dir.perHost() && !Attack.MANUAL_BAN.equals(reason)
+                && SubnetKey.cidrOf(a.ipHi, a.ipLo) == null) {
             // FastNetMon lists the host's flows in the ban text: they are added up from its packets for a
             // second (sendHeldBans), and the ban goes out then.
             e.trackFlows();

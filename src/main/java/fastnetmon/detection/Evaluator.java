@@ -6,6 +6,7 @@ import fastnetmon.counters.HostCounters;
 import fastnetmon.counters.HostTraffic;
 import fastnetmon.counters.NetworkRates;
 import fastnetmon.config.TrafficClass;
+import fastnetmon.networks.Cidr;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,7 @@ public final class Evaluator {
     private final Averages averages;
     private final long tickNanos;
     private final SlidingWindow window;
+    private final SubnetTotals subnets;
     /** What the hosts counted since the last turn of a second, for the averages and the view. */
     private final CountsByHost second = new CountsByHost();
     private final TrafficTotals totals = new TrafficTotals();
@@ -60,6 +62,7 @@ public final class Evaluator {
     public Evaluator(DetectionSettings settings, List<? extends HostCounters> counters, BanListener listener) {
         this.tickNanos = settings.tickNanos();
         this.window = new SlidingWindow(tickNanos);
+        this.subnets = new SubnetTotals(settings);
         this.hosts = new HostTable(settings.whitelist(), BanRules.groupNetworks(settings));
         this.averages = new Averages(settings.averageCalculationTimeSeconds());
         this.top = new TopHosts(hosts, averages);
@@ -107,8 +110,10 @@ public final class Evaluator {
         lastTickNanos = nowNanos;
         ticked = true;
         CountsByHost newest = window.nextTick(nowNanos, coveredNanos);
+        subnets.nextTick(nowNanos, coveredNanos);
         read(false, newest, nowSecond);
         if (newSecond) {
+            subnets.startWholeSecond();
             read(true, window.startWholeSecond(), nowSecond);
             networkRates.update(counters, nowNanos);
         }
@@ -126,6 +131,7 @@ public final class Evaluator {
                 }
             }
         }
+        checkSubnets(newSecond, nowNanos);
         bans.sendCompletedDetails(nowNanos);
         bans.unbanExpired(nowNanos, this::stillAttacking);
         if (newSecond) {
@@ -137,6 +143,7 @@ public final class Evaluator {
     /** Reads the counters that count whole seconds, or the others, into {@code into} and this second's counts. */
     private void read(boolean wholeSeconds, CountsByHost into, long nowSecond) {
         reading.into = into;
+        reading.wholeSeconds = wholeSeconds;
         for (HostCounters c : counters) {
             if (c.countsWholeSeconds() == wholeSeconds) {
                 c.read(nowSecond, reading);
@@ -159,17 +166,20 @@ public final class Evaluator {
         averages.trim(capacity);
         second.trim(capacity);
         window.trim(capacity);
+        subnets.trim(capacity);
     }
 
     /** What the counters report, into the host table and this second's counts. */
     private final class Reading implements HostCounters.Changes {
         CountsByHost into;
+        boolean wholeSeconds;
 
         // The reader's id for a host is its id in the host table: stable while any counters hold it.
         @Override
         public int added(long hi, long lo) {
             int host = hosts.findOrAdd(hi, lo);
             hosts.hold(host);
+            subnets.added(host, hi, lo);
             return host;
         }
 
@@ -177,6 +187,7 @@ public final class Evaluator {
         public void counted(int host, long[] counts) {
             into.add(host, counts);
             second.add(host, counts);
+            subnets.counted(host, counts, wholeSeconds);
         }
 
         @Override
@@ -213,8 +224,41 @@ public final class Evaluator {
         }
     }
 
-    /** Whether the host's last second crosses a threshold in the direction. */
+    /**
+     * Carpet bombing: each watched network counted in this tick may cross its group's totals, and is then
+     * banned as a whole (its CIDR in place of the address); a banned one's last second raises its peak.
+     * There are no sample packets of a network as a whole, so attack_details goes out at the next tick.
+     */
+    private void checkSubnets(boolean newSecond, long nowNanos) {
+        if (!subnets.active()) {
+            return;
+        }
+        for (int s : subnets.counted(newSecond)) {
+            long[] key = SubnetKey.of(subnets.cidr(s));
+            int known = hosts.find(key[0], key[1]);
+            BanEntry ban = known < 0 ? null : bans.entryOf(known);
+            if (ban != null) {
+                subnets.fill(s, traffic);
+                Direction d = ban.start().direction;
+                ban.peak(Math.round(traffic.pps(d, TrafficClass.TOTAL)), traffic.mbps(d, TrafficClass.TOTAL));
+                continue;
+            }
+            SubnetTotals.Crossing c = subnets.crossing(s);
+            if (c != null) {
+                subnets.fillAttack(s, c.direction(), attack);
+                BanEntry e = bans.ban(hosts.findOrAdd(key[0], key[1]), attack, c.direction(), c.reason(),
+                        subnets.group(s).name(), nowNanos);
+                e.detailsDeadlineNanos = nowNanos + 1;
+            }
+        }
+    }
+
+    /** Whether the host's (or the banned network's) last second crosses a threshold in the direction. */
     private boolean stillAttacking(int host, Direction direction) {
+        Cidr network = SubnetKey.cidrOf(hosts.hi(host), hosts.lo(host));
+        if (network != null) {
+            return subnets.stillCrossing(network, direction);
+        }
         if (!direction.perHost() || !window.contains(host)) {
             return false;
         }

@@ -80,7 +80,8 @@ final class HostTable {
     }
 
     String ip(int host) {
-        return IpAddresses.format(hi[host], lo[host]);
+        Cidr network = SubnetKey.cidrOf(hi[host], lo[host]);
+        return network != null ? network.toString() : IpAddresses.format(hi[host], lo[host]);
     }
 
     /** Index of the host's hostgroup, or -1 for none (the global thresholds). */

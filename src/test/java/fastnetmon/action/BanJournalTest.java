@@ -68,6 +68,27 @@ class BanJournalTest {
     }
 
     @Test
+    void aNetworkBannedAsAWholeIsWrittenByItsCidrAndReadBack() throws Exception {
+        Path file = dir.resolve("bans.json");
+        TestActions first = actions(file);
+        long[] key = fastnetmon.detection.SubnetKey.of(fastnetmon.networks.Cidr.parse("10.20.0.0/24"));
+        Attack host = Fixtures.synFlood();
+        Attack net = new Attack("10.20.0.0/24", key[0], key[1], host.direction, host.attackType, host.protocol, host.initial,
+                "total pps 101600 > 50000", "customers", host.bannedAtNanos);
+        first.ban(net);
+        assertTrue(first.close());
+        assertTrue(Files.readString(file).contains("\"10.20.0.0/24\""), Files.readString(file));
+        TestActions second = actions(file);
+        ActionRegistry.Recovery r = second.registry.recover();
+        assertTrue(second.close());
+        Attack a = r.restore().get(0);
+        assertEquals("10.20.0.0/24", a.ip);
+        assertEquals(key[0], a.ipHi);
+        assertEquals(key[1], a.ipLo);
+        assertEquals(List.of(), errors());
+    }
+
+    @Test
     void unbannedHostsLeaveTheFile() throws Exception {
         Path file = dir.resolve("bans.json");
         TestActions actions = actions(file);

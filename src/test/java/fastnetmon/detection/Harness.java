@@ -1,5 +1,6 @@
 package fastnetmon.detection;
 
+import fastnetmon.config.GroupTotals;
 import fastnetmon.config.HostGroup;
 import fastnetmon.config.Thresholds;
 import fastnetmon.counters.CounterShard;
@@ -160,6 +161,12 @@ final class Harness implements BanListener {
 
         Settings group(String name, Limits l, String... cidrs) {
             groups.add(new HostGroup(name, TestPackets.cidrs(cidrs), l.build()));
+            return this;
+        }
+
+        /** A hostgroup with thresholds on each of its networks' totals too. */
+        Settings group(String name, Limits l, GroupTotals totals, String... cidrs) {
+            groups.add(new HostGroup(name, TestPackets.cidrs(cidrs), l.build(), totals));
             return this;
         }
 
