@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Whether a second of a host's traffic bans it: the thresholds of its hostgroup (or the global ones),
@@ -50,6 +51,15 @@ final class BanRules {
 
     /** The threshold the host's second crosses in a processed direction when that bans it, or null. */
     Crossing banFor(HostTable hosts, int host, HostTraffic second, long nowNanos) {
+        Thresholds t = thresholdsOf(hosts.group(host));
+        return banFor(hosts, host, nowNanos, dir -> ThresholdCheck.exceeded(t, second, dir));
+    }
+
+    /**
+     * The first processed direction in which {@code check} gives a reason (a limit crossed), when that bans
+     * the host (not whitelisted, its ban switches on), or null.
+     */
+    Crossing banFor(HostTable hosts, int host, long nowNanos, Function<Direction, String> check) {
         if (hosts.whitelisted(host)) {
             return null;
         }
@@ -59,7 +69,7 @@ final class BanRules {
             if (dir == Direction.INCOMING ? !settings.processIncoming() : !settings.processOutgoing()) {
                 continue;
             }
-            String reason = ThresholdCheck.exceeded(t, second, dir);
+            String reason = check.apply(dir);
             if (reason == null) {
                 continue;
             }

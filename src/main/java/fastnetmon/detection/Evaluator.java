@@ -41,6 +41,7 @@ public final class Evaluator {
     private final BanRules rules;
     private final SampleCollector samples;
     private final BanBook bans;
+    private final Baselines baselines;
     /** The second's traffic of the host being checked, reused host after host within a tick. */
     private final HostTraffic traffic = new HostTraffic();
     private final Reading reading = new Reading();
@@ -50,6 +51,12 @@ public final class Evaluator {
     private volatile TrafficView view = TrafficView.empty();
 
     public Evaluator(DetectionSettings settings, List<? extends HostCounters> counters, BanListener listener) {
+        this(settings, BaselineSettings.OFF, counters, listener);
+    }
+
+    /** With learned baselines (baseline_detection); their state file is read here. */
+    public Evaluator(DetectionSettings settings, BaselineSettings baselineSettings, List<? extends HostCounters> counters,
+                     BanListener listener) {
         this.hosts = new HostTable(settings.whitelist(), BanRules.groupNetworks(settings));
         this.averages = new Averages(settings.averageCalculationTimeSeconds());
         this.top = new TopHosts(hosts, averages);
@@ -57,6 +64,7 @@ public final class Evaluator {
         this.samples = new SampleCollector(hosts, this.counters);
         this.bans = new BanBook(settings, Objects.requireNonNull(listener), hosts, samples, this::forgetIfUnused);
         this.counters.addAll(counters);
+        this.baselines = new Baselines(baselineSettings, hosts);
     }
 
     /**
@@ -92,6 +100,7 @@ public final class Evaluator {
             second.fill(i, traffic);
             averages.update(host, counts, i * C, nowSecond);
             check(host, traffic, nowNanos);
+            baselines.learn(host, traffic, bans.banned(host), nowSecond);
         }
         bans.sendCompletedDetails(nowNanos);
         bans.unbanExpired(nowNanos, this::stillAttacking);
@@ -101,6 +110,8 @@ public final class Evaluator {
         // Memory follows the hosts known: after a flood of many hosts, what they took is given back.
         int capacity = hosts.trim();
         averages.trim(capacity);
+        baselines.trim(capacity);
+        baselines.saveIfDue(nowSecond);
         second.trim(capacity);
         stats = new Stats(totals.lastSecond(), bans.madeCount(), bans.activeCount(), System.nanoTime() - started);
     }
@@ -133,6 +144,7 @@ public final class Evaluator {
         if (hosts.holders(host) > 0 || bans.banned(host)) {
             return;
         }
+        baselines.forget(host); // before the id goes: it shelves the baseline by the host's address
         hosts.remove(host);
         averages.forget(host);
         rules.forget(host);
@@ -147,6 +159,9 @@ public final class Evaluator {
             return;
         }
         BanRules.Crossing c = rules.banFor(hosts, host, traffic, nowNanos);
+        if (c == null) {
+            c = baselines.banFor(rules, host, traffic, nowNanos);
+        }
         if (c != null) {
             bans.ban(host, traffic, c.direction(), c.reason(), rules.groupName(hosts.group(host)), nowNanos);
         }
@@ -160,7 +175,8 @@ public final class Evaluator {
         }
         HostTraffic h = new HostTraffic();
         second.fill(pos, h);
-        return rules.exceeded(hosts.group(host), h, direction);
+        return rules.exceeded(hosts.group(host), h, direction)
+                || baselines.exceeded(host, h, direction, Math.floorDiv(lastTickNanos, 1_000_000_000L)) != null;
     }
 
     private void publishView(long nowNanos, long nowSecond) {
@@ -173,6 +189,11 @@ public final class Evaluator {
         }
         var rates = totals.smooth(averages.keep(), flowsIn, flowsOut);
         view = new TrafficView(nowNanos, rates, top.update(second, nowSecond), bans.active());
+    }
+
+    /** Writes the learned baselines to their state file and stops its writer (at stop, after the last tick). */
+    public void saveBaselines() {
+        baselines.saveAndClose();
     }
 
     /** Sends attack_details for every attack still collecting samples, with what it has (at shutdown). */
