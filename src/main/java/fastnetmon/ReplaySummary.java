@@ -55,6 +55,7 @@ final class ReplaySummary {
                 g.writeStringField("attack_vector", a.attackVector());
                 g.writeFieldName("fingerprint");
                 g.writeTree(FingerprintJson.of(a.fingerprint()));
+                g.writeStringField("reason", a.reason);
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -164,12 +164,12 @@ final class BaselineFile {
         }
         int read = into.size() - hosts;
         if (firstBad != null) {
-            log.warn("{} ({} bad line{} skipped, {} hosts' baselines read)", firstBad, bad, bad == 1 ? "" : "s", read);
+            log.warn("{} ({} bad line{} skipped, {} host baselines read)", firstBad, bad, bad == 1 ? "" : "s", read);
         }
         if (end == null) {
-            log.warn("baseline state file {} is cut short (no end line): going on with the {} hosts' baselines read", path, read);
+            log.warn("baseline state file {} is cut short (no end line): going on with the {} host baselines read", path, read);
         } else if (!end.equals(Long.toString(lines + bad))) {
-            log.warn("baseline state file {} says it holds {} lines but has {}: going on with the {} hosts' baselines read",
+            log.warn("baseline state file {} says it holds {} lines but has {}: going on with the {} host baselines read",
                     path, end, lines + bad, read);
         }
         return read;
@@ -177,9 +177,10 @@ final class BaselineFile {
 
     /** Takes in one line; returns what is wrong with it, or null. */
     private static String parse(String line, long nowSecond, BaselineShelf into) {
-        String[] f = line.trim().split("\\s+");
-        if (f.length != 7) {
-            return "expected 7 fields (" + COLUMNS.substring(2) + "), got " + f.length;
+        String[] f = new String[7];
+        int n = fields(line, f);
+        if (n != 7) {
+            return "expected 7 fields (" + COLUMNS.substring(2) + "), got " + n;
         }
         long[] ip = IpAddresses.parse(f[0]);
         if (ip == null) {
@@ -216,6 +217,27 @@ final class BaselineFile {
         }
         into.rows.set(row, dir, v[1], v[2], v[3], v[0], since, nowSecond);
         return null;
+    }
+
+    /** Splits the line at spaces and tabs into {@code out}; returns how many fields it has (more than fit are counted). */
+    private static int fields(String line, String[] out) {
+        int n = 0;
+        for (int i = 0, len = line.length(); i < len; ) {
+            while (i < len && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+                i++;
+            }
+            int start = i;
+            while (i < len && line.charAt(i) != ' ' && line.charAt(i) != '\t') {
+                i++;
+            }
+            if (i > start) {
+                if (n < out.length) {
+                    out[n] = line.substring(start, i);
+                }
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Hands the snapshot to the writer; one not yet written is replaced. */
