@@ -76,10 +76,7 @@ final class Baselines {
         if (!settings.enabled()) {
             return;
         }
-        rows.ensure(host);
-        if (!rows.learned(host) && shelf.size() > 0) {
-            shelf.take(hosts.hi(host), hosts.lo(host), rows, host);
-        }
+        takeBack(host);
         for (Direction dir : Direction.PER_HOST) {
             int d = dir.hostIndex();
             if (rows.at(host, d) >= nowSecond) {
@@ -94,6 +91,14 @@ final class Baselines {
             } else {
                 rows.learn(host, d, nowSecond, tau, rate(traffic, dir, 0), rate(traffic, dir, 1), rate(traffic, dir, 2));
             }
+        }
+    }
+
+    /** Makes room for the host's row and takes back its shelved baseline, if it has one and nothing learned here. */
+    private void takeBack(int host) {
+        rows.ensure(host);
+        if (!rows.learned(host) && shelf.size() > 0) {
+            shelf.take(hosts.hi(host), hosts.lo(host), rows, host);
         }
     }
 
@@ -129,6 +134,7 @@ final class Baselines {
         if (!settings.enabled() || !dir.perHost()) {
             return null;
         }
+        takeBack(host); // a host back after a while (or a restart) is checked before its second is learned
         int m = over(host, traffic, dir, nowSecond);
         if (m < 0) {
             return null;

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static fastnetmon.counters.Direction.INCOMING;
@@ -104,21 +105,19 @@ class BaselineFileTest {
         b.saveAndClose();
     }
 
-    Baselines load(String text) throws Exception {
+    /** Baselines reading {@code text} as their state file; the warnings of the reading go to {@code warnings}. */
+    Baselines load(String text, List<String> warnings) throws Exception {
         Path state = dir.resolve("bad.baselines");
         Files.writeString(state, text);
-        return new Baselines(settings(state), hosts);
+        Baselines[] b = new Baselines[1];
+        warnings.addAll(warnings(() -> b[0] = new Baselines(settings(state), hosts)));
+        return b[0];
     }
 
     @Test
     void aFileThatIsNotOneIsSaidInOneLineAndTheStartGoesOn() throws Exception {
-        List<String> w = warnings(() -> {
-            try {
-                load("{\"bans\": []}\n");
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        List<String> w = new ArrayList<>();
+        load("{\"bans\": []}\n", w);
         assertEquals(List.of(dir.resolve("bad.baselines") + ":1: not a baseline state file (its first line is not '"
                 + BaselineFile.HEADER + "'): starting without learned baselines"), w);
 
@@ -140,24 +139,18 @@ class BaselineFileTest {
                 + "10.0.0.6 incoming\n"
                 + "10.0.0.7 outgoing " + T0 + " 1 7 0.1 2\n"
                 + BaselineFile.END + "8\n";
-        Baselines[] b = new Baselines[1];
-        List<String> w = warnings(() -> {
-            try {
-                b[0] = load(text);
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        List<String> w = new ArrayList<>();
+        Baselines b = load(text, w);
         assertEquals(List.of(dir.resolve("bad.baselines") + ":4: 'sideways' is not incoming or outgoing (6 bad lines skipped, 2 host baselines read)"), w);
         long now = System.currentTimeMillis() / 1000;
         int h = host("10.0.0.1"), h7 = host("10.0.0.7"), h3 = host("10.0.0.3");
-        b[0].learn(h, second(INCOMING, 100, 500, 10), false, now);
-        b[0].learn(h7, second(OUTGOING, 7, 100, 2), false, now);
-        b[0].learn(h3, second(INCOMING, 1, 100, 1), false, now);
-        assertEquals(100, b[0].baseline(h, INCOMING, BaselineRows.PPS), 1e-6);
-        assertEquals(7, b[0].baseline(h7, OUTGOING, BaselineRows.PPS), 1e-6);
-        assertEquals(1, b[0].baseline(h3, INCOMING, BaselineRows.PPS), 1e-6); // a new host: learns from its first second
-        assertNull(b[0].exceeded(h3, second(INCOMING, 1000, 100, 1), INCOMING, now + 1)); // and warms up first
+        b.learn(h, second(INCOMING, 100, 500, 10), false, now);
+        b.learn(h7, second(OUTGOING, 7, 100, 2), false, now);
+        b.learn(h3, second(INCOMING, 1, 100, 1), false, now);
+        assertEquals(100, b.baseline(h, INCOMING, BaselineRows.PPS), 1e-6);
+        assertEquals(7, b.baseline(h7, OUTGOING, BaselineRows.PPS), 1e-6);
+        assertEquals(1, b.baseline(h3, INCOMING, BaselineRows.PPS), 1e-6); // a new host: learns from its first second
+        assertNull(b.exceeded(h3, second(INCOMING, 1000, 100, 1), INCOMING, now + 1)); // and warms up first
     }
 
     @Test
@@ -165,20 +158,14 @@ class BaselineFileTest {
         String text = BaselineFile.HEADER + "\n" + BaselineFile.COLUMNS + "\n"
                 + "10.0.0.1 incoming " + T0 + " 1 100 0.4 10\n"
                 + "10.0.0.2 incoming " + T0 + " 1 5";
-        Baselines[] b = new Baselines[1];
-        List<String> w = warnings(() -> {
-            try {
-                b[0] = load(text);
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        List<String> w = new ArrayList<>();
+        Baselines b = load(text, w);
         Path file = dir.resolve("bad.baselines");
         assertEquals(List.of(file + ":4: expected 7 fields (ip direction first_learned weight pps mbps flows), got 5 (1 bad line skipped, 1 host baselines read)",
                 "baseline state file " + file + " is cut short (no end line): going on with the 1 host baselines read"), w);
         int h = host("10.0.0.1");
-        b[0].learn(h, second(INCOMING, 100, 500, 10), false, System.currentTimeMillis() / 1000);
-        assertEquals(100, b[0].baseline(h, INCOMING, BaselineRows.PPS), 1e-6);
+        b.learn(h, second(INCOMING, 100, 500, 10), false, System.currentTimeMillis() / 1000);
+        assertEquals(100, b.baseline(h, INCOMING, BaselineRows.PPS), 1e-6);
     }
 
     @Test

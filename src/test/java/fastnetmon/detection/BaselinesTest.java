@@ -21,6 +21,9 @@ class BaselinesTest {
     static final int PPS = BaselineRows.PPS, MBPS = BaselineRows.MBPS, FLOWS = BaselineRows.FLOWS;
 
     final HostTable hosts = new HostTable(List.of(), List.of());
+    /** Learned baselines with {@link #settings()}, and the host most tests teach them. */
+    final Baselines b = new Baselines(settings(), hosts);
+    final int h = host("10.0.0.1");
 
     /** k = 4, floors 20 pps, 1 mbps, 20 flows, learning time 600 s, warm-up 300 s, no state file. */
     static BaselineSettings settings() {
@@ -51,8 +54,6 @@ class BaselinesTest {
 
     @Test
     void steadyTrafficIsLearnedAsItsMeanFromTheFirstSecondsOn() {
-        Baselines b = new Baselines(settings(), hosts);
-        int h = host("10.0.0.1");
         long next = learn(b, h, second(INCOMING, 100, 500, 10), T0, 5);
         assertEquals(100, b.baseline(h, INCOMING, PPS), 1e-9); // not pulled towards 0 while the smoothing fills
         learn(b, h, second(INCOMING, 100, 500, 10), next, 3000);
@@ -64,8 +65,6 @@ class BaselinesTest {
 
     @Test
     void aChangeWeighsByTheLearningTime() {
-        Baselines b = new Baselines(settings(), hosts);
-        int h = host("10.0.0.1");
         long next = learn(b, h, second(INCOMING, 100, 500, 10), T0, 6000); // fully learned at 100
         learn(b, h, second(INCOMING, 200, 500, 10), next, 600); // one learning time at 200
         assertEquals(200 - 100 * Math.exp(-1), b.baseline(h, INCOMING, PPS), 0.01);
@@ -73,8 +72,6 @@ class BaselinesTest {
 
     @Test
     void quietSecondsDecayTheBaselineLazilyByTheGap() {
-        Baselines b = new Baselines(settings(), hosts);
-        int h = host("10.0.0.1");
         long next = learn(b, h, second(INCOMING, 100, 500, 10), T0, 6000);
         // 600 s without traffic (no learn call), then a second is checked: the quiet seconds count as zeros
         long now = next + 600;
@@ -84,8 +81,6 @@ class BaselinesTest {
 
     @Test
     void noBaselineBanBeforeTheWarmUp() {
-        Baselines b = new Baselines(settings(), hosts);
-        int h = host("10.0.0.1");
         long next = learn(b, h, second(INCOMING, 10, 100, 1), T0, 299);
         assertNull(b.exceeded(h, second(INCOMING, 10_000, 100, 1), INCOMING, next)); // 299 s learned
         next = learn(b, h, second(INCOMING, 10, 100, 1), next, 1);
@@ -94,8 +89,6 @@ class BaselinesTest {
 
     @Test
     void bannedAboveKTimesTheBaselineAndNotAtIt() {
-        Baselines b = new Baselines(settings(), hosts);
-        int h = host("10.0.0.1");
         long next = learn(b, h, second(INCOMING, 100, 100, 1), T0, 3600);
         assertNull(b.exceeded(h, second(INCOMING, 399, 100, 1), INCOMING, next));
         assertEquals("pps 401 > 4 x baseline 100", b.exceeded(h, second(INCOMING, 401, 100, 1), INCOMING, next));
@@ -106,8 +99,6 @@ class BaselinesTest {
 
     @Test
     void theFloorKeepsATinyBaselineFromBanningForTrifles() {
-        Baselines b = new Baselines(settings(), hosts);
-        int h = host("10.0.0.1");
         long next = learn(b, h, second(INCOMING, 2, 100, 1), T0, 3600); // 4 x 2 = 8 pps, below the floor of 20
         assertNull(b.exceeded(h, second(INCOMING, 20, 100, 1), INCOMING, next));
         assertEquals("pps 21 > baseline floor 20", b.exceeded(h, second(INCOMING, 21, 100, 1), INCOMING, next));
@@ -115,8 +106,6 @@ class BaselinesTest {
 
     @Test
     void mbpsAndFlowsHaveTheirOwnLimits() {
-        Baselines b = new Baselines(settings(), hosts);
-        int h = host("10.0.0.1");
         long next = learn(b, h, second(INCOMING, 1000, 1000, 30), T0, 3600); // 8 mbps, 30 flows
         assertEquals("mbps 40.00 > 4 x baseline 8.00", b.exceeded(h, second(INCOMING, 1000, 5000, 30), INCOMING, next));
         assertEquals("flows 121 > 4 x baseline 30", b.exceeded(h, second(INCOMING, 1000, 1000, 121), INCOMING, next));
@@ -125,8 +114,6 @@ class BaselinesTest {
 
     @Test
     void anAttackIsNotLearned() {
-        Baselines b = new Baselines(settings(), hosts);
-        int h = host("10.0.0.1");
         long next = learn(b, h, second(INCOMING, 100, 100, 1), T0, 3600);
         next = learn(b, h, second(INCOMING, 1000, 100, 1), next, 600); // over 4 x 100: not learned
         assertEquals(100, b.baseline(h, INCOMING, PPS), 1e-9);
@@ -140,8 +127,6 @@ class BaselinesTest {
 
     @Test
     void aSecondIsLearnedOnce() {
-        Baselines b = new Baselines(settings(), hosts);
-        int h = host("10.0.0.1");
         long next = learn(b, h, second(INCOMING, 100, 100, 1), T0, 3600);
         double before = b.baseline(h, INCOMING, PPS);
         b.learn(h, second(INCOMING, 300, 100, 1), false, next - 1); // the last second again (sub-second ticks)
@@ -159,8 +144,6 @@ class BaselinesTest {
 
     @Test
     void aForgottenHostsBaselineWaitsByAddressAndIsTakenBack() {
-        Baselines b = new Baselines(settings(), hosts);
-        int h = host("10.0.0.1");
         long next = learn(b, h, second(INCOMING, 100, 100, 1), T0, 3600);
         b.forget(h);
         hosts.remove(h);
@@ -178,9 +161,16 @@ class BaselinesTest {
     }
 
     @Test
+    void aHostBackAfterAWhileIsCheckedAgainstItsBaselineInItsFirstSecond() {
+        long next = learn(b, h, second(INCOMING, 100, 100, 1), T0, 3600);
+        b.forget(h);
+        hosts.remove(h);
+        int back = host("10.0.0.1");
+        assertEquals("pps 1000 > 4 x baseline 90", b.exceeded(back, second(INCOMING, 1000, 100, 1), INCOMING, next + 60));
+    }
+
+    @Test
     void trimDropsTheRowsOfIdsNoLongerKnown() {
-        Baselines b = new Baselines(settings(), hosts);
-        int h = host("10.0.0.1");
         learn(b, h, second(INCOMING, 100, 100, 1), T0, 10);
         b.trim(0);
         assertEquals(0, b.baseline(h, INCOMING, PPS));

@@ -11,6 +11,7 @@ import java.util.List;
 
 import static fastnetmon.counters.TestPackets.udp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -92,6 +93,18 @@ class EvaluatorBaselineTest {
         h.send(100, udp("10.0.0.3", 5000, PEER, 53));
         h.tick();
         assertEquals(List.of("ban 10.0.0.1"), h.events); // not whitelisted, ban on, incoming processed
+    }
+
+    @Test
+    void aHostForgottenWhileQuietKeepsItsBaselineByAddress() {
+        Harness h = new Harness(new Settings().build(), BASELINES, 1, 5); // tracked_host_idle_time 5 s
+        seconds(h, 400, 10, "10.0.0.1");
+        seconds(h, 30, 10, "10.0.0.2"); // 10.0.0.1 quiet: forgotten, its id free for another host
+        long[] a = fastnetmon.counters.TestPackets.addr("10.0.0.1");
+        assertNull(h.evaluator.averageOf(a[0], a[1])); // the evaluator knows it no more
+        seconds(h, 1, 100, "10.0.0.1");
+        assertEquals(List.of("ban 10.0.0.1"), h.events); // in its first second back
+        assertEquals("pps 100 > 4 x baseline 9", h.ban("10.0.0.1").reason); // 31 quiet seconds decayed it
     }
 
     @Test
