@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Whether a second of a host's traffic bans it: the thresholds of its hostgroup (or the global ones),
@@ -49,17 +48,21 @@ final class BanRules {
         return group >= 0 ? settings.hostGroups().get(group).thresholds() : settings.global();
     }
 
+    /** A limit of a host's second in a direction: the reason it is crossed ("pps 50012 > 20000"), or null. */
+    interface Limit {
+        String exceeded(Thresholds t, HostTraffic second, Direction dir);
+    }
+
     /** The threshold the host's second crosses in a processed direction when that bans it, or null. */
     Crossing banFor(HostTable hosts, int host, HostTraffic second, long nowNanos) {
-        Thresholds t = thresholdsOf(hosts.group(host));
-        return banFor(hosts, host, nowNanos, dir -> ThresholdCheck.exceeded(t, second, dir));
+        return banFor(hosts, host, second, nowNanos, ThresholdCheck::exceeded);
     }
 
     /**
-     * The first processed direction in which {@code check} gives a reason (a limit crossed), when that bans
-     * the host (not whitelisted, its ban switches on), or null.
+     * The first processed direction in which the host's second crosses {@code limit}, when that bans the
+     * host (not whitelisted, its ban switches on), or null.
      */
-    Crossing banFor(HostTable hosts, int host, long nowNanos, Function<Direction, String> check) {
+    Crossing banFor(HostTable hosts, int host, HostTraffic second, long nowNanos, Limit limit) {
         if (hosts.whitelisted(host)) {
             return null;
         }
@@ -69,7 +72,7 @@ final class BanRules {
             if (dir == Direction.INCOMING ? !settings.processIncoming() : !settings.processOutgoing()) {
                 continue;
             }
-            String reason = check.apply(dir);
+            String reason = limit.exceeded(t, second, dir);
             if (reason == null) {
                 continue;
             }

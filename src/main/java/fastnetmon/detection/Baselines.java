@@ -167,7 +167,7 @@ final class Baselines {
             return null;
         }
         long nowSecond = Math.floorDiv(nowNanos, 1_000_000_000L);
-        return rules.banFor(hosts, host, nowNanos, dir -> exceeded(host, traffic, dir, nowSecond));
+        return rules.banFor(hosts, host, traffic, nowNanos, (t, second, dir) -> exceeded(host, second, dir, nowSecond));
     }
 
     /** The host's id goes to another host: what was learned of it waits on the shelf, by address. */
