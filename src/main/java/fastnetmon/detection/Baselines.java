@@ -82,15 +82,15 @@ final class Baselines {
             if (rows.at(host, d) >= nowSecond) {
                 continue;
             }
-            if (!rows.learned(host, d)) {
-                if (!banned) {
-                    rows.learn(host, d, nowSecond, tau, rate(traffic, dir, 0), rate(traffic, dir, 1), rate(traffic, dir, 2));
+            boolean learned = rows.learned(host, d);
+            if (banned || (learned && over(host, traffic, dir, nowSecond) >= 0)) {
+                if (learned) {
+                    rows.skip(host, d, nowSecond, tau); // time passes, the attack is not taken in
                 }
-            } else if (banned || over(host, traffic, dir, nowSecond) >= 0) {
-                rows.skip(host, d, nowSecond, tau);
-            } else {
-                rows.learn(host, d, nowSecond, tau, rate(traffic, dir, 0), rate(traffic, dir, 1), rate(traffic, dir, 2));
+                continue;
             }
+            rows.learn(host, d, nowSecond, tau, rate(traffic, dir, BaselineRows.PPS), rate(traffic, dir, BaselineRows.MBPS),
+                    rate(traffic, dir, BaselineRows.FLOWS));
         }
     }
 
