@@ -26,6 +26,8 @@ final class Baselines {
     private static final String[] NAMES = {"pps", "mbps", "flows"};
     /** A shelved baseline not taken back within this many learning times is dropped (it is under 2% by then). */
     static final int SHELF_LEARNING_TIMES = 4;
+    /** A forgotten host's baseline is kept when it spans its warm-up, and this many seconds at least. */
+    static final long MIN_KEPT_SECONDS = 60;
 
     private final BaselineSettings settings;
     private final HostTable hosts;
@@ -170,9 +172,14 @@ final class Baselines {
         return rules.banFor(hosts, host, traffic, nowNanos, (t, second, dir) -> exceeded(host, second, dir, nowSecond));
     }
 
-    /** The host's id goes to another host: what was learned of it waits on the shelf, by address. */
+    /**
+     * The host's id goes to another host: what was learned of it waits on the shelf, by address, when it
+     * was learned long enough to ban ({@link #worthKeeping}); a host seen for a moment (one of a flood's
+     * many addresses) leaves nothing behind.
+     */
     void forget(int host) {
-        if (!rows.learned(host)) {
+        if (!rows.learned(host) || !worthKeeping(host)) {
+            rows.clear(host);
             return;
         }
         if (!shelf.put(hosts.hi(host), hosts.lo(host), rows, host) && !shelfFullLogged) {
@@ -181,6 +188,17 @@ final class Baselines {
                     shelf.size());
         }
         rows.clear(host);
+    }
+
+    /** Whether the host's baseline spans its warm-up (and a minute at least) in a direction. */
+    private boolean worthKeeping(int host) {
+        long span = Math.max(settings.warmupSeconds(), MIN_KEPT_SECONDS);
+        for (int d = 0; d < 2; d++) {
+            if (rows.learned(host, d) && rows.at(host, d) - rows.since(host, d) >= span) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Drops the rows of ids from {@code capacity} on (see {@link HostTable#trim()}). */

@@ -161,6 +161,18 @@ class BaselinesTest {
     }
 
     @Test
+    void aHostSeenForAMomentLeavesNothingBehind() {
+        learn(b, h, second(INCOMING, 100, 100, 1), T0, 120); // warm-up 300 s: not worth keeping yet
+        b.forget(h);
+        hosts.remove(h);
+        int back = host("10.0.0.1");
+        b.learn(back, second(INCOMING, 7, 100, 1), false, T0 + 500);
+        assertEquals(7, b.baseline(back, INCOMING, PPS), 1e-9); // learned again from nothing
+        assertFalse(b.warm(back, INCOMING, T0 + 501));
+        assertEquals(1, b.snapshot().size()); // the host as it is now; nothing shelved
+    }
+
+    @Test
     void aHostBackAfterAWhileIsCheckedAgainstItsBaselineInItsFirstSecond() {
         long next = learn(b, h, second(INCOMING, 100, 100, 1), T0, 3600);
         b.forget(h);
