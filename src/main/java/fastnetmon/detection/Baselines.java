@@ -26,7 +26,10 @@ final class Baselines {
     private static final String[] NAMES = {"pps", "mbps", "flows"};
     /** A shelved baseline not taken back within this many learning times is dropped (it is under 2% by then). */
     static final int SHELF_LEARNING_TIMES = 4;
-    /** A forgotten host's baseline is kept when it spans its warm-up, and this many seconds at least. */
+    /**
+     * A known host's baseline is written to the state file when it spans its warm-up or this many seconds,
+     * a forgotten host's is shelved when it spans both.
+     */
     static final long MIN_KEPT_SECONDS = 60;
 
     private final BaselineSettings settings;
@@ -174,11 +177,11 @@ final class Baselines {
 
     /**
      * The host's id goes to another host: what was learned of it waits on the shelf, by address, when it
-     * was learned long enough to ban ({@link #worthKeeping}); a host seen for a moment (one of a flood's
+     * was learned for its warm-up (and a minute) at least; a host seen for a while only (one of a flood's
      * many addresses) leaves nothing behind.
      */
     void forget(int host) {
-        if (!rows.learned(host) || !worthKeeping(host)) {
+        if (!spans(host, Math.max(settings.warmupSeconds(), MIN_KEPT_SECONDS))) {
             rows.clear(host);
             return;
         }
@@ -190,9 +193,8 @@ final class Baselines {
         rows.clear(host);
     }
 
-    /** Whether the host's baseline spans its warm-up (and a minute at least) in a direction. */
-    private boolean worthKeeping(int host) {
-        long span = Math.max(settings.warmupSeconds(), MIN_KEPT_SECONDS);
+    /** Whether the host's baseline spans {@code span} seconds from its first learned second in a direction. */
+    private boolean spans(int host, long span) {
         for (int d = 0; d < 2; d++) {
             if (rows.learned(host, d) && rows.at(host, d) - rows.since(host, d) >= span) {
                 return true;
@@ -236,16 +238,20 @@ final class Baselines {
         }
     }
 
-    /** A copy of every baseline, of known hosts and shelved ones, by address. */
+    /**
+     * A copy of the baselines worth keeping, by address: of known hosts warm or learned for a minute, and
+     * the shelved ones.
+     */
     BaselineFile.Snapshot snapshot() {
+        long written = Math.min(settings.warmupSeconds(), MIN_KEPT_SECONDS);
         int n = 0;
         for (int h = 0; h < rows.capacity(); h++) {
-            n += rows.learned(h) ? 1 : 0;
+            n += spans(h, written) ? 1 : 0;
         }
         n += shelf.size();
         BaselineFile.Snapshot s = new BaselineFile.Snapshot(n);
         for (int h = 0; h < rows.capacity(); h++) {
-            if (rows.learned(h)) {
+            if (spans(h, written)) {
                 s.add(hosts.hi(h), hosts.lo(h), rows, h);
             }
         }

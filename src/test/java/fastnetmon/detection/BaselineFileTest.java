@@ -93,7 +93,7 @@ class BaselineFileTest {
         Path state = dir.resolve("b.state");
         Baselines b = new Baselines(settings(state), hosts);
         int h = host("10.0.0.1");
-        long next = learn(b, h, second(INCOMING, 100, 500, 10), T0, 10);
+        long next = learn(b, h, second(INCOMING, 100, 500, 10), T0, 100);
         b.saveIfDue(T0); // the first call starts the interval
         b.saveIfDue(next);
         assertFalse(Files.exists(state));
