@@ -13,6 +13,7 @@ sed -e 's|^log_file = .*|log_file = /var/log/fastnetmon-java/fastnetmon.log|' \
     -e 's|^notify_script_path = .*|notify_script_path = /etc/fastnetmon-java/notify_about_attack.sh|' \
     -e 's|^attack_details_folder = .*|attack_details_folder = /var/log/fastnetmon-java/attacks|' \
     -e 's|^ban_state_path = .*|ban_state_path = /var/lib/fastnetmon-java/bans.json|' \
+    -e 's|^baseline_state_path = .*|baseline_state_path = /var/lib/fastnetmon-java/baselines|' \
     "$repo/conf/fastnetmon.conf" > "$out/fastnetmon.conf"
 # Every path of the clone's configuration must have been replaced
 if grep -n '= \.\./' "$out/fastnetmon.conf" >&2; then

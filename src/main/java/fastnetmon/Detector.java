@@ -10,6 +10,7 @@ import fastnetmon.counters.ShardFactory;
 import fastnetmon.counters.TrackingLimits;
 import fastnetmon.config.TrafficClass;
 import fastnetmon.detection.BanListener;
+import fastnetmon.detection.BaselineSettings;
 import fastnetmon.detection.DetectionSettings;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.networks.PrefixMatcher;
@@ -40,6 +41,8 @@ public final class Detector implements ShardFactory {
     private final List<SourceRunner> runners = new CopyOnWriteArrayList<>();
     private final List<Source> sources = new CopyOnWriteArrayList<>();
     private final ActionRegistry actions;
+    /** Live: bans and learned baselines are kept across restarts; a replay's traffic is not the network's. */
+    private final boolean live;
     private Evaluator evaluator;
 
     /** A replay's pipeline: the actions keep no ban state. */
@@ -50,6 +53,7 @@ public final class Detector implements ShardFactory {
     /** @param live true: the actions journal the bans in ban_state_path (or the instance's default, see InstancePaths) */
     public Detector(Configuration config, boolean live) {
         this.config = config;
+        this.live = live;
         this.counting = CountingSettings.from(config);
         this.monitored = MonitoredNetworks.of(config.networks());
         this.actions = live ? ActionRegistry.fromConfig(config, ProcessSettings.from(config).banState())
@@ -122,7 +126,8 @@ public final class Detector implements ShardFactory {
 
     /** The same, telling {@code alsoTell} (when not null) of every ban and unban before the actions run. */
     public synchronized Evaluator startEvaluator(BanListener alsoTell) {
-        evaluator = new Evaluator(DetectionSettings.from(config), shards, alsoTell == null ? actions : e -> {
+        BaselineSettings baselines = BaselineSettings.from(config, InstancePaths.defaultBaselineState(config.file()), live);
+        evaluator = new Evaluator(DetectionSettings.from(config), baselines, shards, alsoTell == null ? actions : e -> {
             alsoTell.onEvent(e);
             actions.onEvent(e);
         });

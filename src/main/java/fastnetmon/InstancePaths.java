@@ -20,8 +20,19 @@ final class InstancePaths {
      * etc-fastnetmon.conf.bans.json); {@code configFile} null (built-in defaults): defaults.bans.json.
      */
     static Path defaultBanState(Path configFile) {
-        String name = configFile == null ? "defaults"
+        return STATE_DIR.resolve(instanceName(configFile) + ".bans.json");
+    }
+
+    /**
+     * The baseline state file when baseline_state_path is not set: beside the ban state,
+     * /var/lib/fastnetmon-java/CONF.baselines (e.g. etc-fastnetmon.conf.baselines).
+     */
+    static Path defaultBaselineState(Path configFile) {
+        return STATE_DIR.resolve(instanceName(configFile) + ".baselines");
+    }
+
+    private static String instanceName(Path configFile) {
+        return configFile == null ? "defaults"
                 : configFile.toAbsolutePath().normalize().toString().replaceFirst("^/+", "").replace('/', '-');
-        return STATE_DIR.resolve(name + ".bans.json");
     }
 }

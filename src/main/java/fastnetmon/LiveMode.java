@@ -162,6 +162,7 @@ final class LiveMode {
         ticker.awaitTermination(5, TimeUnit.SECONDS);
         tick(evaluator);
         evaluator.flushDetails();
+        evaluator.saveBaselines();
         if (!detector.actions().close(ActionSettings.from(config).scriptTimeout().plusSeconds(5))) {
             log.warn("some notify script calls were still running at exit");
         }

@@ -1,6 +1,7 @@
 package fastnetmon;
 
 import fastnetmon.config.Configuration;
+import fastnetmon.detection.BaselineSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-/** The ban state file is tied to the configuration unless ban_state_path says otherwise. */
+/** The ban state file (and the baselines' beside it) is tied to the configuration unless ban_state_path says otherwise. */
 class InstancePathsTest {
     @TempDir
     Path dir;
@@ -36,5 +37,18 @@ class InstancePathsTest {
     void setMeansThatFileAndEmptyMeansNone() throws Exception {
         assertEquals(dir.resolve("c/state.json"), ProcessSettings.from(conf("c", "ban_state_path = state.json\n")).banState());
         assertNull(ProcessSettings.from(conf("d", "ban_state_path =\n")).banState());
+    }
+
+    @Test
+    void learnedBaselinesAreKeptBesideTheBansLiveAndNotInAReplay() throws Exception {
+        Configuration c = conf("e", "baseline_detection = on\n");
+        Path state = InstancePaths.defaultBaselineState(c.file());
+        String bans = ProcessSettings.from(c).banState().getFileName().toString();
+        assertEquals(bans.replace(".bans.json", ".baselines"), state.getFileName().toString());
+        assertEquals(state, BaselineSettings.from(c, state, true).statePath());
+        assertNull(BaselineSettings.from(c, state, false).statePath()); // a replay
+        Configuration set = conf("f", "baseline_state_path = learned\n"), none = conf("g", "baseline_state_path =\n");
+        assertEquals(dir.resolve("f/learned"), BaselineSettings.from(set, state, true).statePath());
+        assertNull(BaselineSettings.from(none, state, true).statePath());
     }
 }

@@ -1,18 +1,14 @@
 package fastnetmon.action;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import fastnetmon.config.AtomicFile;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.BanEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,20 +161,8 @@ final class BanJournal {
 
     private void write(ObjectNode root) {
         try {
-            Path parent = path.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-            BanStateCodec.JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true); // on disk before the rename makes it the state
-            }
-            try {
-                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-            }
+            byte[] text = BanStateCodec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+            AtomicFile.replace(path, out -> out.write(text));
             if (failed) {
                 failed = false;
                 log.info("ban state file {} is written again", path);

@@ -190,6 +190,18 @@ public final class ConfigKeys {
         key("enable_connection_tracking", Type.BOOL, "off", FNM, "List the banned host's flows (TCP and UDP, both ways, from its packets in the second after the ban) in the ban text; the ban goes out one second later");
         key("api_ban_outside_networks", Type.BOOL, "off", OURS, "Let a ban by hand through the HTTP API name an address outside the monitored networks");
 
+        // Learned baselines (global only): a host is also banned when a rate exceeds max(floor, multiplier x its baseline)
+        key("baseline_detection", Type.BOOL, "off", OURS, "Learn each host's normal pps, mbps and flows per direction and also ban a host whose rate exceeds max(baseline_floor_*, baseline_multiplier x its baseline) (see How it detects)");
+        key("baseline_multiplier", Type.DOUBLE, "4", OURS, "How many times its baseline a host's rate may reach before it is banned (from 1 to 1000)", 1, 1000);
+        key("baseline_floor_pps", Type.LONG, "1000", OURS, "Packets per second at or below which no host is banned for its baseline (the floor of its limit)", 0, MAX_RATE);
+        key("baseline_floor_mbps", Type.LONG, "10", OURS, "Megabits per second at or below which no host is banned for its baseline (the floor of its limit)", 0, MAX_MBPS);
+        key("baseline_floor_flows", Type.LONG, "500", OURS, "Flows per second at or below which no host is banned for its baseline (the floor of its limit)", 0, MAX_RATE);
+        key("baseline_learning_time", Type.INT, "3600", OURS, "Seconds over which the baselines are smoothed (the time constant: older traffic weighs less)", 10, 30 * 86400);
+        key("baseline_warmup_time", Type.INT, "3600", OURS, "Seconds a host's baseline is learned before it can ban the host", 0, 30 * 86400);
+        key("baseline_save_interval", Type.INT, "600", OURS, "Seconds between writes of baseline_state_path (also written at stop)", 10, 86400);
+        key("baseline_state_path", Type.PATH, "", OURS, "File keeping the learned baselines across restarts. "
+                + "Not set: /var/lib/fastnetmon-java/CONF.baselines, beside the ban state file; set empty: not kept");
+
         for (Key k : KEYS.values()) {
             if (k.type() != Type.HOSTGROUP) {
                 DEFAULTS.put(k.name(), parse(k, k.name(), k.defaultText()));

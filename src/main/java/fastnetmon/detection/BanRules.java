@@ -48,8 +48,21 @@ final class BanRules {
         return group >= 0 ? settings.hostGroups().get(group).thresholds() : settings.global();
     }
 
+    /** A limit of a host's second in a direction: the reason it is crossed ("pps 50012 > 20000"), or null. */
+    interface Limit {
+        String exceeded(Thresholds t, HostTraffic second, Direction dir);
+    }
+
     /** The threshold the host's second crosses in a processed direction when that bans it, or null. */
     Crossing banFor(HostTable hosts, int host, HostTraffic second, long nowNanos) {
+        return banFor(hosts, host, second, nowNanos, ThresholdCheck::exceeded);
+    }
+
+    /**
+     * The first processed direction in which the host's second crosses {@code limit}, when that bans the
+     * host (not whitelisted, its ban switches on), or null.
+     */
+    Crossing banFor(HostTable hosts, int host, HostTraffic second, long nowNanos, Limit limit) {
         if (hosts.whitelisted(host)) {
             return null;
         }
@@ -59,7 +72,7 @@ final class BanRules {
             if (dir == Direction.INCOMING ? !settings.processIncoming() : !settings.processOutgoing()) {
                 continue;
             }
-            String reason = ThresholdCheck.exceeded(t, second, dir);
+            String reason = limit.exceeded(t, second, dir);
             if (reason == null) {
                 continue;
             }

@@ -8,11 +8,8 @@ import fastnetmon.counters.NetworkRates;
 import fastnetmon.config.TrafficClass;
 import fastnetmon.networks.Cidr;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The detection stage, ticking every detection interval (100 ms by default): reads what every counters
@@ -33,8 +30,6 @@ public final class Evaluator {
     public static final int TOP_HOSTS = TopHosts.SIZE;
     private static final int C = CounterShard.COUNTERS;
 
-    private final List<HostCounters> counters = new ArrayList<>();
-    private final Queue<HostCounters> joining = new ConcurrentLinkedQueue<>();
     private final HostTable hosts;
     private final Averages averages;
     private final long tickNanos;
@@ -48,11 +43,12 @@ public final class Evaluator {
     private final BanRules rules;
     private final SampleCollector samples;
     private final BanBook bans;
+    private final Baselines baselines;
     /** The last second's traffic of the host being checked, reused host after host within a tick. */
     private final HostTraffic traffic = new HostTraffic();
     /** The traffic of an attack while it runs, for a ban's power. */
     private final HostTraffic attack = new HostTraffic();
-    private final Reading reading = new Reading();
+    private final CountersReading reading;
     private long lastTickSecond = Long.MIN_VALUE;
     private long lastTickNanos;
     private boolean ticked;
@@ -60,6 +56,12 @@ public final class Evaluator {
     private volatile TrafficView view = TrafficView.empty();
 
     public Evaluator(DetectionSettings settings, List<? extends HostCounters> counters, BanListener listener) {
+        this(settings, BaselineSettings.OFF, counters, listener);
+    }
+
+    /** With learned baselines (baseline_detection); their state file is read here. */
+    public Evaluator(DetectionSettings settings, BaselineSettings baselineSettings, List<? extends HostCounters> counters,
+                     BanListener listener) {
         this.tickNanos = settings.tickNanos();
         this.window = new SlidingWindow(tickNanos);
         this.subnets = new SubnetTotals(settings);
@@ -67,9 +69,10 @@ public final class Evaluator {
         this.averages = new Averages(settings.averageCalculationTimeSeconds());
         this.top = new TopHosts(hosts, averages);
         this.rules = new BanRules(settings);
-        this.samples = new SampleCollector(hosts, this.counters);
+        this.reading = new CountersReading(counters, hosts, second, subnets, this::forgetIfUnused);
+        this.samples = new SampleCollector(hosts, reading.counters());
         this.bans = new BanBook(settings, Objects.requireNonNull(listener), hosts, samples, this::forgetIfUnused);
-        this.counters.addAll(counters);
+        this.baselines = new Baselines(baselineSettings, hosts);
     }
 
     /**
@@ -77,7 +80,7 @@ public final class Evaluator {
      * any thread.
      */
     public void addCounters(HostCounters c) {
-        joining.add(Objects.requireNonNull(c));
+        reading.add(c);
     }
 
     /** How often {@link #tick} is to be called (detection_interval_ms). */
@@ -103,21 +106,18 @@ public final class Evaluator {
         long started = System.nanoTime();
         long nowSecond = Math.floorDiv(nowNanos, 1_000_000_000L);
         boolean newSecond = !ticked || nowSecond != Math.floorDiv(lastTickNanos, 1_000_000_000L);
-        for (HostCounters c; (c = joining.poll()) != null; ) {
-            counters.add(c);
-            samples.added(c);
-        }
+        reading.join(samples::added);
         lastTickNanos = nowNanos;
         ticked = true;
         CountsByHost newest = window.nextTick(nowNanos, coveredNanos);
         subnets.nextTick(nowNanos, coveredNanos);
-        read(false, newest, nowSecond);
+        reading.read(false, newest, nowSecond);
         if (newSecond) {
             subnets.startWholeSecond();
-            read(true, window.startWholeSecond(), nowSecond);
-            networkRates.update(counters, nowNanos);
+            reading.read(true, window.startWholeSecond(), nowSecond);
+            networkRates.update(reading.counters(), nowNanos);
         }
-        totals.collect(counters);
+        totals.collect(reading.counters());
         samples.drain(bans);
         bans.sendHeldBans(nowNanos);
         for (int i = 0; i < newest.size(); i++) {
@@ -140,23 +140,15 @@ public final class Evaluator {
         stats = new Stats(totals.lastSecond(), bans.madeCount(), bans.activeCount(), System.nanoTime() - started);
     }
 
-    /** Reads the counters that count whole seconds, or the others, into {@code into} and this second's counts. */
-    private void read(boolean wholeSeconds, CountsByHost into, long nowSecond) {
-        reading.into = into;
-        reading.wholeSeconds = wholeSeconds;
-        for (HostCounters c : counters) {
-            if (c.countsWholeSeconds() == wholeSeconds) {
-                c.read(nowSecond, reading);
-            }
-        }
-    }
-
     /** The second that ended goes into the averages and the view; memory follows the hosts known. */
     private void endSecond(long nowNanos, long nowSecond) {
         totals.endSecond();
         long[] counts = second.counts();
         for (int i = 0; i < second.size(); i++) {
-            averages.update(second.host(i), counts, i * C, nowSecond);
+            int host = second.host(i);
+            averages.update(host, counts, i * C, nowSecond);
+            second.fill(i, traffic);
+            baselines.learn(host, traffic, bans.banned(host), nowSecond); // after the second's checks: not from an attack
         }
         lastTickSecond = nowSecond;
         publishView(nowNanos, nowSecond);
@@ -164,38 +156,11 @@ public final class Evaluator {
         // After a flood of many hosts, what they took is given back.
         int capacity = hosts.trim();
         averages.trim(capacity);
+        baselines.trim(capacity);
+        baselines.saveIfDue(nowSecond);
         second.trim(capacity);
         window.trim(capacity);
         subnets.trim(capacity);
-    }
-
-    /** What the counters report, into the host table and this second's counts. */
-    private final class Reading implements HostCounters.Changes {
-        CountsByHost into;
-        boolean wholeSeconds;
-
-        // The reader's id for a host is its id in the host table: stable while any counters hold it.
-        @Override
-        public int added(long hi, long lo) {
-            int host = hosts.findOrAdd(hi, lo);
-            hosts.hold(host);
-            subnets.added(host, hi, lo);
-            return host;
-        }
-
-        @Override
-        public void counted(int host, long[] counts) {
-            into.add(host, counts);
-            second.add(host, counts);
-            subnets.counted(host, counts, wholeSeconds);
-        }
-
-        @Override
-        public void removed(int host) {
-            if (hosts.release(host) == 0) {
-                forgetIfUnused(host);
-            }
-        }
     }
 
     /** Drops a host that no counters hold and that is not banned (a banned host stays known while quiet). */
@@ -203,6 +168,7 @@ public final class Evaluator {
         if (hosts.holders(host) > 0 || bans.banned(host)) {
             return;
         }
+        baselines.forget(host); // before the id goes: it shelves the baseline by the host's address
         hosts.remove(host);
         averages.forget(host);
         rules.forget(host);
@@ -218,6 +184,9 @@ public final class Evaluator {
             return;
         }
         BanRules.Crossing c = rules.banFor(hosts, host, traffic, nowNanos);
+        if (c == null) {
+            c = baselines.banFor(rules, host, traffic, nowNanos);
+        }
         if (c != null) {
             window.fillAttack(host, c.direction(), attack);
             bans.ban(host, attack, c.direction(), c.reason(), rules.groupName(hosts.group(host)), nowNanos);
@@ -264,7 +233,8 @@ public final class Evaluator {
         }
         HostTraffic h = new HostTraffic();
         window.fill(host, h);
-        return rules.exceeded(hosts.group(host), h, direction);
+        return rules.exceeded(hosts.group(host), h, direction)
+                || baselines.exceeded(host, h, direction, Math.floorDiv(lastTickNanos, 1_000_000_000L)) != null;
     }
 
     private void publishView(long nowNanos, long nowSecond) {
@@ -277,6 +247,11 @@ public final class Evaluator {
         }
         var rates = totals.smooth(averages.keep(), flowsIn, flowsOut);
         view = new TrafficView(nowNanos, rates, top.update(second, nowSecond), bans.active());
+    }
+
+    /** Writes the learned baselines to their state file and stops its writer (at stop, after the last tick). */
+    public void saveBaselines() {
+        baselines.saveAndClose();
     }
 
     /** Sends attack_details for every attack still collecting samples, with what it has (at shutdown). */

@@ -155,6 +155,7 @@ class ConfigurationTest {
                 case BOOL -> assertEquals(!(Boolean) def, c.getBoolean(k.name()), k.name());
                 case INT -> assertEquals(Math.min(k.max(), (Integer) def + 1), c.getInt(k.name()), k.name());
                 case LONG -> assertEquals((Long) def + 1, c.getLong(k.name()), k.name());
+                case DOUBLE -> assertEquals(2.5, c.getDouble(k.name()), k.name());
                 case ENUM -> assertNotEquals(def, c.getString(k.name()), k.name());
                 case STRING -> assertEquals("some text", c.getString(k.name()));
                 case LIST -> assertEquals(List.of("eth1", "eth2"), c.getList(k.name()));

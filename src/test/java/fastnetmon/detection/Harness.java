@@ -42,13 +42,18 @@ final class Harness implements BanListener {
     }
 
     Harness(DetectionSettings settings, int shardCount, int idleSeconds) {
+        this(settings, BaselineSettings.OFF, shardCount, idleSeconds);
+    }
+
+    /** With learned baselines. */
+    Harness(DetectionSettings settings, BaselineSettings baselines, int shardCount, int idleSeconds) {
         for (int i = 0; i < shardCount; i++) {
             CounterShard s = new CounterShard("shard" + i, TestPackets.networks("10.0.0.0/8", "2001:db8::/32"), 16,
                     CounterShard.MAX_HOSTS, idleSeconds);
             s.onSecond(second);
             shards.add(s);
         }
-        evaluator = new Evaluator(settings, shards, this);
+        evaluator = new Evaluator(settings, baselines, shards, this);
     }
 
     /** Drives the given shards (made by the test, started at {@link #FIRST_SECOND}). */

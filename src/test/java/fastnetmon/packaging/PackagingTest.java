@@ -73,6 +73,7 @@ class PackagingTest {
         assertEquals("/var/log/fastnetmon-java/fastnetmon.log", keys.get("log_file"));
         assertEquals("/run/fastnetmon-java/fastnetmon.pid", keys.get("pid_path"));
         assertEquals("/var/lib/fastnetmon-java/bans.json", keys.get("ban_state_path"));
+        assertEquals("/var/lib/fastnetmon-java/baselines", keys.get("baseline_state_path"));
         assertEquals("/etc/fastnetmon-java/networks_list", keys.get("networks_list_path"));
         assertEquals("/etc/fastnetmon-java/networks_whitelist", keys.get("white_list_path"));
         assertEquals("/etc/fastnetmon-java/notify_about_attack.sh", keys.get("notify_script_path"));

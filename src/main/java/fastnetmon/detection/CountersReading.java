@@ -1,0 +1,91 @@
+package fastnetmon.detection;
+
+import fastnetmon.counters.HostCounters;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+/**
+ * The read side of a tick: what every counters instance counted since its previous read goes into the
+ * host table, the sliding window's newest tick (or its whole second), the second's counts and the
+ * watched networks' totals. The reader's id for a host is its id in the host table, stable while any
+ * counters hold it; a host that no counters hold any more is handed to {@code released}.
+ *
+ * <p>Threading: the evaluator's thread, except {@link #add}, which is safe from any thread (counters
+ * added after the start join at the next tick).
+ */
+final class CountersReading implements HostCounters.Changes {
+    private final List<HostCounters> counters = new ArrayList<>();
+    private final Queue<HostCounters> joining = new ConcurrentLinkedQueue<>();
+    private final HostTable hosts;
+    private final CountsByHost second;
+    private final SubnetTotals subnets;
+    private final IntConsumer released;
+    private CountsByHost into;
+    private boolean wholeSeconds;
+
+    CountersReading(List<? extends HostCounters> counters, HostTable hosts, CountsByHost second, SubnetTotals subnets,
+                    IntConsumer released) {
+        this.counters.addAll(counters);
+        this.hosts = hosts;
+        this.second = second;
+        this.subnets = subnets;
+        this.released = released;
+    }
+
+    /** Counters to read from the next tick on; safe from any thread. */
+    void add(HostCounters c) {
+        joining.add(Objects.requireNonNull(c));
+    }
+
+    /** Takes in the counters added since the previous tick, telling {@code joined} of each. */
+    void join(Consumer<HostCounters> joined) {
+        for (HostCounters c; (c = joining.poll()) != null; ) {
+            counters.add(c);
+            joined.accept(c);
+        }
+    }
+
+    /** The counters read (a live list). */
+    List<HostCounters> counters() {
+        return counters;
+    }
+
+    /** Reads the counters that count whole seconds, or the others, into {@code into} and the second's counts. */
+    void read(boolean wholeSeconds, CountsByHost into, long nowSecond) {
+        this.into = into;
+        this.wholeSeconds = wholeSeconds;
+        for (HostCounters c : counters) {
+            if (c.countsWholeSeconds() == wholeSeconds) {
+                c.read(nowSecond, this);
+            }
+        }
+    }
+
+    @Override
+    public int added(long hi, long lo) {
+        int host = hosts.findOrAdd(hi, lo);
+        hosts.hold(host);
+        subnets.added(host, hi, lo);
+        return host;
+    }
+
+    @Override
+    public void counted(int host, long[] counts) {
+        into.add(host, counts);
+        second.add(host, counts);
+        subnets.counted(host, counts, wholeSeconds);
+    }
+
+    @Override
+    public void removed(int host) {
+        if (hosts.release(host) == 0) {
+            released.accept(host);
+        }
+    }
+}
