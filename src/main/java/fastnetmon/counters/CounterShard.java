@@ -70,34 +70,11 @@ public final class CounterShard implements HostCounters {
     private long notIp;
     private long second = Long.MIN_VALUE;
 
-    public CounterShard(String name, PrefixMatcher monitored, int flowTableLog2) {
-        this(name, monitored, flowTableLog2, MAX_HOSTS);
-    }
-
     /**
-     * @param maxHosts hosts this shard tracks at most; packets of further hosts count in the totals
-     *                 only (see {@link #untrackedPackets()}), so a flood to random addresses of a large
-     *                 network cannot exhaust memory
+     * @param networks     the monitored networks; each packet also counts in its network's totals
+     * @param limits       how many hosts are tracked one by one, and how heavy untracked ones get in
+     * @param wholeSeconds see {@link HostCounters#countsWholeSeconds()}
      */
-    public CounterShard(String name, PrefixMatcher monitored, int flowTableLog2, int maxHosts) {
-        this(name, monitored, flowTableLog2, maxHosts, IDLE_SECONDS);
-    }
-
-    /** @param idleSeconds a host not counted for this long gives its slot back */
-    public CounterShard(String name, PrefixMatcher monitored, int flowTableLog2, int maxHosts, int idleSeconds) {
-        this(name, new MonitoredNetworks(java.util.List.of(), monitored), flowTableLog2,
-                new TrackingLimits(maxHosts, idleSeconds, 0, 0));
-    }
-
-    /**
-     * @param networks the monitored networks; each packet also counts in its network's totals
-     * @param limits   how many hosts are tracked one by one, and how heavy untracked ones get in
-     */
-    public CounterShard(String name, MonitoredNetworks networks, int flowTableLog2, TrackingLimits limits) {
-        this(name, networks, flowTableLog2, limits, false);
-    }
-
-    /** @param wholeSeconds see {@link HostCounters#countsWholeSeconds()} */
     public CounterShard(String name, MonitoredNetworks networks, int flowTableLog2, TrackingLimits limits,
                         boolean wholeSeconds) {
         this.wholeSeconds = wholeSeconds;
@@ -140,6 +117,7 @@ public final class CounterShard implements HostCounters {
 
     /** Counts one packet; see {@link #countBatch} for many. */
     public void count(PacketRecord r) {
+        slots.countedUpTo(r.timestampNanos);
         int dir = classify(r);
         if (dir == INCOMING || dir == INTERNAL) {
             int slot = slots.slotFor(r.dstHi, r.dstLo, r.packets, r.bytes);
@@ -170,6 +148,9 @@ public final class CounterShard implements HostCounters {
      * one memory round trip per packet.
      */
     public void countBatch(PacketRecord[] batch, int n) {
+        if (n > 0) {
+            slots.countedUpTo(batch[n - 1].timestampNanos);
+        }
         int[] dirs = batchDir;
         long[] keyIn = batchKeyIn, keyOut = batchKeyOut, keys = batchKeys;
         for (int from = 0; from < n; from += BATCH) {
@@ -291,6 +272,11 @@ public final class CounterShard implements HostCounters {
     /** Release point for the evaluator; sources call it once per batch of packets. */
     public void publish() {
         slots.publish();
+    }
+
+    @Override
+    public long countedUpToNanos() {
+        return slots.countedUpTo();
     }
 
     // ---- reader side (the evaluator, through HostCounters; raw slot access for ShardReader and tests) ----

@@ -36,6 +36,15 @@ public interface HostCounters {
         return false;
     }
 
+    /**
+     * The time of the newest packet counted as of what {@link #read} sees now (packet time: the capture's
+     * timestamps, or a replay's), or {@code Long.MIN_VALUE} when unknown. From one read to the next, the
+     * span of packet time the counts cover: steadier than the reads' own clock when capture runs late.
+     */
+    default long countedUpToNanos() {
+        return Long.MIN_VALUE;
+    }
+
     /** Cumulative totals since the start into {@code dst[0, CounterShard.TOTALS)}; see {@link CounterShard#totalIndex}. */
     void readTotals(long[] dst);
 

@@ -38,7 +38,7 @@ import static fastnetmon.counters.CounterShard.counter;
  * any thread, possibly a moment old.
  */
 final class HostSlots {
-    private static final VarHandle PUBLISHED, PASSES, LONGS, CHUNKS;
+    private static final VarHandle PUBLISHED, PASSES, LONGS, CHUNKS, COUNTED_UP_TO;
     /**
      * Stands for a chunk whose hosts have all left (its memory given back): every slot free, with an
      * odd generation, so readers that still look at it skip it.
@@ -49,6 +49,7 @@ final class HostSlots {
         try {
             PUBLISHED = MethodHandles.lookup().findVarHandle(HostSlots.class, "published", int.class);
             PASSES = MethodHandles.lookup().findVarHandle(HostSlots.class, "passes", int.class);
+            COUNTED_UP_TO = MethodHandles.lookup().findVarHandle(HostSlots.class, "countedUpTo", long.class);
             LONGS = MethodHandles.arrayElementVarHandle(long[].class);
             CHUNKS = MethodHandles.arrayElementVarHandle(long[][].class);
         } catch (ReflectiveOperationException e) {
@@ -91,6 +92,21 @@ final class HostSlots {
             evictIdle();
         }
         promoteAfterRead();
+    }
+
+    /** The newest packet time counted: opaque accesses (plain ones on x86), seen about with the counts. */
+    private long countedUpTo = Long.MIN_VALUE;
+
+    /** The writer counted a packet of this time. */
+    void countedUpTo(long nanos) {
+        if (nanos > countedUpTo) {
+            COUNTED_UP_TO.setOpaque(this, nanos);
+        }
+    }
+
+    /** The newest packet time the writer has counted; for the reader. */
+    long countedUpTo() {
+        return (long) COUNTED_UP_TO.getOpaque(this);
     }
 
     /** Release point for the reader, once per batch of packets. */

@@ -67,6 +67,31 @@ final class CountersReading implements HostCounters.Changes {
         }
     }
 
+    /** Ticks with fewer packets take their length from the clock: between sparse packets the capture's is coarse. */
+    private static final long DENSE_TICK_PACKETS = 256;
+    private long countedUpTo = Long.MIN_VALUE;
+
+    /**
+     * The packet time the tick just read covers, from the newest packet time the counters had counted at
+     * the previous read and now (see {@link HostCounters#countedUpToNanos()}); 0 when unknown, for a tick of few packets, or when it is far from the
+     * tick's own length (a clock step).
+     */
+    long packetSpan(CountsByHost tick) {
+        long upTo = Long.MIN_VALUE;
+        for (HostCounters c : counters) {
+            if (!c.countsWholeSeconds()) {
+                upTo = Math.max(upTo, c.countedUpToNanos());
+            }
+        }
+        long previous = countedUpTo;
+        countedUpTo = Math.max(previous, upTo);
+        if (previous == Long.MIN_VALUE || upTo <= previous || tick.packets < DENSE_TICK_PACKETS) {
+            return 0;
+        }
+        long span = upTo - previous;
+        return span * 4 < tick.coveredNanos || span > tick.coveredNanos * 4 ? 0 : span;
+    }
+
     @Override
     public int added(long hi, long lo) {
         int host = hosts.findOrAdd(hi, lo);

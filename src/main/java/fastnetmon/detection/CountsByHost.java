@@ -1,6 +1,8 @@
 package fastnetmon.detection;
 
+import fastnetmon.config.TrafficClass;
 import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
 
 import java.util.Arrays;
@@ -17,6 +19,12 @@ final class CountsByHost {
 
     /** The span's end and length, for a tick of the sliding window. */
     long endNanos, coveredNanos;
+    /** The span of packet time the tick's counts cover, when known (0: take {@link #coveredNanos}). */
+    long packetNanos;
+    /** Packets added, both directions (internal traffic twice). */
+    long packets;
+    private static final int IN_PACKETS = CounterShard.counter(Direction.INCOMING, TrafficClass.TOTAL, 0);
+    private static final int OUT_PACKETS = CounterShard.counter(Direction.OUTGOING, TrafficClass.TOTAL, 0);
 
     private int[] hosts = new int[1024];
     private int count;
@@ -45,6 +53,7 @@ final class CountsByHost {
         for (int i = 0; i < C; i++) {
             counts[base + i] += delta[i];
         }
+        packets += delta[IN_PACKETS] + delta[OUT_PACKETS];
     }
 
     int size() {
@@ -109,5 +118,7 @@ final class CountsByHost {
             positionOf[hosts[i]] = -1;
         }
         count = 0;
+        packets = 0;
+        packetNanos = 0;
     }
 }

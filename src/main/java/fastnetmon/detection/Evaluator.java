@@ -112,6 +112,7 @@ public final class Evaluator {
         CountsByHost newest = window.nextTick(nowNanos, coveredNanos);
         subnets.nextTick(nowNanos, coveredNanos);
         reading.read(false, newest, nowSecond);
+        newest.packetNanos = reading.packetSpan(newest);
         if (newSecond) {
             subnets.startWholeSecond();
             reading.read(true, window.startWholeSecond(), nowSecond);

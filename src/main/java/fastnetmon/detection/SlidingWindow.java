@@ -113,7 +113,9 @@ final class SlidingWindow {
      * the attack's packet rate rose (the newest ticks each carrying at least a quarter of the busiest
      * tick's rate), without the first of them when there are two or more and the attack started within
      * the window (that tick holds the quiet part before the start); over the whole window when the attack
-     * fills it. Counts of the whole second add at their one-second rate.
+     * fills it. A tick's length is the packet time its counts cover where the counters tell it (see
+     * {@link Evaluator}), so capture running late does not show as a burst. Counts of the whole second
+     * add at their one-second rate.
      */
     void fillAttack(int host, Direction dir, HostTraffic h) {
         int n = ticks.size();
@@ -138,7 +140,7 @@ final class SlidingWindow {
                 break;
             }
             first = k;
-            attackSpan += t.coveredNanos;
+            attackSpan += packetSpan(t);
         }
         boolean fillsWindow = first == 0 && attackSpan >= SECOND_NANOS - toleranceNanos;
         if (first == n) {
@@ -152,7 +154,7 @@ final class SlidingWindow {
         for (CountsByHost t : ticks) {
             if (i >= first) {
                 add(t, positions[i], h);
-                covered += t.coveredNanos;
+                covered += packetSpan(t);
             }
             i++;
         }
@@ -168,7 +170,12 @@ final class SlidingWindow {
     }
 
     private static double rate(CountsByHost t, int pos, int offset) {
-        return pos < 0 ? 0 : t.value(pos, offset) * 1e9 / t.coveredNanos;
+        return pos < 0 ? 0 : t.value(pos, offset) * 1e9 / packetSpan(t);
+    }
+
+    /** The packet time a tick's counts cover: the capture's own clock when known, else the tick's. */
+    private static long packetSpan(CountsByHost t) {
+        return t.packetNanos > 0 ? t.packetNanos : t.coveredNanos;
     }
 
     private static void clear(HostTraffic h) {

@@ -1,5 +1,6 @@
 package fastnetmon.api;
 
+import fastnetmon.counters.TestShards;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fastnetmon.Detector;
@@ -68,7 +69,7 @@ public final class ApiRig implements AutoCloseable {
     public ApiRig(Path dir, boolean banOutsideNetworks) throws IOException {
         this.dir = dir;
         PrefixMatcher monitored = TestPackets.networks("10.10.0.0/16", "2001:db8:10::/48");
-        shard = new CounterShard("api-test", monitored, 16);
+        shard = TestShards.shard("api-test", monitored, 16);
         shard.onSecond(second);
         scriptLog = dir.resolve("calls.log");
         Path script = dir.resolve("notify.sh");

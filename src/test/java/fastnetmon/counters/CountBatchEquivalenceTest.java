@@ -23,8 +23,8 @@ class CountBatchEquivalenceTest {
     @CsvSource({"8, 1", "8, 2", "10, 3", "14, 4", "20, 5"})
     void batchesCountExactlyLikeOneByOne(int flowTableLog2, long seed) {
         PrefixMatcher monitored = PrefixMatcher.of(List.of(Cidr.parse("10.0.0.0/16"), Cidr.parse("2001:db8::/32")));
-        CounterShard one = new CounterShard("one", monitored, flowTableLog2);
-        CounterShard many = new CounterShard("many", monitored, flowTableLog2);
+        CounterShard one = TestShards.shard("one", monitored, flowTableLog2);
+        CounterShard many = TestShards.shard("many", monitored, flowTableLog2);
         SplittableRandom rnd = new SplittableRandom(seed);
         PacketRecord[] batch = new PacketRecord[150];
         for (int i = 0; i < batch.length; i++) {

@@ -25,7 +25,7 @@ class CounterShardTest {
     private static final int PACKETS = 0, BYTES = 1, FLOWS = 2;
     private static final Direction IN = Direction.INCOMING, OUT = Direction.OUTGOING;
 
-    private final CounterShard shard = new CounterShard("test", networks("10.0.0.0/8", "2001:db8::/32"), 12);
+    private final CounterShard shard = TestShards.shard("test", networks("10.0.0.0/8", "2001:db8::/32"), 12);
 
     {
         shard.onSecond(1_000);
@@ -356,7 +356,7 @@ class CounterShardTest {
 
     @Test
     void hostsBeyondTheLimitCountInTotalsOnlyAndKnownHostsGoOn() {
-        CounterShard small = new CounterShard("small", networks("10.0.0.0/8"), 12, 3);
+        CounterShard small = TestShards.shard("small", networks("10.0.0.0/8"), 12, 3);
         small.onSecond(1_000);
         for (int round = 0; round < 2; round++) {
             for (int i = 1; i <= 5; i++) {
@@ -397,7 +397,7 @@ class CounterShardTest {
     void countingAllocatesNothingAfterWarmUp() {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().getId();
-        CounterShard s = new CounterShard("alloc", networks("10.0.0.0/8", "2001:db8::/32"), 14);
+        CounterShard s = TestShards.shard("alloc", networks("10.0.0.0/8", "2001:db8::/32"), 14);
         PacketRecord[] recs = new PacketRecord[8];
         for (int i = 0; i < recs.length; i++) {
             recs[i] = i % 4 == 3 ? udp("2001:db9::1", 1, "2001:db8::1", 2)

@@ -15,7 +15,7 @@ class HostAdmissionTest {
     private static final int TOTAL_PACKETS = CounterShard.counter(Direction.INCOMING, TrafficClass.TOTAL, 0);
 
     private static CounterShard shard(int maxHosts, int idleSeconds, long promotePackets) {
-        CounterShard s = new CounterShard("t", MonitoredNetworks.of(TestPackets.cidrs("10.0.0.0/8")), 12,
+        CounterShard s = TestShards.shard("t", MonitoredNetworks.of(TestPackets.cidrs("10.0.0.0/8")), 12,
                 new TrackingLimits(maxHosts, idleSeconds, promotePackets, 0));
         s.onSecond(1_000);
         return s;

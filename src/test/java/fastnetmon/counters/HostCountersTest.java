@@ -25,7 +25,7 @@ class HostCountersTest {
     private static final int OUT_PACKETS = CounterShard.counter(Direction.OUTGOING, TrafficClass.TOTAL, 0);
 
     private long second = 1_700_000_000L;
-    private final CounterShard shard = new CounterShard("test", networks("10.0.0.0/8", "2001:db8::/32"), 12,
+    private final CounterShard shard = TestShards.shard("test", networks("10.0.0.0/8", "2001:db8::/32"), 12,
             CounterShard.MAX_HOSTS, IDLE);
     private final HostCounters counters = shard;
 
@@ -172,7 +172,7 @@ class HostCountersTest {
 
     @Test
     void totalsAndUntrackedPacketsAreCumulative() {
-        CounterShard small = new CounterShard("small", networks("10.0.0.0/8"), 12, 1);
+        CounterShard small = TestShards.shard("small", networks("10.0.0.0/8"), 12, 1);
         small.count(udp("1.2.3.4", 1, "10.0.0.1", 2));
         small.count(udp("1.2.3.4", 1, "10.0.0.2", 2)); // no room: totals only
         HostCounters c = small;

@@ -1,5 +1,6 @@
 package fastnetmon.detection;
 
+import fastnetmon.counters.TestShards;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.TestPackets;
@@ -17,7 +18,7 @@ class AddCountersTest {
     private static final String ATTACKER = "198.51.100.7";
 
     private static CounterShard shard(Harness h, String name) {
-        CounterShard s = new CounterShard(name, TestPackets.networks("10.0.0.0/8", "2001:db8::/32"), 16);
+        CounterShard s = TestShards.shard(name, TestPackets.networks("10.0.0.0/8", "2001:db8::/32"), 16);
         s.onSecond(h.second);
         return s;
     }

@@ -1,5 +1,6 @@
 package fastnetmon.detection;
 
+import fastnetmon.counters.TestShards;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
@@ -130,7 +131,7 @@ class BanEventsTest {
     @Test
     void aListenerThatThrowsDoesNotStopTheTick() {
         List<String> seen = new java.util.ArrayList<>();
-        CounterShard shard = new CounterShard("s", TestPackets.networks("10.0.0.0/8"), 12);
+        CounterShard shard = TestShards.shard("s", TestPackets.networks("10.0.0.0/8"), 12);
         Evaluator e = new Evaluator(new Settings().build(), List.of(shard), event -> {
             seen.add(event.kind() + " " + event.attack().ip);
             throw new IllegalStateException("an action failed");

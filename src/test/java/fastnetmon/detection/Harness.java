@@ -1,5 +1,6 @@
 package fastnetmon.detection;
 
+import fastnetmon.counters.TestShards;
 import fastnetmon.config.GroupTotals;
 import fastnetmon.config.HostGroup;
 import fastnetmon.config.Thresholds;
@@ -48,7 +49,7 @@ final class Harness implements BanListener {
     /** With learned baselines. */
     Harness(DetectionSettings settings, BaselineSettings baselines, int shardCount, int idleSeconds) {
         for (int i = 0; i < shardCount; i++) {
-            CounterShard s = new CounterShard("shard" + i, TestPackets.networks("10.0.0.0/8", "2001:db8::/32"), 16,
+            CounterShard s = TestShards.shard("shard" + i, TestPackets.networks("10.0.0.0/8", "2001:db8::/32"), 16,
                     CounterShard.MAX_HOSTS, idleSeconds);
             s.onSecond(second);
             shards.add(s);

@@ -1,5 +1,6 @@
 package fastnetmon.detection;
 
+import fastnetmon.counters.TestShards;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.MonitoredNetworks;
 import fastnetmon.counters.NetworkRates;
@@ -26,7 +27,7 @@ class StarvedTableTest {
     private static Harness harness() {
         Harness.Settings s = new Harness.Settings();
         s.global = Harness.Limits.none().pps(TrafficClass.TOTAL, 20_000).build();
-        CounterShard shard = new CounterShard("starved", MonitoredNetworks.of(TestPackets.cidrs("10.20.0.0/16", "10.30.0.0/16")),
+        CounterShard shard = TestShards.shard("starved", MonitoredNetworks.of(TestPackets.cidrs("10.20.0.0/16", "10.30.0.0/16")),
                 16, new TrackingLimits(MAX_HOSTS, 120, 5_000, 0));
         return new Harness(s.build(), List.of(shard));
     }

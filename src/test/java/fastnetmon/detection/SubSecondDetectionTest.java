@@ -117,6 +117,27 @@ class SubSecondDetectionTest {
     }
 
     @Test
+    void captureRunningLateDoesNotShowAsABurst() {
+        // Capture falls behind by a tick: the packets of one tenth of a second are counted only after its
+        // tick, so the next tick holds two tenths of a second of packets, and their own times say so.
+        Rig rig = new Rig(new Settings());
+        PacketRecord background = udp(ATTACKER, 1000, "10.0.0.9", 53), flood = udp(ATTACKER, 1000, "10.0.0.1", 53);
+        rig.periods(5, 3_000, background);
+        rig.tick(); // nothing counted: capture is late
+        assertEquals(List.of(), rig.bans);
+        rig.now -= TICK; // what came in then is counted now, with its own times
+        rig.count(rig.packets, 3_000, background, TICK);
+        rig.count(rig.packets, 20_000, flood, TICK);
+        rig.now += TICK;
+        rig.count(rig.packets, 3_000, background, TICK);
+        rig.count(rig.packets, 20_000, flood, TICK);
+        rig.tick();
+        Attack a = rig.ban("10.0.0.1");
+        assertTrue(a != null);
+        assertEquals(200_000, a.initialPps(), 200, "the flood's rate, not 40,000 packets in one tenth of a second");
+    }
+
+    @Test
     void aFloodThatFillsTheWindowIsMeasuredOverTheWholeWindow() {
         // Just under the threshold for a second (19.9k), then over it: the attack fills the window, so its
         // power is the window's.

@@ -1,5 +1,6 @@
 package fastnetmon.source.afpacket;
 
+import fastnetmon.counters.TestShards;
 import fastnetmon.source.NativeLibC;
 
 import fastnetmon.counters.Direction;
@@ -101,7 +102,7 @@ class AfPacketEngineTest {
     private List<Running> start(AfPacketEngine.Settings settings, int members) throws SourceException {
         List<CounterShard> shards = new ArrayList<>();
         List<AfPacketEngine> engines = AfPacketEngine.members(settings, members, AfPacketEngine.fanoutGroupFor(7), i -> {
-            CounterShard s = new CounterShard("afp" + i, PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 12);
+            CounterShard s = TestShards.shard("afp" + i, PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 12);
             shards.add(s);
             return new PacketCounter(s);
         });
@@ -209,7 +210,7 @@ class AfPacketEngineTest {
         for (FanoutMode m : FanoutMode.values()) {
             List<AfPacketEngine> es = AfPacketEngine.members(LO.withFanoutMode(m).withRing(1 << 16, 4, 10), 2,
                     AfPacketEngine.fanoutGroupFor(100 + m.ordinal()), i -> new PacketCounter(
-                            new CounterShard("m", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 8)));
+                            TestShards.shard("m", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 8)));
             es.forEach(AfPacketEngine::close);
         }
     }
@@ -232,7 +233,7 @@ class AfPacketEngineTest {
 
     @Test
     void unknownInterfaceIsOneActionableLine() {
-        CounterShard s = new CounterShard("x", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 8);
+        CounterShard s = TestShards.shard("x", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 8);
         SourceException e = assertThrows(SourceException.class,
                 () -> AfPacketEngine.open(AfPacketEngine.Settings.of("eth9nosuch"), -1, new PacketCounter(s)));
         assertEquals("interface eth9nosuch does not exist", e.getMessage());
@@ -240,7 +241,7 @@ class AfPacketEngineTest {
 
     @Test
     void badRingSettingsNameTheSetting() {
-        CounterShard s = new CounterShard("x", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 8);
+        CounterShard s = TestShards.shard("x", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 8);
         SourceException e = assertThrows(SourceException.class,
                 () -> AfPacketEngine.open(LO.withRing(5000, 64, 10), -1, new PacketCounter(s)));
         assertTrue(e.getMessage().contains("af_packet_block_size"), e.getMessage());
@@ -252,7 +253,7 @@ class AfPacketEngineTest {
 
     @Test
     void joiningAGroupUsedWithAnotherModeFailsClearly() throws Exception {
-        CounterShard s = new CounterShard("x", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 8);
+        CounterShard s = TestShards.shard("x", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 8);
         int group = AfPacketEngine.fanoutGroupFor(200);
         AfPacketEngine.Settings small = LO.withRing(1 << 16, 4, 10);
         try (AfPacketEngine a = AfPacketEngine.open(small.withFanoutMode(FanoutMode.CPU), group, new PacketCounter(s))) {
@@ -264,7 +265,7 @@ class AfPacketEngineTest {
 
     @Test
     void workAfterCloseFails() throws Exception {
-        CounterShard s = new CounterShard("x", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 8);
+        CounterShard s = TestShards.shard("x", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 8);
         AfPacketEngine e = AfPacketEngine.open(LO.withRing(1 << 16, 4, 10), -1, new PacketCounter(s));
         e.close();
         e.close();

@@ -1,8 +1,8 @@
 package fastnetmon.source.afpacket;
 
+import fastnetmon.counters.TestShards;
 import fastnetmon.source.SourceException;
 import fastnetmon.source.PacketCounter;
-import fastnetmon.counters.CounterShard;
 import fastnetmon.networks.Cidr;
 import fastnetmon.networks.PrefixMatcher;
 
@@ -14,7 +14,7 @@ public final class AfPacketProbe {
     }
 
     public static void main(String[] args) {
-        PacketCounter pc = new PacketCounter(new CounterShard("probe", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 8));
+        PacketCounter pc = new PacketCounter(TestShards.shard("probe", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 8));
         try (AfPacketEngine e = AfPacketEngine.open(AfPacketEngine.Settings.of("lo"), -1, pc)) {
             System.out.println("OPENED");
         } catch (SourceException e) {

@@ -1,10 +1,10 @@
 package fastnetmon.source.afpacket;
 
+import fastnetmon.counters.TestShards;
 import fastnetmon.source.NativeLibC;
 
 import fastnetmon.source.SourceException;
 import fastnetmon.source.PacketCounter;
-import fastnetmon.counters.CounterShard;
 import fastnetmon.networks.Cidr;
 import fastnetmon.networks.PrefixMatcher;
 import fastnetmon.packet.PacketParser;
@@ -44,7 +44,7 @@ class AfPacketSettingsTest {
             int g = AfPacketEngine.fanoutGroupFor(i);
             assertTrue(g >= 0 && g <= 0xffff);
         }
-        PacketCounter pc = new PacketCounter(new CounterShard("x", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 8));
+        PacketCounter pc = new PacketCounter(TestShards.shard("x", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 8));
         assertThrows(IllegalArgumentException.class, () -> AfPacketEngine.open(AfPacketEngine.Settings.of("lo"), 70000, pc));
     }
 
@@ -57,7 +57,7 @@ class AfPacketSettingsTest {
         int fd = NativeLibC.libc().socket(LinuxPacket.AF_PACKET, LinuxPacket.SOCK_RAW, 0);
         String message;
         if (fd < 0) {
-            PacketCounter pc = new PacketCounter(new CounterShard("x", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 8));
+            PacketCounter pc = new PacketCounter(TestShards.shard("x", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 8));
             message = assertThrows(SourceException.class, () -> AfPacketEngine.open(AfPacketEngine.Settings.of("lo"), -1, pc)).getMessage();
         } else {
             NativeLibC.libc().close(fd);

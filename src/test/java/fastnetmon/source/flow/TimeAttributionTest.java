@@ -1,5 +1,6 @@
 package fastnetmon.source.flow;
 
+import fastnetmon.counters.TestShards;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.TestPackets;
@@ -16,7 +17,7 @@ class TimeAttributionTest {
     private static final long NS = 1_000_000_000L;
     private static final long T0 = 1_700_000_000L;
 
-    private final CounterShard shard = new CounterShard("flows", TestPackets.networks("10.0.0.0/8"), 12);
+    private final CounterShard shard = TestShards.shard("flows", TestPackets.networks("10.0.0.0/8"), 12);
     private final List<long[]> perSecond = new ArrayList<>(); // {second, incoming packets counted for it}
     private final java.util.Map<Long, Long> perTick = new java.util.TreeMap<>(); // clock second -> packets counted at it
     private long countedBefore;

@@ -1,5 +1,6 @@
 package fastnetmon.source.pcap;
 
+import fastnetmon.counters.TestShards;
 import fastnetmon.source.SourceException;
 import fastnetmon.source.SourceRunner;
 import fastnetmon.source.PacketCounter;
@@ -65,7 +66,7 @@ class PcapEngineTest {
     }
 
     private static CounterShard shard() {
-        return new CounterShard("pcap-test", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 12);
+        return TestShards.shard("pcap-test", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 12);
     }
 
     private static PacketCounter counter(CounterShard shard) {

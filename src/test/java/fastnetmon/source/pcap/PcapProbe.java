@@ -1,5 +1,6 @@
 package fastnetmon.source.pcap;
 
+import fastnetmon.counters.TestShards;
 import fastnetmon.source.PacketCounter;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.networks.Cidr;
@@ -16,7 +17,7 @@ public final class PcapProbe {
     }
 
     public static void main(String[] args) {
-        CounterShard shard = new CounterShard("probe", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 10);
+        CounterShard shard = TestShards.shard("probe", PrefixMatcher.of(List.of(Cidr.parse("127.0.0.0/8"))), 10);
         try (PcapEngine e = PcapEngine.open("lo", null, 1500, true, new PacketCounter(shard))) {
             System.out.println("OPENED");
         } catch (PcapException e) {

@@ -1,5 +1,6 @@
 package fastnetmon.source.pfring;
 
+import fastnetmon.counters.TestShards;
 import fastnetmon.source.SourceException;
 import fastnetmon.source.SourceRunner;
 import fastnetmon.source.PacketCounter;
@@ -42,7 +43,7 @@ class PfRingEngineTest {
     Path tmp;
 
     private PfRingLibrary lib;
-    private final CounterShard shard = new CounterShard("pfring", networks("10.0.0.0/8", "2001:db8::/32"), 12);
+    private final CounterShard shard = TestShards.shard("pfring", networks("10.0.0.0/8", "2001:db8::/32"), 12);
 
     @BeforeEach
     void loadStandIn() throws Exception {
@@ -277,7 +278,7 @@ class PfRingEngineTest {
         for (String options : List.of("", ",nopoll")) {
             // idle: the file is served, then nothing more arrives
             PfRingEngine engine = PfRingEngine.open(lib, "file:" + pcap + options, 1518, true,
-                    new PacketCounter(new CounterShard("idle", networks("10.0.0.0/8"), 12)));
+                    new PacketCounter(TestShards.shard("idle", networks("10.0.0.0/8"), 12)));
             SourceRunner runner = SourceRunner.start(engine);
             Thread.sleep(300);
             long start = System.nanoTime();
@@ -289,7 +290,7 @@ class PfRingEngineTest {
         // busy: the file is served over and over; stopped while running
         Path log = tmp.resolve("busy.log");
         PfRingEngine engine = PfRingEngine.open(lib, "file:" + pcap + ",loop,log=" + log, 1518, true,
-                new PacketCounter(new CounterShard("busy", networks("10.0.0.0/8"), 12)));
+                new PacketCounter(TestShards.shard("busy", networks("10.0.0.0/8"), 12)));
         SourceRunner runner = SourceRunner.start(engine);
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (engine.received() == 0 && System.nanoTime() < deadline) {
@@ -311,7 +312,7 @@ class PfRingEngineTest {
         Path pcap = writePcap("alloc.pcap", mixedFrames(), false);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         PfRingEngine engine = PfRingEngine.open(lib, "file:" + pcap + ",loop", PfRingEngine.DEFAULT_CAPLEN, true,
-                new PacketCounter(new CounterShard("alloc", networks("10.0.0.0/8", "2001:db8::/32"), 12)));
+                new PacketCounter(TestShards.shard("alloc", networks("10.0.0.0/8", "2001:db8::/32"), 12)));
         SourceRunner runner = SourceRunner.start(engine);
         Thread t = runner.thread();
         try {

@@ -1,8 +1,8 @@
 package fastnetmon.source.pfring;
 
+import fastnetmon.counters.TestShards;
 import fastnetmon.source.SourceException;
 import fastnetmon.source.PacketCounter;
-import fastnetmon.counters.CounterShard;
 import fastnetmon.packet.PacketParser;
 import fastnetmon.tools.FrameBuilder;
 import fastnetmon.tools.PcapWriter;
@@ -54,7 +54,7 @@ class PfRingLoadingTest {
         String override = System.getenv(PfRingLibrary.PATH_ENV);
         if (!installed && (override == null || override.isBlank())) {
             e = assertThrows(SourceException.class, () -> PfRingEngine.open("eth0", PfRingEngine.DEFAULT_CAPLEN, true,
-                    new PacketCounter(new CounterShard("x", networks("10.0.0.0/8"), 10))));
+                    new PacketCounter(TestShards.shard("x", networks("10.0.0.0/8"), 10))));
             assertEquals("PF_RING is not installed: libpfring.so was not found", e.getMessage());
         }
     }
