@@ -1,7 +1,6 @@
 package fastnetmon;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import fastnetmon.packet.PacketParser;
 import fastnetmon.tools.FrameBuilder;
 import fastnetmon.tools.PcapWriter;
@@ -10,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,28 +46,12 @@ class ReplayCarpetBombingEndToEndTest {
                 spread(w, s, frames);
             }
         }
-        Files.writeString(dir.resolve("networks_list"), "10.10.0.0/16\n");
-        Path out = Files.createDirectories(dir.resolve("script-out"));
-        Path script = dir.resolve("notify.sh");
-        Files.writeString(script, "#!/bin/sh\necho \"$@\" >> \"" + out + "/calls\"\ncat > /dev/null\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path conf = dir.resolve("fastnetmon.conf");
-        Files.writeString(conf, String.join("\n",
-                "networks_list_path = networks_list",
-                "notify_script_path = notify.sh",
-                "log_file = log/fastnetmon.log",
-                "pid_path = log/fastnetmon.pid",
-                "ban_for_pps = on",
-                "threshold_pps = 20000",
-                "ban_time = 60",
-                "hostgroup = customers:10.10.5.0/24",
-                "hostgroup = others:10.10.6.0/24",
-                "customers_ban_for_total_pps = on",
-                "customers_threshold_total_pps = 50000",
-                ""));
-        Processes.Result r = Processes.fastnetmon(dir, "--configuration_file", conf.toString(), "--pcap_file", pcap.toString());
-        assertEquals(0, r.exitCode(), r.stderr());
-        JsonNode summary = new ObjectMapper().readTree(r.lastLine());
+        Path conf = ReplayRig.setUp(dir, "echo \"$@\" >> \"OUT/calls\"\ncat > /dev/null",
+                "ban_for_pps = on", "threshold_pps = 20000", "ban_time = 60",
+                "hostgroup = customers:10.10.5.0/24", "hostgroup = others:10.10.6.0/24",
+                "customers_ban_for_total_pps = on", "customers_threshold_total_pps = 50000");
+        JsonNode summary = ReplayRig.replay(dir, conf, pcap, new java.util.HashMap<>());
+        Path out = dir.resolve("script-out");
         JsonNode bans = summary.path("bans");
         assertEquals(1, bans.size(), summary.toString());
         JsonNode ban = bans.get(0);

@@ -1,7 +1,6 @@
 package fastnetmon;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import fastnetmon.packet.PacketParser;
 import fastnetmon.packet.PacketRecord;
 import fastnetmon.tools.FrameBuilder;
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -76,26 +74,8 @@ class ReplaySubSecondEndToEndTest {
     }
 
     private JsonNode replay(Path pcap, Map<String, JsonNode> bans) throws Exception {
-        Files.writeString(dir.resolve("networks_list"), "10.10.0.0/16\n");
-        Path out = Files.createDirectories(dir.resolve("script-out"));
-        Path script = dir.resolve("notify.sh");
-        Files.writeString(script, "#!/bin/sh\necho \"$@\" > \"" + out + "/$1.$4.argv\"\ncat > /dev/null\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path conf = dir.resolve("fastnetmon.conf");
-        Files.writeString(conf, String.join("\n",
-                "networks_list_path = networks_list",
-                "notify_script_path = notify.sh",
-                "log_file = log/fastnetmon.log",
-                "pid_path = log/fastnetmon.pid",
-                "ban_for_pps = on",
-                "threshold_pps = " + THRESHOLD,
-                "ban_details_records_count = 5",
-                "ban_time = 60",
-                ""));
-        Processes.Result r = Processes.fastnetmon(dir, "--configuration_file", conf.toString(), "--pcap_file", pcap.toString());
-        assertEquals(0, r.exitCode(), r.stderr());
-        JsonNode summary = new ObjectMapper().readTree(r.lastLine());
-        summary.path("bans").forEach(b -> bans.put(b.path("ip").asText(), b));
-        return summary;
+        Path conf = ReplayRig.setUp(dir, "echo \"$@\" > \"OUT/$1.$4.argv\"\ncat > /dev/null",
+                "ban_for_pps = on", "threshold_pps = " + THRESHOLD, "ban_details_records_count = 5", "ban_time = 60");
+        return ReplayRig.replay(dir, conf, pcap, bans);
     }
 }

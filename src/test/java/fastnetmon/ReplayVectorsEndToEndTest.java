@@ -1,7 +1,6 @@
 package fastnetmon;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import fastnetmon.packet.PacketParser;
 import fastnetmon.packet.PacketRecord;
 import fastnetmon.tools.FrameBuilder;
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -236,32 +234,11 @@ class ReplayVectorsEndToEndTest {
     }
 
     private Path setUp() throws Exception {
-        Files.writeString(dir.resolve("networks_list"), "10.10.0.0/16\n");
-        Path out = Files.createDirectories(dir.resolve("script-out"));
-        Path script = dir.resolve("notify.sh");
-        Files.writeString(script, "#!/bin/sh\ncat > \"" + out + "/$1.$4.stdin\"\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path conf = dir.resolve("fastnetmon.conf");
-        Files.writeString(conf, String.join("\n",
-                "networks_list_path = networks_list",
-                "notify_script_path = notify.sh",
-                "log_file = log/fastnetmon.log",
-                "attack_details_folder = attacks",
-                "pid_path = log/fastnetmon.pid",
-                "ban_for_pps = on",
-                "threshold_pps = 20000",
-                "ban_details_records_count = " + SAMPLES,
-                "ban_time = 2",
-                ""));
-        return conf;
+        return ReplayRig.setUp(dir, "cat > \"OUT/$1.$4.stdin\"", "ban_for_pps = on", "threshold_pps = 20000",
+                "ban_details_records_count = " + SAMPLES, "ban_time = 2");
     }
 
-    /** Replays {@code pcap} in a detector process; returns its JSON summary and puts its bans by IP in {@code bans}. */
     private JsonNode replay(Path conf, Path pcap, Map<String, JsonNode> bans) throws Exception {
-        Processes.Result r = Processes.fastnetmon(dir, "--configuration_file", conf.toString(), "--pcap_file", pcap.toString());
-        assertEquals(0, r.exitCode(), r.stderr());
-        JsonNode summary = new ObjectMapper().readTree(r.lastLine());
-        summary.path("bans").forEach(b -> bans.put(b.path("ip").asText(), b));
-        return summary;
+        return ReplayRig.replay(dir, conf, pcap, bans);
     }
 }

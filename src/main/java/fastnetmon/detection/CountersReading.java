@@ -24,15 +24,16 @@ final class CountersReading implements HostCounters.Changes {
     private final Queue<HostCounters> joining = new ConcurrentLinkedQueue<>();
     private final HostTable hosts;
     private final CountsByHost second;
+    private final SlidingWindow window;
     private final SubnetTotals subnets;
     private final IntConsumer released;
-    private CountsByHost into;
     private boolean wholeSeconds;
 
-    CountersReading(List<? extends HostCounters> counters, HostTable hosts, CountsByHost second, SubnetTotals subnets,
-                    IntConsumer released) {
+    CountersReading(List<? extends HostCounters> counters, HostTable hosts, SlidingWindow window, CountsByHost second,
+                    SubnetTotals subnets, IntConsumer released) {
         this.counters.addAll(counters);
         this.hosts = hosts;
+        this.window = window;
         this.second = second;
         this.subnets = subnets;
         this.released = released;
@@ -56,9 +57,11 @@ final class CountersReading implements HostCounters.Changes {
         return counters;
     }
 
-    /** Reads the counters that count whole seconds, or the others, into {@code into} and the second's counts. */
-    void read(boolean wholeSeconds, CountsByHost into, long nowSecond) {
-        this.into = into;
+    /**
+     * Reads the counters that count whole seconds (into the window's whole second), or the others (into
+     * its newest tick), and into the second's counts.
+     */
+    void read(boolean wholeSeconds, long nowSecond) {
         this.wholeSeconds = wholeSeconds;
         for (HostCounters c : counters) {
             if (c.countsWholeSeconds() == wholeSeconds) {
@@ -102,7 +105,11 @@ final class CountersReading implements HostCounters.Changes {
 
     @Override
     public void counted(int host, long[] counts) {
-        into.add(host, counts);
+        if (wholeSeconds) {
+            window.wholeSecond().add(host, counts);
+        } else {
+            window.add(host, counts);
+        }
         second.add(host, counts);
         subnets.counted(host, counts, wholeSeconds);
     }

@@ -33,6 +33,40 @@ final class CountsByHost {
 
     /** Adds what a counters instance reports for the host. */
     void add(int host, long[] delta) {
+        add(host, delta, 0);
+        packets += delta[IN_PACKETS] + delta[OUT_PACKETS];
+    }
+
+    /** Adds {@code delta[off, off + COUNTERS)} to the host's counts. */
+    void add(int host, long[] delta, int off) {
+        int base = positionFor(host) * C;
+        for (int i = 0; i < C; i++) {
+            counts[base + i] += delta[off + i];
+        }
+    }
+
+    /** Takes {@code delta[off, off + COUNTERS)} from the host's counts (which hold at least that). */
+    void subtract(int host, long[] delta, int off) {
+        int base = positionOf[host] * C;
+        for (int i = 0; i < C; i++) {
+            counts[base + i] -= delta[off + i];
+        }
+    }
+
+    /** Drops the host; the last position moves into its place. */
+    void remove(int host) {
+        int pos = positionOf[host], last = --count;
+        if (pos != last) {
+            int moved = hosts[last];
+            hosts[pos] = moved;
+            positionOf[moved] = pos;
+            System.arraycopy(counts, last * C, counts, pos * C, C);
+        }
+        positionOf[host] = -1;
+    }
+
+    /** The host's position, added (with zero counts) when it has none. */
+    private int positionFor(int host) {
         if (host >= positionOf.length) {
             int old = positionOf.length;
             positionOf = Arrays.copyOf(positionOf, Math.max(16, Math.max(host + 1, old * 2)));
@@ -49,11 +83,7 @@ final class CountsByHost {
             positionOf[host] = pos;
             Arrays.fill(counts, pos * C, pos * C + C, 0);
         }
-        int base = pos * C;
-        for (int i = 0; i < C; i++) {
-            counts[base + i] += delta[i];
-        }
-        packets += delta[IN_PACKETS] + delta[OUT_PACKETS];
+        return pos;
     }
 
     int size() {
@@ -110,6 +140,21 @@ final class CountsByHost {
     }
 
     private int lastCount;
+
+    /**
+     * Gives back memory while in use (a structure never cleared): positions beyond four times the hosts
+     * held, and host ids from {@code capacity} on, which it holds none of.
+     */
+    void shrink(int capacity) {
+        int want = Math.max(1024, count * 2);
+        if (hosts.length > 2 * want) {
+            hosts = Arrays.copyOf(hosts, want);
+            counts = Arrays.copyOf(counts, want * C);
+        }
+        if (positionOf.length > capacity) {
+            positionOf = Arrays.copyOf(positionOf, capacity);
+        }
+    }
 
     /** Empties it for the next span. */
     void clear() {

@@ -69,7 +69,7 @@ public final class Evaluator {
         this.averages = new Averages(settings.averageCalculationTimeSeconds());
         this.top = new TopHosts(hosts, averages);
         this.rules = new BanRules(settings);
-        this.reading = new CountersReading(counters, hosts, second, subnets, this::forgetIfUnused);
+        this.reading = new CountersReading(counters, hosts, window, second, subnets, this::forgetIfUnused);
         this.samples = new SampleCollector(hosts, reading.counters());
         this.bans = new BanBook(settings, Objects.requireNonNull(listener), hosts, samples, this::forgetIfUnused);
         this.baselines = new Baselines(baselineSettings, hosts);
@@ -111,11 +111,12 @@ public final class Evaluator {
         ticked = true;
         CountsByHost newest = window.nextTick(nowNanos, coveredNanos);
         subnets.nextTick(nowNanos, coveredNanos);
-        reading.read(false, newest, nowSecond);
+        reading.read(false, nowSecond);
         newest.packetNanos = reading.packetSpan(newest);
         if (newSecond) {
             subnets.startWholeSecond();
-            reading.read(true, window.startWholeSecond(), nowSecond);
+            window.startWholeSecond();
+            reading.read(true, nowSecond);
             networkRates.update(reading.counters(), nowNanos);
         }
         totals.collect(reading.counters());

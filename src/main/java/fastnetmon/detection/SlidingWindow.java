@@ -23,6 +23,9 @@ import java.util.Iterator;
  * in a replay) holds all the traffic of the second before it, so "more than N in a second" means the
  * same in every window.
  *
+ * <p>The window's sums are kept as ticks come and go (each host's counts added with its tick, taken away
+ * when its tick leaves), so a host's last second is one row to read, not one per tick.
+ *
  * <p>Threading: the evaluator's thread only.
  */
 final class SlidingWindow {
@@ -34,6 +37,9 @@ final class SlidingWindow {
     private final ArrayDeque<CountsByHost> ticks = new ArrayDeque<>(); // oldest first
     private final ArrayDeque<CountsByHost> spare = new ArrayDeque<>();
     private final CountsByHost wholeSecond = new CountsByHost();
+    /** Each host's counts summed over the ticks in the window, and in how many of them it is. */
+    private final CountsByHost sums = new CountsByHost();
+    private int[] ticksIn = new int[0];
     private int idCapacity = Integer.MAX_VALUE;
     // per window tick, for fillAttack: the host's position in it, or -1
     private int[] positions = new int[16];
@@ -55,6 +61,15 @@ final class SlidingWindow {
         long from = endNanos - SECOND_NANOS - toleranceNanos;
         while (ticks.peekFirst().endNanos - ticks.peekFirst().coveredNanos < from) {
             CountsByHost old = ticks.pollFirst();
+            long[] counts = old.counts();
+            for (int i = 0; i < old.size(); i++) {
+                int host = old.host(i);
+                if (--ticksIn[host] == 0) {
+                    sums.remove(host);
+                } else {
+                    sums.subtract(host, counts, i * C);
+                }
+            }
             old.clear();
             old.trim(idCapacity);
             spare.add(old);
@@ -65,6 +80,19 @@ final class SlidingWindow {
     /** The tick started last. */
     CountsByHost newest() {
         return ticks.peekLast();
+    }
+
+    /** Adds what a counters instance counted for the host to the newest tick (and the window's sums). */
+    void add(int host, long[] counts) {
+        CountsByHost t = ticks.peekLast();
+        if (t.positionOf(host) < 0) {
+            if (host >= ticksIn.length) {
+                ticksIn = Arrays.copyOf(ticksIn, Math.max(16, Math.max(host + 1, ticksIn.length * 2)));
+            }
+            ticksIn[host]++;
+        }
+        t.add(host, counts);
+        sums.add(host, counts, 0);
     }
 
     /** Empties {@link #wholeSecond()} to be filled with the counters read once a second, at the turn of a second. */
@@ -81,15 +109,7 @@ final class SlidingWindow {
 
     /** Whether the host was counted in the window. */
     boolean contains(int host) {
-        if (wholeSecond.positionOf(host) >= 0) {
-            return true;
-        }
-        for (CountsByHost t : ticks) {
-            if (t.positionOf(host) >= 0) {
-                return true;
-            }
-        }
-        return false;
+        return wholeSecond.positionOf(host) >= 0 || sums.positionOf(host) >= 0;
     }
 
     /** The window's span: from the start of its oldest tick to the end of the newest. */
@@ -101,9 +121,7 @@ final class SlidingWindow {
     /** The host's traffic in the window, as rates per second over the window's span (at least a second). */
     void fill(int host, HostTraffic h) {
         clear(h);
-        for (CountsByHost t : ticks) {
-            add(t, t.positionOf(host), h);
-        }
+        add(sums, sums.positionOf(host), h);
         add(wholeSecond, wholeSecond.positionOf(host), h);
         h.seconds = Math.max(spanNanos(), SECOND_NANOS) / 1e9;
     }
@@ -167,6 +185,10 @@ final class SlidingWindow {
     /** Ids from {@code capacity} on are no longer known (see {@link HostTable#trim()}): ticks give their room back when reused. */
     void trim(int capacity) {
         idCapacity = capacity;
+        sums.shrink(capacity);
+        if (ticksIn.length > capacity) {
+            ticksIn = Arrays.copyOf(ticksIn, capacity);
+        }
     }
 
     private static double rate(CountsByHost t, int pos, int offset) {

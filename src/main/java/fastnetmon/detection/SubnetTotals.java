@@ -97,7 +97,11 @@ final class SubnetTotals {
     void counted(int host, long[] counts, boolean wholeSeconds) {
         int s = host < subnetOf.length ? subnetOf[host] - 1 : -1;
         if (s >= 0) {
-            (wholeSeconds ? window.wholeSecond() : window.newest()).add(s, counts);
+            if (wholeSeconds) {
+                window.wholeSecond().add(s, counts);
+            } else {
+                window.add(s, counts);
+            }
         }
     }
 
