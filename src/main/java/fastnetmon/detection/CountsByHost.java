@@ -39,7 +39,13 @@ final class CountsByHost {
 
     /** Adds {@code delta[off, off + COUNTERS)} to the host's counts. */
     void add(int host, long[] delta, int off) {
-        int base = positionFor(host) * C;
+        int pos = positionOf(host);
+        if (pos < 0) {
+            pos = newPosition(host); // may grow the arrays: before counts is read
+            System.arraycopy(delta, off, counts, pos * C, C);
+            return;
+        }
+        int base = pos * C;
         for (int i = 0; i < C; i++) {
             counts[base + i] += delta[off + i];
         }
@@ -65,24 +71,20 @@ final class CountsByHost {
         positionOf[host] = -1;
     }
 
-    /** The host's position, added (with zero counts) when it has none. */
-    private int positionFor(int host) {
+    /** A new position for a host that has none (its counts to be set by the caller). */
+    private int newPosition(int host) {
         if (host >= positionOf.length) {
             int old = positionOf.length;
             positionOf = Arrays.copyOf(positionOf, Math.max(16, Math.max(host + 1, old * 2)));
             Arrays.fill(positionOf, old, positionOf.length, -1);
         }
-        int pos = positionOf[host];
-        if (pos < 0) {
-            pos = count++;
-            if (hosts.length < count) {
-                hosts = Arrays.copyOf(hosts, hosts.length * 2);
-                counts = Arrays.copyOf(counts, hosts.length * C);
-            }
-            hosts[pos] = host;
-            positionOf[host] = pos;
-            Arrays.fill(counts, pos * C, pos * C + C, 0);
+        int pos = count++;
+        if (hosts.length < count) {
+            hosts = Arrays.copyOf(hosts, hosts.length * 2);
+            counts = Arrays.copyOf(counts, hosts.length * C);
         }
+        hosts[pos] = host;
+        positionOf[host] = pos;
         return pos;
     }
 

@@ -120,8 +120,18 @@ final class SlidingWindow {
 
     /** The host's traffic in the window, as rates per second over the window's span (at least a second). */
     void fill(int host, HostTraffic h) {
-        clear(h);
-        add(sums, sums.positionOf(host), h);
+        int pos = sums.positionOf(host);
+        if (pos >= 0) {
+            long[] counts = sums.counts();
+            int off = pos * C;
+            for (int i = 0; i < HostTraffic.SIZE; i++) {
+                h.packets[i] = counts[off + i * 3];
+                h.bytes[i] = counts[off + i * 3 + 1];
+                h.flows[i] = counts[off + i * 3 + 2];
+            }
+        } else {
+            clear(h);
+        }
         add(wholeSecond, wholeSecond.positionOf(host), h);
         h.seconds = Math.max(spanNanos(), SECOND_NANOS) / 1e9;
     }

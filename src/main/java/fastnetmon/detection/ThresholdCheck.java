@@ -16,14 +16,13 @@ public final class ThresholdCheck {
     /** A short reason such as "pps 50012 > 20000" for the first threshold crossed, or null. */
     public static String exceeded(Thresholds t, HostTraffic h, Direction dir) {
         for (int cls : CLASSES) {
-            String prefix = cls == TrafficClass.TOTAL ? "" : TrafficClass.name(cls) + " ";
             double pps = h.pps(dir, cls);
             if (t.banForPps(cls) && pps > t.thresholdPps(cls)) {
-                return prefix + "pps " + Math.round(pps) + " > " + t.thresholdPps(cls);
+                return prefix(cls) + "pps " + Math.round(pps) + " > " + t.thresholdPps(cls);
             }
             double mbps = h.mbps(dir, cls);
             if (t.banForBandwidth(cls) && mbps > t.thresholdMbps(cls)) {
-                return prefix + "mbps " + String.format("%.2f", mbps) + " > " + t.thresholdMbps(cls);
+                return prefix(cls) + "mbps " + String.format("%.2f", mbps) + " > " + t.thresholdMbps(cls);
             }
             if (cls == TrafficClass.TOTAL) {
                 double flows = h.flowsPerSecond(dir, TrafficClass.TOTAL);
@@ -33,5 +32,10 @@ public final class ThresholdCheck {
             }
         }
         return null;
+    }
+
+    /** "tcp " before a per-protocol reason; nothing for the total's. Made only for a reason given. */
+    private static String prefix(int cls) {
+        return cls == TrafficClass.TOTAL ? "" : TrafficClass.name(cls) + " ";
     }
 }
