@@ -7,6 +7,8 @@ import fastnetmon.counters.HostTraffic;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.detection.SortKey;
+import fastnetmon.detection.SubnetKey;
+import fastnetmon.networks.Cidr;
 import fastnetmon.networks.IpAddresses;
 import fastnetmon.networks.PrefixMatcher;
 import org.slf4j.Logger;
@@ -181,8 +183,16 @@ final class ApiRoutes {
 
     private ObjectNode unban(String ip, Map<String, String> query, InetAddress remote) throws Refusal, DetectorUnavailableException {
         noParameters(query, Set.of());
-        long[] a = bannableAddress(ip);
-        String text = IpAddresses.format(a[0], a[1]);
+        long[] a;
+        String text;
+        if (ip.indexOf('/') >= 0) { // a network banned as a whole (carpet bombing)
+            Cidr network = bannedNetwork(ip);
+            a = SubnetKey.of(network);
+            text = network.toString();
+        } else {
+            a = bannableAddress(ip);
+            text = IpAddresses.format(a[0], a[1]);
+        }
         Attack attack = access.unban(a[0], a[1]);
         if (attack == null) {
             throw new Refusal(404, text + " is not banned");
@@ -210,6 +220,24 @@ final class ApiRoutes {
                     + " (api_ban_outside_networks = on allows bans of any address)");
         }
         return a;
+    }
+
+    /** A network as the ban of a hostgroup's network names it ("10.10.5.0/24"). */
+    private Cidr bannedNetwork(String text) throws Refusal {
+        Cidr c;
+        try {
+            c = Cidr.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(400, quote(text) + " is not a network: " + e.getMessage());
+        }
+        if (c.hostBitsSet() || !SubnetKey.keyable(c)) {
+            throw new Refusal(400, quote(text) + " is not a network banned as a whole"
+                    + (c.hostBitsSet() ? " (host bits set)" : " (longer than /64)"));
+        }
+        if (!info.banOutsideNetworks() && !access.monitored(c.hi(), c.lo())) {
+            throw new Refusal(400, c + " is not in the monitored networks");
+        }
+        return c;
     }
 
     private static long[] address(String ip) throws Refusal {

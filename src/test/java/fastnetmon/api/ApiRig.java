@@ -7,6 +7,8 @@ import fastnetmon.Detector;
 import fastnetmon.action.ActionRegistry;
 import fastnetmon.action.DetailsFileAction;
 import fastnetmon.action.ScriptAction;
+import fastnetmon.config.GroupTotals;
+import fastnetmon.config.HostGroup;
 import fastnetmon.config.Thresholds;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.TestPackets;
@@ -86,7 +88,10 @@ public final class ApiRig implements AutoCloseable {
         banForPps[TrafficClass.TOTAL] = true;
         pps[TrafficClass.TOTAL] = 20_000;
         Thresholds t = new Thresholds(true, true, banForPps, pps, banForMbps, mbps, false, 1_000_000_000L);
-        DetectionSettings settings = new DetectionSettings(true, true, true, 3, 0, false, 1e-9, t, List.of(), List.of());
+        // 10.10.5.0/24 is also watched as a whole (carpet bombing): banned above 50,000 pps in total
+        List<HostGroup> groups = List.of(new HostGroup("customers", TestPackets.cidrs("10.10.5.0/24"), t,
+                new GroupTotals(true, 50_000, false, 0, false, 0)));
+        DetectionSettings settings = new DetectionSettings(true, true, true, 3, 0, false, 1e-9, t, groups, List.of());
         evaluator = new Evaluator(settings, List.of(shard), actions);
         evaluatorThread = Executors.newSingleThreadExecutor(r -> {
             Thread th = new Thread(r, "evaluator");

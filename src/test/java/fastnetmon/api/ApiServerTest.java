@@ -432,6 +432,31 @@ class ApiServerTest {
     }
 
     @Test
+    void aNetworkBannedAsAWholeIsListedAndUnbannedByItsCidr() throws Exception {
+        for (int host = 1; host < 255; host++) {
+            rig.send(300, udp("198.51.100.7", 1000, "10.10.5." + host, 53)); // 76,200 in total, 300 a host
+        }
+        rig.tick();
+        JsonNode bans = rig.get("/api/bans").json().path("bans");
+        assertEquals(1, bans.size(), bans.toString());
+        assertEquals("10.10.5.0/24", bans.get(0).path("ip").asText());
+        assertEquals("customers", bans.get(0).path("hostgroup").asText(), bans.toString());
+
+        Answer bad = rig.post("/api/unban/10.10.5.1/24");
+        assertEquals(400, bad.status());
+        assertEquals("'10.10.5.1/24' is not a network banned as a whole (host bits set)", bad.error());
+        assertEquals(400, rig.post("/api/unban/10.99.0.0/24").status()); // not monitored
+        Answer a = rig.post("/api/unban/10.10.5.0/24");
+        assertEquals(200, a.status(), a.body());
+        assertEquals("10.10.5.0/24", a.json().path("unbanned").path("ip").asText());
+        assertEquals(0, rig.get("/api/bans").json().path("bans").size());
+        assertTrue(rig.scriptCalls().contains("unban 10.10.5.0/24 incoming 76200 stdin=0"), rig.scriptCalls().toString());
+        Answer again = rig.post("/api/unban/10.10.5.0/24");
+        assertEquals(404, again.status());
+        assertEquals("10.10.5.0/24 is not banned", again.error());
+    }
+
+    @Test
     void unbanBeforeTheSamplesAreInSendsAttackDetailsFirst() throws Exception {
         assertEquals(200, rig.post("/api/ban/10.10.0.30").status());
         assertEquals(200, rig.post("/api/unban/10.10.0.30").status());
