@@ -1,5 +1,9 @@
 package fastnetmon.detection;
 
+import fastnetmon.config.TrafficClass;
+import fastnetmon.counters.Direction;
+import fastnetmon.counters.HostTraffic;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,7 +56,13 @@ final class BanEntry {
     }
 
     /** Takes in a second of the attack direction's traffic. */
-    void peak(long pps, double mbps) {
+    /** Takes in the last second of the host's (or network's) traffic: the attack direction's rates. */
+    void peak(HostTraffic lastSecond) {
+        Direction d = start.direction;
+        peak(Math.round(lastSecond.pps(d, TrafficClass.TOTAL)), lastSecond.mbps(d, TrafficClass.TOTAL));
+    }
+
+    private void peak(long pps, double mbps) {
         if (pps > peakPps || mbps > peakMbps) {
             peakPps = Math.max(peakPps, pps);
             peakMbps = Math.max(peakMbps, mbps);

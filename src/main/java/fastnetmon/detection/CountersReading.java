@@ -20,6 +20,8 @@ import java.util.function.IntConsumer;
  * added after the start join at the next tick).
  */
 final class CountersReading implements HostCounters.Changes {
+    /** Ticks with fewer packets take their length from the clock: between sparse packets the capture's is coarse. */
+    private static final long DENSE_TICK_PACKETS = 256;
     private final List<HostCounters> counters = new ArrayList<>();
     private final Queue<HostCounters> joining = new ConcurrentLinkedQueue<>();
     private final HostTable hosts;
@@ -28,6 +30,8 @@ final class CountersReading implements HostCounters.Changes {
     private final SubnetTotals subnets;
     private final IntConsumer released;
     private boolean wholeSeconds;
+    /** The newest packet time the counters had counted at the previous read. */
+    private long countedUpTo = Long.MIN_VALUE;
 
     CountersReading(List<? extends HostCounters> counters, HostTable hosts, SlidingWindow window, CountsByHost second,
                     SubnetTotals subnets, IntConsumer released) {
@@ -59,7 +63,7 @@ final class CountersReading implements HostCounters.Changes {
 
     /**
      * Reads the counters that count whole seconds (into the window's whole second), or the others (into
-     * its newest tick), and into the second's counts.
+     * its newest tick, whose packet time it then measures), and into the second's counts.
      */
     void read(boolean wholeSeconds, long nowSecond) {
         this.wholeSeconds = wholeSeconds;
@@ -68,18 +72,18 @@ final class CountersReading implements HostCounters.Changes {
                 c.read(nowSecond, this);
             }
         }
+        if (!wholeSeconds) {
+            CountsByHost newest = window.newest();
+            newest.packetNanos = packetSpan(newest);
+        }
     }
-
-    /** Ticks with fewer packets take their length from the clock: between sparse packets the capture's is coarse. */
-    private static final long DENSE_TICK_PACKETS = 256;
-    private long countedUpTo = Long.MIN_VALUE;
 
     /**
      * The packet time the tick just read covers, from the newest packet time the counters had counted at
-     * the previous read and now (see {@link HostCounters#countedUpToNanos()}); 0 when unknown, for a tick of few packets, or when it is far from the
-     * tick's own length (a clock step).
+     * the previous read and now (see {@link HostCounters#countedUpToNanos()}); 0 when unknown, for a tick
+     * of few packets, or when it is far from the tick's own length (a clock step).
      */
-    long packetSpan(CountsByHost tick) {
+    private long packetSpan(CountsByHost tick) {
         long upTo = Long.MIN_VALUE;
         for (HostCounters c : counters) {
             if (!c.countsWholeSeconds()) {
@@ -105,11 +109,7 @@ final class CountersReading implements HostCounters.Changes {
 
     @Override
     public void counted(int host, long[] counts) {
-        if (wholeSeconds) {
-            window.wholeSecond().add(host, counts);
-        } else {
-            window.add(host, counts);
-        }
+        window.add(host, counts, wholeSeconds);
         second.add(host, counts);
         subnets.counted(host, counts, wholeSeconds);
     }

@@ -131,14 +131,7 @@ final class CountsByHost {
      * and host ids from {@code capacity} on (no longer known; see {@link HostTable#trim()}). Call after {@link #clear()}.
      */
     void trim(int capacity) {
-        int want = Math.max(1024, lastCount * 2);
-        if (hosts.length > 2 * want) {
-            hosts = Arrays.copyOf(hosts, want);
-            counts = Arrays.copyOf(counts, want * C);
-        }
-        if (positionOf.length > capacity) {
-            positionOf = Arrays.copyOf(positionOf, capacity);
-        }
+        shrink(lastCount, capacity);
     }
 
     private int lastCount;
@@ -148,7 +141,11 @@ final class CountsByHost {
      * held, and host ids from {@code capacity} on, which it holds none of.
      */
     void shrink(int capacity) {
-        int want = Math.max(1024, count * 2);
+        shrink(count, capacity);
+    }
+
+    private void shrink(int held, int capacity) {
+        int want = Math.max(1024, held * 2);
         if (hosts.length > 2 * want) {
             hosts = Arrays.copyOf(hosts, want);
             counts = Arrays.copyOf(counts, want * C);

@@ -109,10 +109,9 @@ public final class Evaluator {
         reading.join(samples::added);
         lastTickNanos = nowNanos;
         ticked = true;
-        CountsByHost newest = window.nextTick(nowNanos, coveredNanos);
+        window.nextTick(nowNanos, coveredNanos);
         subnets.nextTick(nowNanos, coveredNanos);
         reading.read(false, nowSecond);
-        newest.packetNanos = reading.packetSpan(newest);
         if (newSecond) {
             subnets.startWholeSecond();
             window.startWholeSecond();
@@ -122,18 +121,10 @@ public final class Evaluator {
         totals.collect(reading.counters());
         samples.drain(bans);
         bans.sendHeldBans(nowNanos);
-        for (int i = 0; i < newest.size(); i++) {
-            check(newest.host(i), nowNanos);
+        window.forEachCounted(newSecond, host -> check(host, nowNanos));
+        if (subnets.active()) {
+            subnets.forEachCounted(newSecond, subnet -> checkSubnet(subnet, nowNanos));
         }
-        if (newSecond) {
-            CountsByHost whole = window.wholeSecond();
-            for (int i = 0; i < whole.size(); i++) {
-                if (newest.positionOf(whole.host(i)) < 0) {
-                    check(whole.host(i), nowNanos);
-                }
-            }
-        }
-        checkSubnets(newSecond, nowNanos);
         bans.sendCompletedDetails(nowNanos);
         bans.unbanExpired(nowNanos, this::stillAttacking);
         if (newSecond) {
@@ -181,8 +172,7 @@ public final class Evaluator {
         window.fill(host, traffic);
         BanEntry ban = bans.entryOf(host);
         if (ban != null) {
-            Direction d = ban.start().direction;
-            ban.peak(Math.round(traffic.pps(d, TrafficClass.TOTAL)), traffic.mbps(d, TrafficClass.TOTAL));
+            ban.peak(traffic);
             return;
         }
         BanRules.Crossing c = rules.banFor(hosts, host, traffic, nowNanos);
@@ -196,31 +186,25 @@ public final class Evaluator {
     }
 
     /**
-     * Carpet bombing: each watched network counted in this tick may cross its group's totals, and is then
+     * Carpet bombing: a watched network counted in this tick may cross its group's totals, and is then
      * banned as a whole (its CIDR in place of the address); a banned one's last second raises its peak.
      * There are no sample packets of a network as a whole, so attack_details goes out at the next tick.
      */
-    private void checkSubnets(boolean newSecond, long nowNanos) {
-        if (!subnets.active()) {
+    private void checkSubnet(int s, long nowNanos) {
+        long[] key = SubnetKey.of(subnets.cidr(s));
+        int known = hosts.find(key[0], key[1]);
+        BanEntry ban = known < 0 ? null : bans.entryOf(known);
+        if (ban != null) {
+            subnets.fill(s, traffic);
+            ban.peak(traffic);
             return;
         }
-        for (int s : subnets.counted(newSecond)) {
-            long[] key = SubnetKey.of(subnets.cidr(s));
-            int known = hosts.find(key[0], key[1]);
-            BanEntry ban = known < 0 ? null : bans.entryOf(known);
-            if (ban != null) {
-                subnets.fill(s, traffic);
-                Direction d = ban.start().direction;
-                ban.peak(Math.round(traffic.pps(d, TrafficClass.TOTAL)), traffic.mbps(d, TrafficClass.TOTAL));
-                continue;
-            }
-            SubnetTotals.Crossing c = subnets.crossing(s);
-            if (c != null) {
-                subnets.fillAttack(s, c.direction(), attack);
-                BanEntry e = bans.ban(hosts.findOrAdd(key[0], key[1]), attack, c.direction(), c.reason(),
-                        subnets.group(s).name(), nowNanos);
-                e.detailsDeadlineNanos = nowNanos + 1;
-            }
+        SubnetTotals.Crossing c = subnets.crossing(s);
+        if (c != null) {
+            subnets.fillAttack(s, c.direction(), attack);
+            BanEntry e = bans.ban(hosts.findOrAdd(key[0], key[1]), attack, c.direction(), c.reason(),
+                    subnets.group(s).name(), nowNanos);
+            e.detailsDeadlineNanos = nowNanos + 1;
         }
     }
 

@@ -8,14 +8,16 @@ import fastnetmon.counters.HostTraffic;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.function.IntConsumer;
 
 /**
  * The last second of every host's traffic, tick by tick: the counts of each tick of the past second
  * (what the counters counted between two ticks), so that a host's traffic over the last second can be
  * checked at every tick, and the rate of an attack can be measured over the ticks in which it runs.
  * Counters that change only once a second (flow records attributed to whole seconds) are read at the
- * turn of a second into the window's whole second ({@link #startWholeSecond()}), which counts as one second of the window until the next
- * turn: spread over ticks, such counts would land in one tick and look ten times as fast.
+ * turn of a second into the window's whole second ({@link #startWholeSecond()}), which counts as one
+ * second of the window until the next turn: spread over ticks, such counts would land in one tick and
+ * look ten times as fast.
  *
  * <p>A tick is in the window while it starts no earlier than one second (and half a tick period, for a
  * late tick live) before the newest tick ends. The window's rates divide by its span, but by no less
@@ -82,8 +84,15 @@ final class SlidingWindow {
         return ticks.peekLast();
     }
 
-    /** Adds what a counters instance counted for the host to the newest tick (and the window's sums). */
-    void add(int host, long[] counts) {
+    /**
+     * Adds what a counters instance counted for the host: to the whole second for counters that count
+     * whole seconds, else to the newest tick (and the window's sums).
+     */
+    void add(int host, long[] counts, boolean wholeSeconds) {
+        if (wholeSeconds) {
+            wholeSecond.add(host, counts);
+            return;
+        }
         CountsByHost t = ticks.peekLast();
         if (t.positionOf(host) < 0) {
             if (host >= ticksIn.length) {
@@ -95,16 +104,28 @@ final class SlidingWindow {
         sums.add(host, counts, 0);
     }
 
-    /** Empties {@link #wholeSecond()} to be filled with the counters read once a second, at the turn of a second. */
-    CountsByHost startWholeSecond() {
+    /** Empties the whole second, to be filled with the counters read once a second, at the turn of a second. */
+    void startWholeSecond() {
         wholeSecond.clear();
         wholeSecond.trim(idCapacity);
-        return wholeSecond;
     }
 
-    /** The counters read once a second, as of the last turn of a second. */
-    CountsByHost wholeSecond() {
-        return wholeSecond;
+    /**
+     * Hands each host counted in the newest tick to {@code action}, and at the turn of a second each host
+     * of the whole second besides, once each.
+     */
+    void forEachCounted(boolean newSecond, IntConsumer action) {
+        CountsByHost newest = ticks.peekLast();
+        for (int i = 0; i < newest.size(); i++) {
+            action.accept(newest.host(i));
+        }
+        if (newSecond) {
+            for (int i = 0; i < wholeSecond.size(); i++) {
+                if (newest.positionOf(wholeSecond.host(i)) < 0) {
+                    action.accept(wholeSecond.host(i));
+                }
+            }
+        }
     }
 
     /** Whether the host was counted in the window. */
@@ -122,13 +143,7 @@ final class SlidingWindow {
     void fill(int host, HostTraffic h) {
         int pos = sums.positionOf(host);
         if (pos >= 0) {
-            long[] counts = sums.counts();
-            int off = pos * C;
-            for (int i = 0; i < HostTraffic.SIZE; i++) {
-                h.packets[i] = counts[off + i * 3];
-                h.bytes[i] = counts[off + i * 3 + 1];
-                h.flows[i] = counts[off + i * 3 + 2];
-            }
+            sums.fill(pos, h);
         } else {
             clear(h);
         }
@@ -231,9 +246,9 @@ final class SlidingWindow {
         long[] counts = t.counts();
         int off = pos * C;
         for (int i = 0; i < HostTraffic.SIZE; i++) {
-            h.packets[i] += counts[off + i * 3] ;
-            h.bytes[i] += counts[off + i * 3 + 1] ;
-            h.flows[i] += counts[off + i * 3 + 2] ;
+            h.packets[i] += counts[off + i * 3];
+            h.bytes[i] += counts[off + i * 3 + 1];
+            h.flows[i] += counts[off + i * 3 + 2];
         }
     }
 }

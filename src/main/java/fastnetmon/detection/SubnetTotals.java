@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * Carpet bombing: the traffic of each network of the hostgroups with total thresholds
@@ -97,31 +98,13 @@ final class SubnetTotals {
     void counted(int host, long[] counts, boolean wholeSeconds) {
         int s = host < subnetOf.length ? subnetOf[host] - 1 : -1;
         if (s >= 0) {
-            if (wholeSeconds) {
-                window.wholeSecond().add(s, counts);
-            } else {
-                window.add(s, counts);
-            }
+            window.add(s, counts, wholeSeconds);
         }
     }
 
-    /** The networks counted in the newest tick (and at the turn of a second, those of the whole second). */
-    int[] counted(boolean newSecond) {
-        CountsByHost newest = window.newest();
-        int[] out = new int[newest.size() + (newSecond ? window.wholeSecond().size() : 0)];
-        int n = 0;
-        for (int i = 0; i < newest.size(); i++) {
-            out[n++] = newest.host(i);
-        }
-        if (newSecond) {
-            CountsByHost whole = window.wholeSecond();
-            for (int i = 0; i < whole.size(); i++) {
-                if (newest.positionOf(whole.host(i)) < 0) {
-                    out[n++] = whole.host(i);
-                }
-            }
-        }
-        return Arrays.copyOf(out, n);
+    /** Each network counted in the newest tick, and at the turn of a second those of the whole second; see {@link SlidingWindow#forEachCounted}. */
+    void forEachCounted(boolean newSecond, IntConsumer action) {
+        window.forEachCounted(newSecond, action);
     }
 
     /** The network's last second (rates over the window) into {@code h}. */

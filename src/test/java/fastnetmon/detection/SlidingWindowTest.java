@@ -32,9 +32,9 @@ class SlidingWindowTest {
                         c[i] = random.nextInt(1000);
                     }
                     counted[h] = c;
-                    w.add(h, c);
+                    w.add(h, c, false);
                     if (random.nextBoolean()) {
-                        w.add(h, c); // a second counters instance with the same host
+                        w.add(h, c, false); // a second counters instance with the same host
                         long[] twice = c.clone();
                         for (int i = 0; i < C; i++) {
                             twice[i] *= 2;
