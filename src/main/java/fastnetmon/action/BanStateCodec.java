@@ -231,8 +231,7 @@ final class BanStateCodec {
     /** A network banned as a whole (carpet bombing) is journaled by its CIDR; null when it is not one. */
     private static long[] networkKey(String cidr) {
         try {
-            Cidr c = Cidr.parse(cidr);
-            return c.hostBitsSet() || !SubnetKey.keyable(c) ? null : SubnetKey.of(c);
+            return SubnetKey.of(SubnetKey.network(cidr));
         } catch (IllegalArgumentException e) {
             return null;
         }

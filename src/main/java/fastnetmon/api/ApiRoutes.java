@@ -226,13 +226,9 @@ final class ApiRoutes {
     private Cidr bannedNetwork(String text) throws Refusal {
         Cidr c;
         try {
-            c = Cidr.parse(text);
+            c = SubnetKey.network(text);
         } catch (IllegalArgumentException e) {
-            throw new Refusal(400, quote(text) + " is not a network: " + e.getMessage());
-        }
-        if (c.hostBitsSet() || !SubnetKey.keyable(c)) {
-            throw new Refusal(400, quote(text) + " is not a network banned as a whole"
-                    + (c.hostBitsSet() ? " (host bits set)" : " (longer than /64)"));
+            throw new Refusal(400, quote(text) + " " + e.getMessage());
         }
         if (!info.banOutsideNetworks() && !access.monitored(c.hi(), c.lo())) {
             throw new Refusal(400, c + " is not in the monitored networks");

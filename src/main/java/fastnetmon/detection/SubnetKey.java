@@ -16,6 +16,25 @@ public final class SubnetKey {
     private static final long V4_MARK = 0xfe00L;
     private static final long V6_MARK = 0xffff_ffff_ffff_ff00L;
 
+    /**
+     * The network a ban of one as a whole names ("10.10.5.0/24"), as the journal and the API take it.
+     * Throws IllegalArgumentException with the reason, to follow the text: "is not a network: ...", or
+     * "is not a network banned as a whole (host bits set)".
+     */
+    public static Cidr network(String text) {
+        Cidr c;
+        try {
+            c = Cidr.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("is not a network: " + e.getMessage());
+        }
+        if (c.hostBitsSet() || !keyable(c)) {
+            throw new IllegalArgumentException("is not a network banned as a whole"
+                    + (c.hostBitsSet() ? " (host bits set)" : " (longer than /64)"));
+        }
+        return c;
+    }
+
     /** Whether the network can be keyed (and so watched as a whole). */
     public static boolean keyable(Cidr c) {
         return c.isV4() || c.prefixLength() <= 64;
