@@ -18,6 +18,7 @@ import fastnetmon.console.CliStatsFile;
 import fastnetmon.metrics.MetricsSource;
 import fastnetmon.config.Configuration;
 import fastnetmon.console.ConsoleScreen;
+import fastnetmon.export.Exporters;
 import fastnetmon.console.ConsoleSettings;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.BanEvent;
@@ -94,6 +95,7 @@ final class LiveMode {
         AutoCloseable api;
         AutoCloseable grpcApi;
         AutoCloseable screenFile;
+        Exporters exporters;
         Evaluator evaluator;
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "evaluator");
@@ -110,7 +112,10 @@ final class LiveMode {
             opened.push(() -> flows.forEach(FlowCollector::close));
             evaluator = detector.startEvaluator();
             restoreBans(detector.actions(), evaluator);
-            metrics = Metrics.start(config, detector.shards(), evaluator, detector.sources(), detector.actions()::stats);
+            exporters = Exporters.fromConfig(config, evaluator::view);
+            opened.push(exporters);
+            metrics = Metrics.start(config, detector.shards(), evaluator, detector.sources(), detector.actions()::stats,
+                    exporters::stats);
             opened.push(metrics);
             access = new EvaluatorAccess(evaluator, ticker, detector.monitored(),
                     () -> captureSum(detector, Source::received), () -> captureSum(detector, Source::dropped));
@@ -138,6 +143,7 @@ final class LiveMode {
         // From here on each engine belongs to its runner, which closes it.
         engines.forEach(detector::startSource);
         flows.forEach(detector::startSource);
+        exporters.start();
         long now = System.currentTimeMillis();
         long interval = evaluator.tickNanos() / 1_000_000;
         long firstTick = interval - now % interval + TICK_LAG_MS;
@@ -163,6 +169,7 @@ final class LiveMode {
         tick(evaluator);
         evaluator.flushDetails();
         evaluator.saveBaselines();
+        closeQuietly(exporters);
         if (!detector.actions().close(ActionSettings.from(config).scriptTimeout().plusSeconds(5))) {
             log.warn("some notify script calls were still running at exit");
         }

@@ -28,7 +28,9 @@ class ArchitectureTest {
     /**
      * A package may import its own stage and stages of a lower rank only: sources -> packet -> counters
      * -> detection -> action -> presentation in the order data flows and bans are made, with the
-     * sources' stage importing the parser and the counters it fills (a source calls them), and
+     * sources' stage importing the parser and the counters it fills (a source calls them), geoip (where
+     * an attack comes from) and export (the periodic pushes of the traffic figures) between detection and
+     * the actions, and
      * {@code config} and {@code networks}, the shared vocabulary, below all (they may use each other).
      * Within presentation, http serves api and metrics; console uses api; client uses console.
      */
@@ -38,12 +40,14 @@ class ArchitectureTest {
             Map.entry("counters", 2),
             Map.entry("source", 3),
             Map.entry("detection", 4),
-            Map.entry("action", 5),
-            Map.entry("http", 6),
-            Map.entry("api", 7), Map.entry("metrics", 7), Map.entry("tools", 7),
-            Map.entry("console", 8),
-            Map.entry("client", 9),
-            Map.entry(TOP, 10));
+            Map.entry("geoip", 5),
+            Map.entry("export", 6),
+            Map.entry("action", 7),
+            Map.entry("http", 8),
+            Map.entry("api", 9), Map.entry("metrics", 9), Map.entry("tools", 9),
+            Map.entry("console", 10),
+            Map.entry("client", 11),
+            Map.entry(TOP, 12));
 
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?fastnetmon\\.([a-zA-Z_]+)", Pattern.MULTILINE);
     private static final Pattern LOOKUP = Pattern.compile("\\.(get(?:Int|Long|Double|String|Boolean|Path|List)|isSet)\\(\"");

@@ -86,7 +86,7 @@ class ConfigurationCheckTest {
 
     @Test
     void unimplementedKeysWarnOneByOneOnlyWhenSwitchedOn() throws Exception {
-        Result r = check(ports() + "enable_subnet_counters = on\nredis_enabled = off\nredis_port = 6379\n"
+        Result r = check(ports() + "enable_subnet_counters = on\nmongodb_enabled = off\nmongodb_port = 27017\n"
                 + "mirror_netmap = off\ngobgp = off\n", "lo");
         assertEquals(0, r.exit(), r.toString());
         List<String> warnings = r.out().lines().filter(l -> l.startsWith("warning: ")).toList();
@@ -94,7 +94,7 @@ class ConfigurationCheckTest {
         assertTrue(warnings.get(0).endsWith(":7: 'enable_subnet_counters' is a FastNetMon option this version does not implement (ignored)"),
                 warnings.toString());
         assertTrue(warnings.get(1).endsWith(": 4 FastNetMon options this version does not implement, off or not switches (ignored): "
-                + "redis_enabled, redis_port, mirror_netmap, gobgp"), warnings.toString());
+                + "mongodb_enabled, mongodb_port, mirror_netmap, gobgp"), warnings.toString());
         assertFalse(r.out().contains("'gobgp'"), r.out());
     }
 }

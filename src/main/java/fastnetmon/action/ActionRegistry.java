@@ -4,6 +4,7 @@ import fastnetmon.config.Configuration;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.BanEvent;
 import fastnetmon.detection.BanListener;
+import fastnetmon.geoip.OriginLookup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,7 @@ public final class ActionRegistry implements BanListener {
 
     private static ActionRegistry build(Configuration config, Path banState, ZoneId zone) {
         ActionSettings s = ActionSettings.from(config);
+        OriginLookup origins = OriginLookup.NONE; // where attacks come from, for the actions that show it (GeoIP)
         Builder b = builder(banState).stopBound(s.scriptTimeout().plusSeconds(10));
         if (s.detailsFolder() != null) {
             b.add(new DetailsFileAction(s.detailsFolder(), zone), 1);

@@ -36,20 +36,20 @@ public final class ConfigKeys {
                       List<String> choices, String origin, boolean perHostgroup) {
     }
 
-    private static final String FNM = "FastNetMon";
-    private static final String OURS = "this version";
+    static final String FNM = "FastNetMon";
+    static final String OURS = "this version";
     private static final Map<String, Key> KEYS = new LinkedHashMap<>();
     private static final Map<String, Object> DEFAULTS = new LinkedHashMap<>();
 
     /** A key that is not a number; numeric keys name their range (below). */
-    private static void key(String name, Type type, String def, String origin, String description) {
+    static void key(String name, Type type, String def, String origin, String description) {
         if (type == Type.INT || type == Type.LONG || type == Type.DOUBLE) {
             throw new IllegalStateException(name + ": a numeric key needs its allowed range");
         }
         key(name, type, def, origin, description, 0, 0);
     }
 
-    private static void key(String name, Type type, String def, String origin, String description, long min, long max) {
+    static void key(String name, Type type, String def, String origin, String description, long min, long max) {
         KEYS.put(name, new Key(name, type, def, description, min, max, List.of(), origin, false));
     }
 
@@ -202,6 +202,8 @@ public final class ConfigKeys {
         key("baseline_state_path", Type.PATH, "", OURS, "File keeping the learned baselines across restarts. "
                 + "Not set: /var/lib/fastnetmon-java/CONF.baselines, beside the ban state file; set empty: not kept");
 
+        OutputKeys.define();
+
         for (Key k : KEYS.values()) {
             if (k.type() != Type.HOSTGROUP) {
                 DEFAULTS.put(k.name(), parse(k, k.name(), k.defaultText()));
@@ -218,10 +220,10 @@ public final class ConfigKeys {
             "microcode_xdp_path", "pfring_sampling_ratio", "enable_pf_ring_zc_mode",
             "notify_script_pass_details", "process_pcap_attack_dumps_with_dpi", "monitor_local_ip_addresses",
             "monitor_openvz_vps_ip_addresses", "cli_stats_ipv6_file_path", "exabgp", "gobgp",
-            "influxdb", "graphite", "clickhouse_metrics", "kafka_traffic_export");
+            "clickhouse_metrics", "kafka_traffic_export");
     private static final List<String> UNIMPLEMENTED_PREFIXES = List.of(
-            "logging:", "netflow_", "sflow_", "netmap_", "xdp_", "redis_", "mongodb_", "exabgp_", "gobgp_",
-            "influxdb_", "graphite_", "clickhouse_metrics_", "kafka_traffic_export_");
+            "logging:", "netflow_", "sflow_", "netmap_", "xdp_", "mongodb_", "exabgp_", "gobgp_",
+            "clickhouse_metrics_", "kafka_traffic_export_");
 
     /** The key, or null when it is not supported. */
     public static Key get(String name) {

@@ -1,6 +1,7 @@
 package fastnetmon.metrics;
 
 import fastnetmon.action.ActionStats;
+import fastnetmon.export.ExportStats;
 import fastnetmon.config.Configuration;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.config.PresentationSettings;
@@ -31,13 +32,20 @@ public final class Metrics {
     public static AutoCloseable start(Configuration config, List<CounterShard> shards, Evaluator evaluator,
                                       Collection<? extends Source> sources, Supplier<List<ActionStats>> actions)
             throws IOException {
+        return start(config, shards, evaluator, sources, actions, List::of);
+    }
+
+    /** The same, with the exporters' figures ({@code Exporters::stats}) read at every scrape. */
+    public static AutoCloseable start(Configuration config, List<CounterShard> shards, Evaluator evaluator,
+                                      Collection<? extends Source> sources, Supplier<List<ActionStats>> actions,
+                                      Supplier<List<ExportStats>> exports) throws IOException {
         PresentationSettings settings = PresentationSettings.from(config);
         PresentationSettings.Endpoint at = settings.metrics();
         if (!at.enabled()) {
             return () -> { };
         }
         MetricsServer server = MetricsServer.start(at.host(), at.port(), MetricsSource.of(config.networks(), shards, evaluator, sources),
-                settings.http(), actions);
+                settings.http(), actions, exports);
         LoggerFactory.getLogger(Metrics.class).info("serving Prometheus metrics on http://{}/metrics",
                 new PresentationSettings.Endpoint(true, at.host(), server.port()).where());
         return server;

@@ -1,6 +1,7 @@
 package fastnetmon.metrics;
 
 import fastnetmon.action.ActionStats;
+import fastnetmon.export.ExportStats;
 import fastnetmon.config.HttpLimits;
 import fastnetmon.http.BoundedHttpServer;
 import fastnetmon.http.RequestGuard;
@@ -51,9 +52,17 @@ public final class MetricsServer implements AutoCloseable {
      */
     public static MetricsServer start(String host, int port, MetricsSource source, HttpLimits limits,
                                       Supplier<List<ActionStats>> actions) throws IOException {
+        return start(host, port, source, limits, actions, List::of);
+    }
+
+    /** The same, with the exporters' figures ({@code Exporters::stats}) read at every scrape. */
+    public static MetricsServer start(String host, int port, MetricsSource source, HttpLimits limits,
+                                      Supplier<List<ActionStats>> actions, Supplier<List<ExportStats>> exports)
+            throws IOException {
         FastNetMonCollector detector = new FastNetMonCollector(source);
         FlowMetrics flows = new FlowMetrics(FlowPipeline::active);
         ActionMetrics actionFamilies = new ActionMetrics(actions);
+        ExportMetrics exportFamilies = new ExportMetrics(exports);
         return new MetricsServer(BoundedHttpServer.start("Prometheus metrics", host, port, limits,
                 loopback -> new RequestGuard(loopback, "metrics endpoint", "prometheus_host"),
                 BoundedHttpServer.ErrorFormat.TEXT, new Handler.Abstract() {
@@ -75,6 +84,7 @@ public final class MetricsServer implements AutoCloseable {
                         List<MetricFamily> families = new ArrayList<>(detector.collect());
                         families.addAll(flows.collect());
                         families.addAll(actionFamilies.collect());
+                        families.addAll(exportFamilies.collect());
                         byte[] body = TextExposition.write(families).getBytes(StandardCharsets.UTF_8);
                         response.setStatus(200);
                         response.getHeaders().put(HttpHeader.CONTENT_TYPE, TextExposition.CONTENT_TYPE);

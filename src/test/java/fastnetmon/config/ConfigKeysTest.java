@@ -58,11 +58,14 @@ class ConfigKeysTest {
 
     @Test
     void unimplementedFastNetMonKeysAreRecognisedButNotOurs() {
-        for (String k : new String[]{"exabgp", "exabgp_next_hop", "gobgp", "gobgp_next_hop_ipv6", "redis_enabled", "mongodb_host",
-                "influxdb", "influxdb_port", "graphite_prefix", "netmap_threads", "xdp_mode", "mirror_netmap", "mirror_afxdp",
+        for (String k : new String[]{"exabgp", "exabgp_next_hop", "gobgp", "gobgp_next_hop_ipv6", "mongodb_host",
+                "clickhouse_metrics", "kafka_traffic_export", "netmap_threads", "xdp_mode", "mirror_netmap", "mirror_afxdp",
                 "enable_subnet_counters", "kafka_traffic_export_topic", "clickhouse_metrics_port"}) {
             assertTrue(ConfigKeys.isUnimplementedFastNetMonKey(k), k);
             assertNull(ConfigKeys.get(k), k);
+        }
+        for (String k : new String[]{"redis_enabled", "redis_prefix", "influxdb", "influxdb_port", "graphite_prefix"}) {
+            assertFalse(ConfigKeys.isUnimplementedFastNetMonKey(k), k);
         }
         for (Key k : ConfigKeys.all()) {
             assertFalse(ConfigKeys.isUnimplementedFastNetMonKey(k.name()), k.name());

@@ -1,0 +1,92 @@
+package fastnetmon.export;
+
+import fastnetmon.detection.TrafficView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Runs one {@link Exporter} on its own daemon thread every period with the newest view, so that a slow or
+ * dead server holds up only this exporter. A failure is counted and logged at most once a minute (with the
+ * number of failures since the last line).
+ *
+ * <p>Threading: {@link #start} and {@link #close} by the owner, once each; {@link #stats} on any thread.
+ */
+final class ExportRunner {
+    private static final Logger log = LoggerFactory.getLogger(ExportRunner.class);
+    private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final Exporter exporter;
+    private final Supplier<TrafficView> views;
+    private final ScheduledExecutorService thread;
+    private final AtomicLong pushes = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private long failedUnlogged; // export thread only
+    private long lastLogNanos; // export thread only
+    private boolean logged; // export thread only
+
+    ExportRunner(Exporter exporter, Supplier<TrafficView> views) {
+        this.exporter = exporter;
+        this.views = views;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "export-" + exporter.name());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void start() {
+        long period = exporter.period().toMillis();
+        thread.scheduleWithFixedDelay(this::pushOnce, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** One push now, on the caller's thread (tests, and the last push at stop). */
+    void pushOnce() {
+        pushes.incrementAndGet();
+        try {
+            exporter.export(views.get());
+        } catch (Exception e) {
+            failed.incrementAndGet();
+            failedUnlogged++;
+            long now = System.nanoTime();
+            if (!logged || now - lastLogNanos >= LOG_EVERY_NANOS) {
+                log.warn("{}: push failed: {}{}", exporter.name(), e.getMessage(),
+                        failedUnlogged > 1 ? " (" + failedUnlogged + " failures since the last line; logged at most once a minute)" : "");
+                logged = true;
+                lastLogNanos = now;
+                failedUnlogged = 0;
+            }
+        } catch (Error e) {
+            failed.incrementAndGet();
+            log.error("{}: push failed", exporter.name(), e);
+        }
+    }
+
+    ExportStats stats() {
+        return new ExportStats(exporter.name(), pushes.get(), failed.get(), exporter.dropped());
+    }
+
+    /** Stops the thread (interrupting a push that takes longer than {@code waitMillis}) and closes the exporter. */
+    void close(long waitMillis) {
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(waitMillis, TimeUnit.MILLISECONDS)) {
+                thread.shutdownNow();
+                thread.awaitTermination(waitMillis, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            thread.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        try {
+            exporter.close();
+        } catch (RuntimeException e) {
+            log.warn("{}: close: {}", exporter.name(), e.getMessage());
+        }
+    }
+}
