@@ -1,6 +1,7 @@
 package fastnetmon.action;
 
 import fastnetmon.detection.Attack;
+import fastnetmon.testing.Eventually;
 import fastnetmon.detection.BanEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,6 +130,8 @@ class ActionRegistryTest {
         registry.onEvent(event(UNBAN, a));
         long unbanDelayMs = (calledAt("unban 10.10.0.5") - sent) / 1_000_000;
         assertTrue(unbanDelayMs < 2000, "the script's unban started " + unbanDelayMs + " ms after the event");
+        // Started is not finished: the unban is in the history once its script has exited
+        Eventually.until(Duration.ofSeconds(20), () -> script.history().size() == 2, "the unban script finished");
         assertEquals(List.of(new ScriptCall("10.10.0.5", "ban", 0), new ScriptCall("10.10.0.5", "unban", 0)), script.history());
 
         ActionStats throwing = stats(registry, "throwing");

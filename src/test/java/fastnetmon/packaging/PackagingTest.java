@@ -52,10 +52,24 @@ class PackagingTest {
         NetnsRig.assumeAvailable("systemd-analyze");
         // --man=no: the man page is installed by the package, not present in a build tree
         Run ok = run(dir, "systemd-analyze", "verify", "--man=no", unit("", "").toString());
-        assertEquals(new Run(0, ""), ok);
+        assertEquals(new Run(0, ""), new Run(ok.exit(), aboutOurUnit(ok.output())));
         // The check can fail: a typo in the unit is reported (systemd-analyze exits 0 but says so)
         Run bad = run(dir, "systemd-analyze", "verify", "--man=no", unit("Type=forking", "Type=forkin").toString());
         assertTrue(bad.output().contains("Failed to parse service type"), bad.toString());
+    }
+
+    /**
+     * The lines that are not about another package's installed unit: verify also loads the units ours
+     * is ordered with, and their own obsolete settings (graphite-carbon's, say) are not ours to fix.
+     */
+    private static String aboutOurUnit(String output) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : output.lines().toList()) {
+            if (!line.matches("^/(usr/)?lib/systemd/system/[^:]+:.*") && !line.startsWith("/etc/systemd/")) {
+                sb.append(line).append('\n');
+            }
+        }
+        return sb.toString();
     }
 
     @Test
