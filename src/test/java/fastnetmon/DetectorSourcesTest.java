@@ -1,5 +1,6 @@
 package fastnetmon;
 
+import fastnetmon.testing.Eventually;
 import fastnetmon.config.Configuration;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
@@ -126,11 +127,7 @@ class DetectorSourcesTest {
         detector.actions().close(Duration.ofSeconds(10));
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier c) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!c.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out");
-            Thread.sleep(5);
-        }
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        Eventually.until(java.time.Duration.ofSeconds(10), condition, "the condition");
     }
 }

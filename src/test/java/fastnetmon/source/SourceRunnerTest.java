@@ -1,5 +1,6 @@
 package fastnetmon.source;
 
+import fastnetmon.testing.Eventually;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -66,11 +67,7 @@ class SourceRunnerTest {
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out");
-            Thread.sleep(5);
-        }
+        Eventually.until(java.time.Duration.ofSeconds(10), condition, "the condition");
     }
 
     @Test
