@@ -277,7 +277,7 @@ class GrafanaDashboardQueriesTest {
             values.put(v.name(), found.size() == 1 ? regexEscape(found.get(0))
                     : found.stream().map(GrafanaDashboardQueriesTest::regexEscape).collect(Collectors.joining("|", "(", ")")));
             if ("exporter".equals(v.name())) {
-                assertEquals(Set.of("127.0.0.11", "127.0.0.12", "127.0.0.13", "127.0.0.14"), Set.copyOf(found));
+                assertTrue(found.containsAll(List.of("127.0.0.11", "127.0.0.12", "127.0.0.13", "127.0.0.14")), "exporters: " + found);
             }
             if ("instance".equals(v.name())) {
                 assertEquals(List.of("127.0.0.1:" + metricsPort), found);
