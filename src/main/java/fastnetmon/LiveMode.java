@@ -18,6 +18,7 @@ import fastnetmon.console.CliStatsFile;
 import fastnetmon.metrics.MetricsSource;
 import fastnetmon.config.Configuration;
 import fastnetmon.console.ConsoleScreen;
+import fastnetmon.export.Exporter;
 import fastnetmon.export.Exporters;
 import fastnetmon.console.ConsoleSettings;
 import fastnetmon.detection.Attack;
@@ -58,6 +59,8 @@ final class LiveMode {
     boolean pidLogic = true;
     /** Called once capture has started (the pid file is written by then); --daemonize waits for it. */
     Runnable onStarted = () -> { };
+    /** Exporters run beside those the configuration switches on (a test's, whose figures the metrics then show). */
+    List<Exporter> moreExporters = List.of();
 
     LiveMode(Configuration config) {
         this.config = config;
@@ -112,7 +115,7 @@ final class LiveMode {
             opened.push(() -> flows.forEach(FlowCollector::close));
             evaluator = detector.startEvaluator();
             restoreBans(detector.actions(), evaluator);
-            exporters = Exporters.fromConfig(config, evaluator::view);
+            exporters = Exporters.fromConfig(config, evaluator::view).plus(moreExporters, evaluator::view);
             opened.push(exporters);
             metrics = Metrics.start(config, detector.shards(), evaluator, detector.sources(), detector.actions()::stats,
                     exporters::stats);

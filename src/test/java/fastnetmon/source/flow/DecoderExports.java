@@ -26,11 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Test helper: runs real exporters (softflowd, pmacctd's sfprobe) over a capture file and collects what they
  * send on loopback, writes those datagrams as a capture file for tshark, asks tshark for its totals, and
- * decodes them with a {@link FlowDecoder}.
+ * decodes them with a {@link FlowDecoder}. Public for the tests elsewhere that send the recorded exports
+ * (src/test/resources/fastnetmon/source/flow/exports) to a live collector ({@link #readPcap}).
  */
-final class DecoderExports {
+public final class DecoderExports {
     /** One received datagram. */
-    record Datagram(byte[] data, InetSocketAddress from, long arrivalNanos) {
+    public record Datagram(byte[] data, InetSocketAddress from, long arrivalNanos) {
     }
 
     /** Totals of decoded records as the sink saw them. */
@@ -122,7 +123,7 @@ final class DecoderExports {
     }
 
     /** Reads the UDP payloads of a capture written by {@link #writePcap} (Ethernet, IPv4, no options). */
-    static List<Datagram> readPcap(Path file) throws IOException {
+    public static List<Datagram> readPcap(Path file) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         List<Datagram> out = new ArrayList<>();
         int p = 24;
