@@ -69,7 +69,8 @@ class GrafanaDashboardQueriesTest {
     /** Panels whose every query must also show traffic, a ban or pushes (a value above 0), not just series. */
     private static final Set<String> NON_ZERO = Set.of("Packets per second by direction", "Top capture interfaces by packets/s",
             "Datagrams by protocol", "Datagrams per exporter", "Flow records per exporter", "Top flow exporters by packets/s",
-            "Hosts banned now", "Bans in the time range", "Exporter pushes by result");
+            "Hosts banned now", "Bans in the time range", "Exporter pushes by result", "Top incoming hosts by packets/s",
+            "Top incoming hosts by bits/s");
     /** Fixture, sent from, to the sFlow port (else NetFlow). */
     private static final String[][] EXPORTS = {
             {"softflowd-v5-s1.pcap", "127.0.0.11", "netflow"},

@@ -5,6 +5,8 @@ import fastnetmon.source.Source;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
 import fastnetmon.detection.Evaluator;
+import fastnetmon.detection.SortKey;
+import fastnetmon.detection.TrafficView;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -123,6 +125,26 @@ final class DetectorMetricsSource implements MetricsSource {
         }
         List<CaptureCounters> out = new ArrayList<>(byInterface.size());
         byInterface.forEach((name, c) -> out.add(new CaptureCounters(name, c[0], c[1])));
+        return out;
+    }
+
+    @Override
+    public List<TopHost> topHosts() {
+        TrafficView view = evaluator.view();
+        List<TopHost> out = new ArrayList<>();
+        for (Direction d : new Direction[]{Direction.INCOMING, Direction.OUTGOING}) {
+            Map<String, TrafficView.HostRate> hosts = new LinkedHashMap<>();
+            for (SortKey key : SortKey.values()) {
+                List<TrafficView.HostRate> top = view.top(d, key);
+                for (TrafficView.HostRate h : top.subList(0, Math.min(TOP_HOSTS, top.size()))) {
+                    hosts.putIfAbsent(h.ip(), h);
+                }
+            }
+            for (TrafficView.HostRate h : hosts.values()) {
+                out.add(new TopHost(d.text(), h.ip(), Math.round(h.pps()), Math.round(h.mbps() * 1_000_000),
+                        Math.round(h.flows())));
+            }
+        }
         return out;
     }
 }

@@ -94,6 +94,7 @@ final class FastNetMonCollector {
         out.add(dropped.build());
         out.add(MetricFamily.counter("fastnetmon_bans_total", "Bans since start", source.bansTotal()));
         out.add(MetricFamily.gauge("fastnetmon_banned_hosts", "Hosts banned now", source.bannedHosts()));
+        out.addAll(topHosts(source.topHosts()));
         return out;
     }
 
@@ -107,5 +108,20 @@ final class FastNetMonCollector {
             }
         }
         return b.build();
+    }
+
+    /** The busiest hosts' averaged rates: a bounded set of series (see {@link MetricsSource#topHosts}). */
+    private static List<MetricFamily> topHosts(List<MetricsSource.TopHost> hosts) {
+        String which = " of the busiest hosts (the first " + MetricsSource.TOP_HOSTS
+                + " per direction by packets, bytes and flows), averaged as on the console";
+        MetricFamily.Builder packets = MetricFamily.builder("fastnetmon_top_host_packets", "Packets per second" + which, Type.GAUGE);
+        MetricFamily.Builder bits = MetricFamily.builder("fastnetmon_top_host_bits", "Bits per second" + which, Type.GAUGE);
+        MetricFamily.Builder flows = MetricFamily.builder("fastnetmon_top_host_flows", "Flows per second" + which, Type.GAUGE);
+        for (MetricsSource.TopHost h : hosts) {
+            packets.sample(h.pps(), "traffic_direction", h.direction(), "host", h.host());
+            bits.sample(h.bitsPerSecond(), "traffic_direction", h.direction(), "host", h.host());
+            flows.sample(h.flows(), "traffic_direction", h.direction(), "host", h.host());
+        }
+        return List.of(packets.build(), bits.build(), flows.build());
     }
 }

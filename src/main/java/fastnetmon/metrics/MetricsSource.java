@@ -47,6 +47,21 @@ public interface MetricsSource {
     /** Capture counters per interface (empty in replay and flow modes). */
     List<CaptureCounters> captures();
 
+    /**
+     * The busiest hosts of each of incoming and outgoing: the first {@link #TOP_HOSTS} by packets, by
+     * bytes and by flows, each host once (none by default).
+     */
+    default List<TopHost> topHosts() {
+        return List.of();
+    }
+
+    /** How many hosts per direction and sort key {@link #topHosts} takes: bounds the series a scrape has. */
+    int TOP_HOSTS = 10;
+
+    /** One busy host's averaged rates in one direction ("incoming" or "outgoing"). */
+    record TopHost(String direction, String host, long pps, long bitsPerSecond, long flows) {
+    }
+
     /** Kernel/library counters of one interface, summed over its capture threads. */
     record CaptureCounters(String interfaceName, long received, long dropped) {
     }

@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link Metrics#start} over a real detector: shards, evaluator and capture engines. */
@@ -60,6 +61,12 @@ class DetectorMetricsTest {
         double want = Double.parseDouble(sample.substring(sp + 1));
         assertTrue(body.lines().anyMatch(l -> l.startsWith(series) && Double.parseDouble(l.substring(series.length())) == want),
                 "no sample '" + sample + "' in\n" + body);
+    }
+
+    /** The value of the one sample "series value" in the body (fails when there is none). */
+    private static double sampleValue(String body, String series) {
+        return body.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no sample " + series + " in\n" + body));
     }
 
     static final class FakeEngine implements CaptureEngine {
@@ -142,6 +149,12 @@ class DetectorMetricsTest {
             assertLine(body, "fastnetmon_capture_packets_received_total{interface=\"eth1\"} 9");
             assertLine(body, "fastnetmon_bans_total 1");
             assertLine(body, "fastnetmon_banned_hosts 1");
+            // The busiest hosts, with their averaged rates: 100-byte packets in, 200-byte packets out
+            double inPps = sampleValue(body, "fastnetmon_top_host_packets{traffic_direction=\"incoming\",host=\"10.0.0.1\"}");
+            double inBits = sampleValue(body, "fastnetmon_top_host_bits{traffic_direction=\"incoming\",host=\"10.0.0.1\"}");
+            assertTrue(inPps > 0 && Math.abs(inBits - 800 * inPps) <= 800, inPps + " pps, " + inBits + " bits/s");
+            assertTrue(sampleValue(body, "fastnetmon_top_host_packets{traffic_direction=\"outgoing\",host=\"2001:db8::1\"}") > 0, body);
+            assertEquals(2, body.lines().filter(l -> l.startsWith("fastnetmon_top_host_packets{")).count(), body);
             // The registry the detector built is the one on the page: the ban and its details (no samples
             // wanted) reached the (disabled) script and the details file.
             assertTrue(detector.actions().awaitIdle(Duration.ofSeconds(30)));
