@@ -34,7 +34,7 @@ binmode STDIN, ':encoding(UTF-8)';
 while (my $line = <STDIN>) {
     chomp $line;
     next if $line eq '';
-    my @f = split /\t/, $line;
+    my @f = split /\t/, $line, -1;
     if ($type =~ /ASN/) {
         $tree->insert_network($f[0], {
             autonomous_system_number       => $f[1],
