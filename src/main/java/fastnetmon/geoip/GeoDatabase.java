@@ -85,24 +85,6 @@ final class GeoDatabase implements AutoCloseable {
         check();
     }
 
-    String key() {
-        return key;
-    }
-
-    Path file() {
-        return file;
-    }
-
-    /** Whether a database is loaded now. */
-    boolean loaded() {
-        lock.readLock().lock();
-        try {
-            return reader != null;
-        } finally {
-            lock.readLock().unlock();
-        }
-    }
-
     /**
      * The database's answer for the address, or null when it has no record, no database is loaded, or the
      * lookup failed (said once per loaded file).

@@ -15,8 +15,6 @@ public record GeoIpSettings(Path asnDatabase, Path countryDatabase) {
     static final String ASN_KEY = "geoip_asn_database_path";
     static final String COUNTRY_KEY = "geoip_country_database_path";
 
-    public static final GeoIpSettings NONE = new GeoIpSettings(null, null);
-
     public static GeoIpSettings from(Configuration c) {
         return new GeoIpSettings(c.getPath(ASN_KEY), c.getPath(COUNTRY_KEY));
     }
