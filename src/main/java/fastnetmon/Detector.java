@@ -13,6 +13,8 @@ import fastnetmon.detection.BanListener;
 import fastnetmon.detection.BaselineSettings;
 import fastnetmon.detection.DetectionSettings;
 import fastnetmon.detection.Evaluator;
+import fastnetmon.geoip.GeoIp;
+import fastnetmon.geoip.GeoIpSettings;
 import fastnetmon.networks.PrefixMatcher;
 import fastnetmon.source.Source;
 import fastnetmon.source.SourceRunner;
@@ -41,6 +43,8 @@ public final class Detector implements ShardFactory {
     private final List<SourceRunner> runners = new CopyOnWriteArrayList<>();
     private final List<Source> sources = new CopyOnWriteArrayList<>();
     private final ActionRegistry actions;
+    /** The GeoIP databases, opened once here for the actions and, live, the API and console. */
+    private final GeoIp geoIp;
     /** Live: bans and learned baselines are kept across restarts; a replay's traffic is not the network's. */
     private final boolean live;
     private Evaluator evaluator;
@@ -56,8 +60,9 @@ public final class Detector implements ShardFactory {
         this.live = live;
         this.counting = CountingSettings.from(config);
         this.monitored = MonitoredNetworks.of(config.networks());
-        this.actions = live ? ActionRegistry.fromConfig(config, ProcessSettings.from(config).banState())
-                : ActionRegistry.forReplay(config);
+        this.geoIp = GeoIp.open(GeoIpSettings.from(config));
+        this.actions = live ? ActionRegistry.fromConfig(config, ProcessSettings.from(config).banState(), geoIp.origins())
+                : ActionRegistry.forReplay(config, geoIp.origins());
     }
 
     /** A shard for one source thread; one made after the evaluator started is read from its next tick on. */
@@ -168,6 +173,11 @@ public final class Detector implements ShardFactory {
 
     public ActionRegistry actions() {
         return actions;
+    }
+
+    /** The GeoIP databases ({@link GeoIp#NONE} when none is configured); whoever stops the detector closes it after the actions. */
+    public GeoIp geoIp() {
+        return geoIp;
     }
 
 }

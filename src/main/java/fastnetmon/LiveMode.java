@@ -92,6 +92,7 @@ final class LiveMode {
             opened.push(pid::remove);
         }
         Detector detector = new Detector(config, true);
+        opened.push(detector.geoIp());
         opened.push(() -> detector.actions().close(Duration.ZERO));
         List<CaptureEngine> engines;
         AutoCloseable metrics;
@@ -121,7 +122,7 @@ final class LiveMode {
                     exporters::stats);
             opened.push(metrics);
             access = new EvaluatorAccess(evaluator, ticker, detector.monitored(),
-                    () -> captureSum(detector, Source::received), () -> captureSum(detector, Source::dropped));
+                    () -> captureSum(detector, Source::received), () -> captureSum(detector, Source::dropped), detector.geoIp());
             api = ApiServer.start(config, access, FastNetMon.Version.VERSION);
             opened.push(api);
             opened.push(grpcApi = GrpcApiServer.start(config, access));
@@ -176,6 +177,7 @@ final class LiveMode {
         if (!detector.actions().close(ActionSettings.from(config).scriptTimeout().plusSeconds(5))) {
             log.warn("some notify script calls were still running at exit");
         }
+        closeQuietly(detector.geoIp());
         closeQuietly(metrics);
         if (pid != null) {
             pid.remove();

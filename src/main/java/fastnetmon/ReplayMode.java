@@ -79,6 +79,7 @@ final class ReplayMode {
                 log.warn("some notify script calls were still running at exit");
                 status = 1;
             }
+            detector.geoIp().close();
             try {
                 metrics.close();
             } catch (Exception e) {

@@ -48,24 +48,35 @@ public final class ActionRegistry implements BanListener {
     /**
      * The actions of a live detector: the attack details file, the notify script, and the ban-state
      * journal in {@code banState} (null: none). Redis, mail, BGP and a broker are one {@code add} line each here.
+     * No GeoIP attribution: see {@link #fromConfig(Configuration, Path, OriginLookup)}.
      */
     public static ActionRegistry fromConfig(Configuration config, Path banState) {
-        return build(config, banState, ZoneId.systemDefault());
+        return fromConfig(config, banState, OriginLookup.NONE);
+    }
+
+    /** The same, with the attacks' origins ({@code origins}, from the detector's GeoIP databases) in their texts. */
+    public static ActionRegistry fromConfig(Configuration config, Path banState, OriginLookup origins) {
+        return build(config, banState, ZoneId.systemDefault(), origins);
     }
 
     /** The same actions for a replay, with no ban-state journal (a replay's bans are not the network's). */
     public static ActionRegistry forReplay(Configuration config) {
-        return build(config, null, ZoneId.systemDefault());
+        return forReplay(config, OriginLookup.NONE);
     }
 
-    private static ActionRegistry build(Configuration config, Path banState, ZoneId zone) {
+    /** The same with the attacks' origins in their texts. */
+    public static ActionRegistry forReplay(Configuration config, OriginLookup origins) {
+        return build(config, null, ZoneId.systemDefault(), origins);
+    }
+
+    /** @param origins where attacks come from, for the actions that show it (GeoIP; {@link OriginLookup#NONE}: none) */
+    private static ActionRegistry build(Configuration config, Path banState, ZoneId zone, OriginLookup origins) {
         ActionSettings s = ActionSettings.from(config);
-        OriginLookup origins = OriginLookup.NONE; // where attacks come from, for the actions that show it (GeoIP)
         Builder b = builder(banState).stopBound(s.scriptTimeout().plusSeconds(10));
         if (s.detailsFolder() != null) {
-            b.add(new DetailsFileAction(s.detailsFolder(), zone), 1);
+            b.add(new DetailsFileAction(s.detailsFolder(), zone, origins), 1);
         }
-        b.add(new ScriptAction(s.script(), s.scriptTimeout(), zone), s.maxRunningScripts());
+        b.add(new ScriptAction(s.script(), s.scriptTimeout(), zone, origins), s.maxRunningScripts());
         return b.build();
     }
 

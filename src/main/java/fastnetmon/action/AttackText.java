@@ -6,6 +6,7 @@ import fastnetmon.config.TrafficClass;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.Fingerprint;
 import fastnetmon.detection.SamplePacket;
+import fastnetmon.geoip.Origins;
 import fastnetmon.packet.PacketRecord;
 
 import java.math.BigDecimal;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The attack text FastNetMon 1.2.4 hands to notify scripts and writes to attack_details_folder: the
@@ -37,14 +39,30 @@ public final class AttackText {
      * would go, with no newline.
      */
     public static String banText(Attack a) {
+        return banText(a, Origins.NONE);
+    }
+
+    /** The ban's text with the attack's origins in its description ({@link #description(Attack, Origins)}). */
+    public static String banText(Attack a, Origins origins) {
+        String description = description(a, origins);
         if (Attack.MANUAL_BAN.equals(a.reason)) {
-            return description(a) + "manually triggered attack";
+            return description + "manually triggered attack";
         }
-        return a.flows == null ? description(a) : description(a) + FlowListText.text(a.ip, a.flows);
+        return a.flows == null ? description : description + FlowListText.text(a.ip, a.flows);
     }
 
     /** "IP: ..." line, the attack summary and traffic counters, a blank line and the average packet sizes. */
     public static String description(Attack a) {
+        return description(a, Origins.NONE);
+    }
+
+    /**
+     * The description, then, when the GeoIP databases know them, the attack's origins:
+     * {@code Top source ASNs: AS64500 Example Networks 62.5%, AS64501 Other 37.5%} and
+     * {@code Top source countries: DE Germany 62.5%, ...} ("destination" for an outgoing attack: the other
+     * end of its traffic). No line for what is empty.
+     */
+    public static String description(Attack a, Origins origins) {
         HostTraffic t = a.initial;
         StringBuilder sb = new StringBuilder(2048);
         sb.append("IP: ").append(a.ip).append('\n');
@@ -73,7 +91,27 @@ public final class AttackText {
         sb.append('\n');
         sb.append("Average packet size for incoming traffic: ").append(averageSize(t, Direction.INCOMING)).append(" bytes \n");
         sb.append("Average packet size for outgoing traffic: ").append(averageSize(t, Direction.OUTGOING)).append(" bytes \n");
+        String end = a.direction == Direction.OUTGOING ? "destination" : "source";
+        originLine(sb, "Top " + end + " ASNs: ", origins.asns());
+        originLine(sb, "Top " + end + " countries: ", origins.countries());
         return sb.toString();
+    }
+
+    /** {@code LABEL CODE NAME 62.5%, ...} and a newline; nothing when there are no shares. */
+    private static void originLine(StringBuilder sb, String label, List<Origins.Share> shares) {
+        if (shares.isEmpty()) {
+            return;
+        }
+        sb.append(label);
+        for (int i = 0; i < shares.size(); i++) {
+            Origins.Share s = shares.get(i);
+            sb.append(i == 0 ? "" : ", ").append(s.code());
+            if (s.name() != null && !s.name().isEmpty()) {
+                sb.append(' ').append(s.name());
+            }
+            sb.append(' ').append(String.format(Locale.ROOT, "%.1f%%", s.share() * 100));
+        }
+        sb.append('\n');
     }
 
     /**
@@ -82,11 +120,16 @@ public final class AttackText {
      * ({@link #vectorText}).
      */
     public static String details(Attack a, ZoneId zone) {
+        return details(a, Origins.NONE, zone);
+    }
+
+    /** The attack_details stdin with the attack's origins in its description ({@link #description(Attack, Origins)}). */
+    public static String details(Attack a, Origins origins, ZoneId zone) {
         List<SamplePacket> samples;
         synchronized (a.samples) {
             samples = List.copyOf(a.samples);
         }
-        return details(description(a), samples, zone) + "\n" + vectorText(a);
+        return details(description(a, origins), samples, zone) + "\n" + vectorText(a);
     }
 
     /**

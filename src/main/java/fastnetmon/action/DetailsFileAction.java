@@ -2,6 +2,7 @@ package fastnetmon.action;
 
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.BanEvent;
+import fastnetmon.geoip.OriginLookup;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,11 +21,18 @@ import java.time.ZoneId;
 public final class DetailsFileAction implements Action {
     private final Path folder;
     private final ZoneId zone;
+    private final OriginLookup origins;
 
     /** @param folder created when missing */
     public DetailsFileAction(Path folder, ZoneId zone) {
+        this(folder, zone, OriginLookup.NONE);
+    }
+
+    /** @param origins where attacks come from, for their description (GeoIP) */
+    public DetailsFileAction(Path folder, ZoneId zone, OriginLookup origins) {
         this.folder = folder;
         this.zone = zone == null ? ZoneId.systemDefault() : zone;
+        this.origins = origins;
     }
 
     @Override
@@ -36,8 +44,8 @@ public final class DetailsFileAction implements Action {
     public void handle(BanEvent event) throws IOException {
         Attack a = event.attack();
         String text = switch (event.kind()) {
-            case BAN -> AttackText.banText(a);
-            case ATTACK_DETAILS -> AttackText.details(a, zone);
+            case BAN -> AttackText.banText(a, origins.of(a));
+            case ATTACK_DETAILS -> AttackText.details(a, origins.of(a), zone);
             default -> null;
         };
         if (text == null) {

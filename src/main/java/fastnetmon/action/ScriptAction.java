@@ -2,6 +2,7 @@ package fastnetmon.action;
 
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.BanEvent;
+import fastnetmon.geoip.OriginLookup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ public final class ScriptAction implements Action {
 
     private final NotifyScript script;
     private final ZoneId zone;
+    private final OriginLookup origins;
     /** The last {@link #HISTORY} calls; guarded by itself. */
     private final ArrayDeque<ScriptCall> history = new ArrayDeque<>();
     static final int HISTORY = 1000;
@@ -36,8 +38,14 @@ public final class ScriptAction implements Action {
      * @param zone    time zone of the sample times (FastNetMon uses local time)
      */
     public ScriptAction(Path script, Duration timeout, ZoneId zone) {
+        this(script, timeout, zone, OriginLookup.NONE);
+    }
+
+    /** @param origins where attacks come from, for their description (GeoIP) */
+    public ScriptAction(Path script, Duration timeout, ZoneId zone, OriginLookup origins) {
         this.script = script == null ? null : new NotifyScript(script, timeout);
         this.zone = zone == null ? ZoneId.systemDefault() : zone;
+        this.origins = origins;
     }
 
     @Override
@@ -75,8 +83,8 @@ public final class ScriptAction implements Action {
     private String stdin(BanEvent event) {
         Attack a = event.attack();
         return switch (event.kind()) {
-            case BAN -> AttackText.banText(a);
-            case ATTACK_DETAILS -> AttackText.details(a, zone);
+            case BAN -> AttackText.banText(a, origins.of(a));
+            case ATTACK_DETAILS -> AttackText.details(a, origins.of(a), zone);
             default -> "";
         };
     }

@@ -10,12 +10,18 @@ import fastnetmon.config.TrafficClass;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.SortKey;
 import fastnetmon.detection.TrafficView;
+import fastnetmon.geoip.Asn;
+import fastnetmon.geoip.GeoIp;
+import fastnetmon.geoip.Origins;
 
 import java.util.List;
 
 /**
  * The API's JSON documents. Rates: {@code pps} and {@code flows} are whole numbers per second (rounded),
- * {@code mbps} is megabits per second with three decimals; times are seconds since the epoch.
+ * {@code mbps} is megabits per second with three decimals; times are seconds since the epoch. With GeoIP
+ * databases ({@link GeoIp}), a ban has its {@code top_source_asns} and {@code top_source_countries}
+ * ({@code [{"code": "AS64500", "name": "Example Networks", "share": 0.625}]}, shares three decimals) and a
+ * host its {@code asn} and {@code asn_organisation}, each only when known.
  */
 final class ApiJson {
     private ApiJson() {
@@ -42,22 +48,31 @@ final class ApiJson {
         return object().put("pps", Math.round(pps)).put("mbps", mbps(mbps)).put("flows", Math.round(flows));
     }
 
-    static ObjectNode host(TrafficView.HostRate h) {
-        return object().put("ip", h.ip()).put("pps", Math.round(h.pps())).put("mbps", mbps(h.mbps()))
+    static ObjectNode host(TrafficView.HostRate h, GeoIp geo) {
+        ObjectNode o = object().put("ip", h.ip()).put("pps", Math.round(h.pps())).put("mbps", mbps(h.mbps()))
                 .put("flows", Math.round(h.flows()));
+        Asn asn = geo.asn(h.ip());
+        if (asn != null) {
+            o.put("asn", asn.number()).put("asn_organisation", asn.organisation());
+        }
+        return o;
     }
 
-    static ArrayNode hosts(List<TrafficView.HostRate> list, int limit) {
+    static ArrayNode hosts(List<TrafficView.HostRate> list, int limit, GeoIp geo) {
         ArrayNode a = MAPPER.createArrayNode();
         for (int i = 0; i < list.size() && i < limit; i++) {
-            a.add(host(list.get(i)));
+            a.add(host(list.get(i), geo));
         }
         return a;
     }
 
-    static ObjectNode ban(Attack a) {
+    static ObjectNode ban(Attack a, GeoIp geo) {
+        return ban(a, geo.origins().of(a));
+    }
+
+    private static ObjectNode ban(Attack a, Origins origins) {
         Direction d = a.direction;
-        return (ObjectNode) object()
+        ObjectNode o = (ObjectNode) object()
                 .put("ip", a.ip)
                 .put("direction", a.direction.text())
                 .put("attack_type", a.attackType)
@@ -69,21 +84,35 @@ final class ApiJson {
                 .put("banned_at", Math.floorDiv(a.bannedAtNanos, 1_000_000_000L))
                 .put("hostgroup", a.hostgroup)
                 .put("reason", a.reason)
-                .put("details", AttackText.description(a))
+                .put("details", AttackText.description(a, origins))
                 .put("attack_vector", a.attackVector())
                 .set("fingerprint", FingerprintJson.of(a.fingerprint()));
+        shares(o, "top_source_asns", origins.asns());
+        shares(o, "top_source_countries", origins.countries());
+        return o;
     }
 
-    static ArrayNode bans(List<Attack> bans) {
+    /** {@code name: [{"code", "name", "share"}]}, left out when empty. */
+    private static void shares(ObjectNode o, String name, List<Origins.Share> shares) {
+        if (shares.isEmpty()) {
+            return;
+        }
+        ArrayNode a = o.putArray(name);
+        for (Origins.Share s : shares) {
+            a.addObject().put("code", s.code()).put("name", s.name()).put("share", Math.round(s.share() * 1000) / 1000.0);
+        }
+    }
+
+    static ArrayNode bans(List<Attack> bans, GeoIp geo) {
         ArrayNode a = MAPPER.createArrayNode();
         for (Attack b : bans) {
-            a.add(ban(b));
+            a.add(ban(b, geo));
         }
         return a;
     }
 
     /** GET /api/traffic. */
-    static ObjectNode traffic(TrafficView v, ApiInfo info, long received, long dropped, int limit, long nowSeconds) {
+    static ObjectNode traffic(TrafficView v, ApiInfo info, long received, long dropped, int limit, long nowSeconds, GeoIp geo) {
         ObjectNode o = object()
                 .put("version", info.version())
                 .put("time", v.timeNanos() > 0 ? Math.floorDiv(v.timeNanos(), 1_000_000_000L) : nowSeconds)
@@ -98,23 +127,23 @@ final class ApiJson {
         for (Direction d : HOST_DIRECTIONS) {
             ObjectNode byKey = top.putObject(d.text());
             for (SortKey k : SortKey.values()) {
-                byKey.set(k.text(), hosts(v.top(d, k), limit));
+                byKey.set(k.text(), hosts(v.top(d, k), limit, geo));
             }
         }
         o.putObject("capture").put("received", received).put("dropped", dropped);
-        o.set("bans", bans(v.bans()));
+        o.set("bans", bans(v.bans(), geo));
         return o;
     }
 
     /** GET /api/top. */
-    static ObjectNode top(TrafficView v, Direction d, SortKey k, int limit) {
+    static ObjectNode top(TrafficView v, Direction d, SortKey k, int limit, GeoIp geo) {
         ObjectNode o = object().put("direction", d.text()).put("sort", k.text());
-        o.set("hosts", hosts(v.top(d, k), limit));
+        o.set("hosts", hosts(v.top(d, k), limit, geo));
         return o;
     }
 
     /** GET /api/host/IP: averaged counters per direction and traffic class (zeros when none seen). */
-    static ObjectNode hostCounters(String ip, HostTraffic t, Attack ban) {
+    static ObjectNode hostCounters(String ip, HostTraffic t, Attack ban, GeoIp geo) {
         ObjectNode o = object().put("ip", ip);
         for (Direction dir : Direction.PER_HOST) {
             ObjectNode side = o.putObject(dir.text());
@@ -123,7 +152,7 @@ final class ApiJson {
                         : rate(t.pps(dir, c), t.mbps(dir, c), t.flowsPerSecond(dir, c)));
             }
         }
-        o.set("ban", ban == null ? null : ban(ban));
+        o.set("ban", ban == null ? null : ban(ban, geo));
         return o;
     }
 }

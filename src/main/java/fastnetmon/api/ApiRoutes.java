@@ -83,7 +83,7 @@ final class ApiRoutes {
                 return get(method, () -> {
                     noParameters(query, Set.of());
                     ObjectNode o = ApiJson.object();
-                    o.set("bans", ApiJson.bans(access.bans()));
+                    o.set("bans", ApiJson.bans(access.bans(), access.geoIp()));
                     return o;
                 });
             default:
@@ -126,7 +126,7 @@ final class ApiRoutes {
         noParameters(query, Set.of("limit"));
         int limit = query.containsKey("limit") ? limit(query.get("limit")) : info.maxIpsInList();
         return ApiJson.traffic(access.view(), info, access.packetsReceived(), access.packetsDropped(),
-                Math.min(limit, Evaluator.TOP_HOSTS), System.currentTimeMillis() / 1000);
+                Math.min(limit, Evaluator.TOP_HOSTS), System.currentTimeMillis() / 1000, access.geoIp());
     }
 
     private ObjectNode top(Map<String, String> query) throws Refusal {
@@ -143,7 +143,7 @@ final class ApiRoutes {
             k = def != null ? def : k;
         }
         int limit = query.containsKey("limit") ? limit(query.get("limit")) : DEFAULT_TOP_LIMIT;
-        return ApiJson.top(access.view(), d, k, limit);
+        return ApiJson.top(access.view(), d, k, limit, access.geoIp());
     }
 
     private ObjectNode host(String ip, Map<String, String> query) throws Refusal, DetectorUnavailableException {
@@ -155,7 +155,7 @@ final class ApiRoutes {
         if (t == null && ban == null) {
             throw new Refusal(404, "no traffic seen for " + text);
         }
-        return ApiJson.hostCounters(text, t, ban);
+        return ApiJson.hostCounters(text, t, ban, access.geoIp());
     }
 
     private ObjectNode ban(String ip, Map<String, String> query, InetAddress remote) throws Refusal, DetectorUnavailableException {
@@ -177,7 +177,7 @@ final class ApiRoutes {
         log.info("manual ban of {} ({}{}) through the API from {}", text, d.text(), whitelisted ? ", whitelisted, forced" : "",
                 remote == null ? "?" : remote.getHostAddress());
         ObjectNode o = ApiJson.object();
-        o.set("ban", ApiJson.ban(attack));
+        o.set("ban", ApiJson.ban(attack, access.geoIp()));
         return o;
     }
 
@@ -199,7 +199,7 @@ final class ApiRoutes {
         }
         log.info("manual unban of {} through the API from {}", text, remote == null ? "?" : remote.getHostAddress());
         ObjectNode o = ApiJson.object();
-        o.set("unbanned", ApiJson.ban(attack));
+        o.set("unbanned", ApiJson.ban(attack, access.geoIp()));
         return o;
     }
 

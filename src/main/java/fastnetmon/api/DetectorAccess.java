@@ -4,6 +4,7 @@ import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.TrafficView;
+import fastnetmon.geoip.GeoIp;
 
 import java.util.List;
 
@@ -35,6 +36,11 @@ public interface DetectorAccess {
      */
     default List<Attack> bans() throws DetectorUnavailableException {
         return view().bans();
+    }
+
+    /** The GeoIP databases: the bans' origins and the top talkers' ASNs. The default: none configured. */
+    default GeoIp geoIp() {
+        return GeoIp.NONE;
     }
 
     /** Bans the host as an automatic ban would (ban, then attack_details); null when it is banned already. */

@@ -5,6 +5,7 @@ import fastnetmon.counters.HostTraffic;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.detection.TrafficView;
+import fastnetmon.geoip.GeoIp;
 import fastnetmon.networks.PrefixMatcher;
 
 import java.util.List;
@@ -30,14 +31,27 @@ public final class EvaluatorAccess implements DetectorAccess {
     private final PrefixMatcher monitored;
     private final LongSupplier received;
     private final LongSupplier dropped;
+    private final GeoIp geoIp;
 
     public EvaluatorAccess(Evaluator evaluator, ExecutorService evaluatorThread, PrefixMatcher monitored,
                            LongSupplier received, LongSupplier dropped) {
+        this(evaluator, evaluatorThread, monitored, received, dropped, GeoIp.NONE);
+    }
+
+    /** @param geoIp the detector's GeoIP databases ({@link GeoIp#NONE}: none) */
+    public EvaluatorAccess(Evaluator evaluator, ExecutorService evaluatorThread, PrefixMatcher monitored,
+                           LongSupplier received, LongSupplier dropped, GeoIp geoIp) {
         this.evaluator = evaluator;
         this.evaluatorThread = evaluatorThread;
         this.monitored = monitored;
         this.received = received;
         this.dropped = dropped;
+        this.geoIp = geoIp;
+    }
+
+    @Override
+    public GeoIp geoIp() {
+        return geoIp;
     }
 
     @Override

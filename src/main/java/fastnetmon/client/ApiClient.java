@@ -3,6 +3,7 @@ package fastnetmon.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import fastnetmon.geoip.Asn;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -62,7 +63,11 @@ public final class ApiClient {
     public record Rate(long pps, double mbps, long flows) {
     }
 
-    public record HostRate(String ip, long pps, double mbps, long flows) {
+    /** @param asn the host's autonomous system ("AS64500 Example Networks"), or null when the server does not say */
+    public record HostRate(String ip, long pps, double mbps, long flows, String asn) {
+        public HostRate(String ip, long pps, double mbps, long flows) {
+            this(ip, pps, mbps, flows, null);
+        }
     }
 
     /**
@@ -235,7 +240,9 @@ public final class ApiClient {
     private static List<HostRate> hostRates(JsonNode a) {
         List<HostRate> l = new ArrayList<>();
         for (JsonNode h : a) {
-            l.add(new HostRate(text(h, "ip"), h.path("pps").asLong(), h.path("mbps").asDouble(), h.path("flows").asLong()));
+            String asn = h.path("asn").canConvertToLong() ? new Asn(h.path("asn").asLong(), h.path("asn_organisation").asText("")).text()
+                    : null;
+            l.add(new HostRate(text(h, "ip"), h.path("pps").asLong(), h.path("mbps").asDouble(), h.path("flows").asLong(), asn));
         }
         return List.copyOf(l);
     }

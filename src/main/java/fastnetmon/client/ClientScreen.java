@@ -115,7 +115,7 @@ public final class ClientScreen {
                 List<ConsoleData.Host> hosts = new ArrayList<>();
                 if (t.top() != null) {
                     for (ApiClient.HostRate h : t.top(d.text(), k.text())) {
-                        hosts.add(new ConsoleData.Host(h.ip(), h.pps(), h.mbps(), h.flows()));
+                        hosts.add(new ConsoleData.Host(h.ip(), h.pps(), h.mbps(), h.flows(), h.asn()));
                     }
                 }
                 byKey.put(k, List.copyOf(hosts));

@@ -5,6 +5,8 @@ import fastnetmon.counters.Direction;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.SortKey;
 import fastnetmon.detection.TrafficView;
+import fastnetmon.geoip.Asn;
+import fastnetmon.geoip.GeoIp;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -28,7 +30,11 @@ public record ConsoleData(String version, Map<Direction, Rate> totals, Map<Direc
         static final Rate ZERO = new Rate(0, 0, 0);
     }
 
-    public record Host(String ip, double pps, double mbps, double flows) {
+    /** @param asn the host's autonomous system ("AS64500 Example Networks"), or null: unknown or no ASN database */
+    public record Host(String ip, double pps, double mbps, double flows, String asn) {
+        public Host(String ip, double pps, double mbps, double flows) {
+            this(ip, pps, mbps, flows, null);
+        }
     }
 
     /** A ban line: ip/pps direction type, banned HH:MM:SS ago. */
@@ -61,25 +67,40 @@ public record ConsoleData(String version, Map<Direction, Rate> totals, Map<Direc
         return new ConsoleData(version, totals, top, packetsReceived, packetsDropped, bans, text, nowMillis);
     }
 
+    private static String asnText(GeoIp geo, String ip) {
+        Asn a = geo.asn(ip);
+        return a == null ? null : a.text();
+    }
+
     /** Nothing known yet. */
     public static ConsoleData empty(String version) {
         return new ConsoleData(version, Map.of(), Map.of(), 0, 0, List.of(), null, System.currentTimeMillis());
     }
 
-    /** What the running detector shows now. Lock-free: reads the published view and the capture counters. */
+    /**
+     * What the running detector shows now. Lock-free: reads the published view and the capture counters
+     * (and, with an ASN database, looks up each top host's ASN).
+     */
     public static ConsoleData of(DetectorAccess access, String version) {
-        return of(access.view(), access.packetsReceived(), access.packetsDropped(), version, System.currentTimeMillis());
+        return of(access.view(), access.packetsReceived(), access.packetsDropped(), version, System.currentTimeMillis(),
+                access.geoIp());
     }
 
     /** The same from a view and counters, at a given time (the client screen test compares both ways). */
     public static ConsoleData of(TrafficView view, long received, long dropped, String version, long nowMillis) {
+        return of(view, received, dropped, version, nowMillis, GeoIp.NONE);
+    }
+
+    /** The same with each top host's ASN from {@code geo}. */
+    public static ConsoleData of(TrafficView view, long received, long dropped, String version, long nowMillis, GeoIp geo) {
         Map<Direction, Rate> totals = new EnumMap<>(Direction.class);
         view.totals().forEach((d, r) -> totals.put(d, new Rate(r.pps(), r.mbps(), r.flows())));
         Map<Direction, Map<SortKey, List<Host>>> top = new EnumMap<>(Direction.class);
         for (Direction d : List.of(Direction.INCOMING, Direction.OUTGOING)) {
             Map<SortKey, List<Host>> byKey = new EnumMap<>(SortKey.class);
             for (SortKey k : SortKey.values()) {
-                byKey.put(k, view.top(d, k).stream().map(h -> new Host(h.ip(), h.pps(), h.mbps(), h.flows())).toList());
+                byKey.put(k, view.top(d, k).stream().map(h -> new Host(h.ip(), h.pps(), h.mbps(), h.flows(), asnText(geo, h.ip())))
+                        .toList());
             }
             top.put(d, byKey);
         }

@@ -13,6 +13,7 @@ import java.util.Locale;
  * FastNetMon 0.1.0 all IPs ordered by: packets
  * Incoming traffic        96667 pps 240 mbps 1210 flows
  * 10.10.0.5               7950 pps 3 mbps 40 flows
+ * 192.0.2.7               7000 pps 3 mbps 38 flows AS64500 Example Networks    (its ASN, with an ASN database)
  * Outgoing traffic        ...
  * Internal traffic        0 pps 0 mbps
  * Other traffic           0 pps 0 mbps
@@ -97,7 +98,7 @@ public final class ScreenModel {
         List<ConsoleData.Host> hosts = data.top(d, sort);
         List<String> rows = new ArrayList<>(Math.min(maxIps, hosts.size()));
         for (ConsoleData.Host h : hosts.subList(0, Math.min(maxIps, hosts.size()))) {
-            rows.add(column(h.ip()) + rates(h.pps(), h.mbps(), h.flows(), true));
+            rows.add(column(h.ip()) + rates(h.pps(), h.mbps(), h.flows(), true) + (h.asn() == null ? "" : " " + h.asn()));
         }
         return rows;
     }
