@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -108,9 +109,18 @@ public final class InfluxDbExporter implements Exporter {
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new IOException("cannot reach InfluxDB at " + settings.baseUrl() + ": "
-                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
+            throw new IOException("cannot reach InfluxDB at " + settings.baseUrl() + ": " + reason(e), e);
         }
+    }
+
+    /** The first message along the causes, else what the exception's type says (the HttpClient's refused connect has none). */
+    static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName();
     }
 
     /** ": " and the first line of a reply's body (at most 200 characters), or nothing for an empty body. */
