@@ -39,27 +39,37 @@ final class CarbonConnection implements AutoCloseable {
         if (channel == null) {
             connect();
         }
-        long deadline = System.nanoTime() + timeoutNanos;
+        int size = data.remaining();
+        boolean sent;
         try {
-            SelectionKey key = channel.keyFor(selector);
-            while (data.hasRemaining()) {
-                if (channel.write(data) > 0) {
-                    continue;
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new IOException("carbon at " + settings.where() + " took no data for "
-                            + settings.timeout().toMillis() + " ms (" + data.remaining() + " bytes left to send)");
-                }
-                key.interestOps(SelectionKey.OP_WRITE);
-                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                selector.selectedKeys().clear();
-            }
+            sent = writeAll(data, System.nanoTime() + timeoutNanos);
         } catch (IOException e) {
             disconnect();
-            throw e.getMessage() != null && e.getMessage().startsWith("carbon at") ? e
-                    : new IOException("lost the connection to carbon at " + settings.where() + ": " + e.getMessage(), e);
+            throw new IOException("lost the connection to carbon at " + settings.where() + ": " + e.getMessage(), e);
         }
+        if (!sent) {
+            disconnect();
+            throw new IOException("carbon at " + settings.where() + " took only " + (size - data.remaining()) + " of "
+                    + size + " bytes in " + settings.timeout().toMillis() + " ms");
+        }
+    }
+
+    /** Writes until {@code data} is all sent (true) or the deadline passed (false). */
+    private boolean writeAll(ByteBuffer data, long deadline) throws IOException {
+        SelectionKey key = channel.keyFor(selector);
+        while (data.hasRemaining()) {
+            if (channel.write(data) > 0) {
+                continue;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            key.interestOps(SelectionKey.OP_WRITE);
+            selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            selector.selectedKeys().clear();
+        }
+        return true;
     }
 
     /** Whether carbon closed its side (it never sends anything, so a read sees only the end or an error). */
@@ -107,10 +117,6 @@ final class CarbonConnection implements AutoCloseable {
         channel = ch;
         selector = sel;
         backoffNanos = 0;
-    }
-
-    boolean connected() {
-        return channel != null;
     }
 
     private void disconnect() {
