@@ -27,6 +27,14 @@ public final class Exporters implements AutoCloseable {
      */
     public static Exporters fromConfig(Configuration config, Supplier<TrafficView> views) {
         List<Exporter> all = new ArrayList<>();
+        InfluxDbSettings influxDb = InfluxDbSettings.from(config);
+        if (influxDb.enabled()) {
+            all.add(new InfluxDbExporter(influxDb));
+        }
+        GraphiteSettings graphite = GraphiteSettings.from(config);
+        if (graphite.enabled()) {
+            all.add(new GraphiteExporter(graphite));
+        }
         return of(all, views);
     }
 

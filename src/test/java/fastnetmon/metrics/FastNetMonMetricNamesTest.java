@@ -26,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FastNetMonMetricNamesTest {
     /** CE families we do not serve, by name (or name prefix), and why. */
     private static final Map<String, String> NOT_YET = Map.ofEntries(
-            Map.entry("fastnetmon_influxdb_", "no InfluxDB export"),
             Map.entry("fastnetmon_netflow_v9_protocol_version_adjustments",
                     "FastNetMon re-classifies a flow's IP version from its fields; we take it from the addresses the record carries"),
             Map.entry("fastnetmon_ipfix_protocol_version_adjustments",
@@ -73,6 +72,7 @@ class FastNetMonMetricNamesTest {
         Map<String, Family> m = new TreeMap<>();
         List<MetricFamily> families = new ArrayList<>(new FastNetMonCollector(new MetricsServerTest.FakeSource()).collect());
         families.addAll(new FlowMetrics(List::of).collect());
+        families.addAll(new ExportMetrics(List::of).collect());
         for (MetricFamily f : families) {
             TreeSet<String> labels = new TreeSet<>();
             f.samples().forEach(s -> {
