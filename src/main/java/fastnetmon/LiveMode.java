@@ -18,7 +18,6 @@ import fastnetmon.console.CliStatsFile;
 import fastnetmon.metrics.MetricsSource;
 import fastnetmon.config.Configuration;
 import fastnetmon.console.ConsoleScreen;
-import fastnetmon.export.Exporter;
 import fastnetmon.export.Exporters;
 import fastnetmon.console.ConsoleSettings;
 import fastnetmon.detection.Attack;
@@ -59,8 +58,6 @@ final class LiveMode {
     boolean pidLogic = true;
     /** Called once capture has started (the pid file is written by then); --daemonize waits for it. */
     Runnable onStarted = () -> { };
-    /** Exporters run beside those the configuration switches on (a test's, whose figures the metrics then show). */
-    List<Exporter> moreExporters = List.of();
 
     LiveMode(Configuration config) {
         this.config = config;
@@ -116,7 +113,7 @@ final class LiveMode {
             opened.push(() -> flows.forEach(FlowCollector::close));
             evaluator = detector.startEvaluator();
             restoreBans(detector.actions(), evaluator);
-            exporters = Exporters.fromConfig(config, evaluator::view).plus(moreExporters, evaluator::view);
+            exporters = Exporters.fromConfig(config, evaluator::view);
             opened.push(exporters);
             metrics = Metrics.start(config, detector.shards(), evaluator, detector.sources(), detector.actions()::stats,
                     exporters::stats);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fastnetmon.config.Configuration;
 import fastnetmon.detection.TrafficView;
-import fastnetmon.export.Exporter;
 import fastnetmon.source.flow.DecoderExports;
 import fastnetmon.testing.DetectorFiles;
 import fastnetmon.testing.NetnsRig;
@@ -53,7 +52,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * ports fed with the recorded softflowd (NetFlow v5, v9, IPFIX) and pmacctd (sFlow) exports of
  * {@code src/test/resources/fastnetmon/source/flow/exports}, each from its own loopback address (so four
  * exporters), a ban made by hand through the HTTP API (the notify script and the details file act on it), and
- * an exporter of the test's beside the configured ones (pushes, one in four failing), so that every family
+ * the Graphite exporter pushing to a port where no carbon listens (failed pushes), so that every family
  * the dashboard shows has series. Prometheus (the Debian package's binary, its own process with a scrape
  * interval of 1 s) scrapes the detector; once it has scraped five times after the ban, every query is sent
  * to {@code /api/v1/query} with Grafana's variables replaced (the template variables by the values their
@@ -87,23 +86,6 @@ class GrafanaDashboardQueriesTest {
     private static ScheduledExecutorService senders;
     private static final List<DatagramSocket> sockets = new ArrayList<>();
     private static int metricsPort, apiPort, netflowPort, sflowPort, prometheusPort;
-
-    /** An exporter of the test's: its pushes and failures are what fastnetmon_export_* show. */
-    static final class CountingExporter implements Exporter {
-        final AtomicLong pushes = new AtomicLong(), given = new AtomicLong();
-
-        @Override public String name() { return "test_push"; }
-        @Override public Duration period() { return Duration.ofMillis(200); }
-        @Override public long dropped() { return given.get(); }
-
-        @Override
-        public void export(TrafficView view) throws IOException {
-            if (pushes.incrementAndGet() % 4 == 0) {
-                given.addAndGet(3);
-                throw new IOException("the test's server is away");
-            }
-        }
-    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -164,9 +146,10 @@ class GrafanaDashboardQueriesTest {
                 "netflow = on", "netflow_host = 127.0.0.1", "netflow_port = " + netflowPort,
                 "sflow = on", "sflow_host = 127.0.0.1", "sflow_port = " + sflowPort,
                 "flow_threads = 1", "af_packet_threads = 1",
+                // a real exporter whose carbon is away: its failed pushes are what fastnetmon_export_* show
+                "graphite = on", "graphite_host = 127.0.0.1", "graphite_port = " + freePort(),
                 "ban_for_pps = off", "ban_for_bandwidth = off", "ban_for_flows = off", "ban_time = 3600");
         live = new LiveMode(Configuration.load(conf));
-        live.moreExporters = List.of(new CountingExporter());
         liveThread = new Thread(() -> {
             try {
                 live.run(List.of("lo"));

@@ -45,12 +45,15 @@ final class ExportRunner {
         thread.scheduleWithFixedDelay(this::pushOnce, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** One push now, on the caller's thread (tests, and the last push at stop). */
+    /** One push now, on the caller's thread (the schedule's, or a test's). */
     void pushOnce() {
-        pushes.incrementAndGet();
         try {
             exporter.export(views.get());
+            pushes.incrementAndGet();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stopped mid-push at close: neither a push nor a failure
         } catch (Exception e) {
+            pushes.incrementAndGet();
             failed.incrementAndGet();
             failedUnlogged++;
             long now = System.nanoTime();
@@ -62,6 +65,7 @@ final class ExportRunner {
                 failedUnlogged = 0;
             }
         } catch (Error e) {
+            pushes.incrementAndGet();
             failed.incrementAndGet();
             log.error("{}: push failed", exporter.name(), e);
         }

@@ -46,18 +46,6 @@ public final class Exporters implements AutoCloseable {
         return new Exporters(List.copyOf(runners));
     }
 
-    /** These exporters and {@code more} after them, {@code more} reading from {@code views}; not started. */
-    public Exporters plus(List<Exporter> more, Supplier<TrafficView> views) {
-        if (more.isEmpty()) {
-            return this;
-        }
-        List<ExportRunner> all = new ArrayList<>(runners);
-        for (Exporter e : more) {
-            all.add(new ExportRunner(e, views));
-        }
-        return new Exporters(List.copyOf(all));
-    }
-
     public Exporters start() {
         runners.forEach(ExportRunner::start);
         return this;
