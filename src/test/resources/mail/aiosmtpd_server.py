@@ -44,7 +44,8 @@ def authenticate(server, session, envelope, mechanism, auth_data):
 
 context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
 context.load_cert_chain(cert, key)
-options = dict(authenticator=authenticate, auth_require_tls=mode != "plain")
+# aiosmtpd counts only STARTTLS as TLS for auth_require_tls; SMTPS is TLS from the first byte anyway
+options = dict(authenticator=authenticate, auth_require_tls=mode == "starttls")
 if mode == "starttls":
     options.update(tls_context=context, require_starttls=True)
 controller = Controller(Store(), hostname="127.0.0.1", port=int(port),
