@@ -10,6 +10,7 @@ import java.io.Writer;
 import java.net.InetAddress;
 import java.net.Inet6Address;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -88,9 +89,8 @@ final class SmtpSender {
         } catch (RejectedExecutionException e) { // closed while starting
             throw new SmtpFailure(c.step, 0, "mail is closed (stopping)", true);
         } catch (IOException e) {
-            if (c.timedOut) {
-                throw new SmtpFailure(c.step, 0, "no complete conversation within email_smtp_timeout ("
-                        + settings.timeout().toSeconds() + " s)");
+            if (c.timedOut || e instanceof SocketTimeoutException) { // the whole conversation's, or one connect or read's
+                throw new SmtpFailure(c.step, 0, "timed out (email_smtp_timeout: " + settings.timeout().toSeconds() + " s)");
             }
             if (e instanceof SmtpFailure f) {
                 throw f;
