@@ -32,6 +32,8 @@ public final class MailAction implements Action {
     /** Hosts mailed about at once: each is one connection to the SMTP server. */
     public static final int THREADS = 4;
     private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** Failure causes remembered for the log limiter before the stale ones are forgotten. */
+    private static final int MAX_CAUSES = 256;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xx");
 
     /**
@@ -152,6 +154,9 @@ public final class MailAction implements Action {
                 return;
             }
             unlogged = seen == null ? 0 : seen[1];
+            if (failureLog.size() >= MAX_CAUSES) { // causes not seen for a minute have nothing left to say
+                failureLog.values().removeIf(v -> now - v[0] >= LOG_INTERVAL_NANOS && v[1] == 0);
+            }
             failureLog.put(cause, new long[]{now, 0});
         }
         log.warn("{}{}", line, unlogged > 0 ? " (" + unlogged + " more such failures since the last such line; "

@@ -89,6 +89,9 @@ final class SmtpSender {
         } catch (RejectedExecutionException e) { // closed while starting
             throw new SmtpFailure(c.step, 0, "mail is closed (stopping)", true);
         } catch (IOException e) {
+            if (closed) {
+                throw new SmtpFailure(c.step, 0, "mail is closed (stopping)", true);
+            }
             if (c.timedOut || e instanceof SocketTimeoutException) { // the whole conversation's, or one connect or read's
                 throw new SmtpFailure(c.step, 0, "timed out (email_smtp_timeout: " + settings.timeout().toSeconds() + " s)");
             }

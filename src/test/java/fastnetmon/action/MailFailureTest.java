@@ -146,6 +146,28 @@ class MailFailureTest {
     }
 
     @Test
+    void aStopCutsAHangingConversationAtOnceAndLeavesTheMailUnfinished() throws Exception {
+        try (SilentServer server = new SilentServer()) {
+            MailAction mail = new MailAction(settings(server.port(), Duration.ofSeconds(30), TO), OriginLookup.NONE,
+                    ZoneOffset.UTC, SmtpSender.Trust.jvmDefault(), new MailAction.Retries(3, Duration.ofSeconds(5)));
+            registry = ActionRegistry.builder(null).add(mail, MailAction.THREADS).build();
+            registry.onEvent(event(BanEvent.Kind.BAN, host("10.10.0.5")));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (server.accepted.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, server.accepted.get());
+            long start = System.nanoTime();
+            assertTrue(!registry.close(Duration.ofMillis(100)), "the mail did not finish");
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(ms < 2000, "close took " + ms + " ms: it waited for the 30 s timeout or the 5 s back-off");
+            ActionStats st = registry.stats().get(0);
+            assertEquals(1, st.unfinished(), st.toString());
+            assertEquals(1, server.accepted.get(), "no retry after the stop");
+        }
+    }
+
+    @Test
     void aRefusedConnectionIsRetriedWithBackOffThenLoggedOnceAMinutePerCause() throws Exception {
         int port = MailServers.freePort();
         MailAction mail = new MailAction(settings(port, Duration.ofSeconds(5), TO), OriginLookup.NONE, ZoneOffset.UTC,
