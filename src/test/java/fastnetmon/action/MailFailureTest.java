@@ -126,15 +126,16 @@ class MailFailureTest {
             List<String> seen = List.copyOf(other.seen);
             assertEquals(3, seen.size(), "the other action has all three: " + seen);
             assertTrue(seen.indexOf("BAN 10.10.0.5") < seen.indexOf("ATTACK_DETAILS 10.10.0.5") && seen.contains("BAN 10.10.0.6"), seen.toString());
-            assertTrue(otherMs < 900, "the other action's events took " + otherMs + " ms: held up by the mail's 1 s timeout");
             ActionStats during = registry.stats().get(0);
+            // each mail hangs for two attempts of 1 s: the other action was done before the first mail gave up
+            assertEquals(0, during.handled(), "the other action's events took " + otherMs + " ms: " + during);
             assertEquals(2, during.running(), "both hosts' first mails hang: " + during);
             assertEquals(1, during.queued(), "the details of 10.10.0.5 wait for its ban's mail: " + during);
 
             // each mail: 2 attempts of 1 s and a 100 ms back-off; the two hosts side by side, 10.10.0.5's two in turn
             assertTrue(registry.awaitIdle(Duration.ofSeconds(15)));
             long allMs = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(allMs >= 4000 && allMs < 8000, "took " + allMs + " ms");
+            assertTrue(allMs >= 4000 && allMs < 10_000, "took " + allMs + " ms");
             assertEquals(new ActionStats("mail", 3, 3, 0, 0, 0, 0, MailAction.THREADS), registry.stats().get(0));
             assertEquals(6, server.accepted.get(), "three mails, two attempts each");
             List<String> w = warnings();
