@@ -58,9 +58,14 @@ class MailTlsTest {
 
     /** Sends to aiosmtpd (STARTTLS required before AUTH) as asked; returns the failure, having checked nothing arrived. */
     private SmtpFailure failureAgainstStarttlsServer(String host, boolean startTls, boolean trustTheServer) throws Exception {
-        try (MailServers.Aiosmtpd server = new MailServers.Aiosmtpd(dir, "starttls")) {
-            MailSettings s = new MailSettings(true, host, server.port, startTls, false, MailServers.USER, MailServers.PASSWORD,
-                    "fastnetmon@example.com", TO, Duration.ofSeconds(5));
+        return failureAgainst("starttls", host, startTls, trustTheServer);
+    }
+
+    /** @param mode aiosmtpd's: starttls or smtps (then the client speaks TLS from the start) */
+    private SmtpFailure failureAgainst(String mode, String host, boolean startTls, boolean trustTheServer) throws Exception {
+        try (MailServers.Aiosmtpd server = new MailServers.Aiosmtpd(dir, mode)) {
+            MailSettings s = new MailSettings(true, host, server.port, startTls, mode.equals("smtps"), MailServers.USER,
+                    MailServers.PASSWORD, "fastnetmon@example.com", TO, Duration.ofSeconds(5));
             SmtpSender.Trust trust = trustTheServer ? server.trust() : SmtpSender.Trust.jvmDefault();
             SmtpFailure f = assertThrows(SmtpFailure.class, () -> send(s, trust));
             assertEquals(0, server.messages().size(), "nothing delivered");
@@ -85,6 +90,13 @@ class MailTlsTest {
     void aTrustedCertificateThatDoesNotNameTheHostIsRefused() throws Exception {
         SmtpFailure f = failureAgainstStarttlsServer("localhost", true, true); // the certificate names 127.0.0.1 only
         assertTrue(f.line.startsWith("STARTTLS: SSLHandshakeException: No name matching localhost found"), f.line);
+    }
+
+    @Test
+    void withImplicitTlsTooTheCertificateMustNameTheHost() throws Exception {
+        SmtpFailure f = failureAgainst("smtps", "localhost", false, true);
+        assertTrue(f.line.startsWith("connect to localhost:"), f.line);
+        assertTrue(f.line.contains(": SSLHandshakeException: No name matching localhost found"), f.line);
     }
 
     @Test
