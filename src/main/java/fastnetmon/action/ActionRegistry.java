@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,9 +47,9 @@ public final class ActionRegistry implements BanListener {
     private boolean recovered; // guarded by this
 
     /**
-     * The actions of a live detector: the attack details file, the notify script, and the ban-state
-     * journal in {@code banState} (null: none). Redis, mail, BGP and a broker are one {@code add} line each here.
-     * No GeoIP attribution: see {@link #fromConfig(Configuration, Path, OriginLookup)}.
+     * The actions of a live detector: the attack details file, the notify script, mail (email_notifications),
+     * and the ban-state journal in {@code banState} (null: none). Redis, BGP and a broker are one {@code add}
+     * line each here. No GeoIP attribution: see {@link #fromConfig(Configuration, Path, OriginLookup)}.
      */
     public static ActionRegistry fromConfig(Configuration config, Path banState) {
         return fromConfig(config, banState, OriginLookup.NONE);
@@ -77,6 +78,12 @@ public final class ActionRegistry implements BanListener {
             b.add(new DetailsFileAction(s.detailsFolder(), zone, origins), 1);
         }
         b.add(new ScriptAction(s.script(), s.scriptTimeout(), zone, origins), s.maxRunningScripts());
+        MailSettings mail = MailSettings.from(config);
+        Optional<String> mailProblem = mail.problem();
+        mailProblem.ifPresent(p -> log.error("{}: no ban will be mailed", p));
+        if (mail.enabled() && mailProblem.isEmpty()) {
+            b.add(new MailAction(mail, origins, zone), MailAction.THREADS);
+        }
         return b.build();
     }
 
