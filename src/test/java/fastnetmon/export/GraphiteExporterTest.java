@@ -84,6 +84,7 @@ class GraphiteExporterTest {
             // Through the relay before it goes: what the relay holds when cut is lost, as with a real carbon dying.
             assertEquals(Map.of(second, 1000.0), carbon.awaitPoints("fnm.away.total.incoming.pps", 1));
             relay.down(); // carbon goes away with the connection open: found closed at the next push
+            assertFalse(LocalServer.accepts(relay.port), "the relay refuses connections once down() returned");
             int pointsPerPush = GraphiteLines.of(Views.at(second, 1), second, "fnm.away").points();
             for (int i = 1; i <= 5; i++) {
                 view.set(Views.at(second + i, i + 1));
