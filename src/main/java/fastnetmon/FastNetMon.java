@@ -99,6 +99,9 @@ public final class FastNetMon implements Callable<Integer> {
             for (String w : config.warnings()) {
                 out.println("warning: " + w);
             }
+            for (String w : StartCheck.warnings(config)) {
+                out.println("warning: " + w);
+            }
             List<String> problems = pcapFile != null ? List.of() : StartCheck.problems(config, namedInterfaces(config));
             for (String p : problems) {
                 err.println("fastnetmon: " + p);

@@ -1,6 +1,7 @@
 package fastnetmon;
 
 import fastnetmon.action.ActionSettings;
+import fastnetmon.action.MailSettings;
 import fastnetmon.action.NotifyScript;
 import fastnetmon.config.Configuration;
 import fastnetmon.config.PresentationSettings;
@@ -24,6 +25,16 @@ import java.util.List;
  */
 final class StartCheck {
     private StartCheck() {
+    }
+
+    /**
+     * What a start would go on without, one line each: a part switched on whose settings cannot work (mail
+     * with no recipient, say), which the detector leaves off and says so in its log.
+     */
+    static List<String> warnings(Configuration config) {
+        List<String> warnings = new ArrayList<>();
+        MailSettings.from(config).problem().ifPresent(p -> warnings.add(p + ": the detector would run without mail"));
+        return warnings;
     }
 
     /** The problems a live start with this configuration and these interfaces (may be empty) would meet. */

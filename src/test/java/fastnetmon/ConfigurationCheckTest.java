@@ -97,4 +97,17 @@ class ConfigurationCheckTest {
                 + "mongodb_enabled, mongodb_port, mirror_netmap, gobgp"), warnings.toString());
         assertFalse(r.out().contains("'gobgp'"), r.out());
     }
+
+    @Test
+    void mailThatCannotBeSentIsAWarningNotAProblem() throws Exception {
+        Result r = check(ports() + "email_notifications = on\nemail_to =\n", "lo");
+        assertEquals(0, r.exit(), r.toString());
+        List<String> warnings = r.out().lines().filter(l -> l.startsWith("warning: ")).toList();
+        assertEquals(1, warnings.size(), r.toString());
+        assertTrue(warnings.get(0).startsWith("warning: email_to"), warnings.toString());
+        assertTrue(warnings.get(0).endsWith(": the detector would run without mail"), warnings.toString());
+        Result fine = check(ports() + "email_notifications = on\nemail_to = noc@example.net\n", "lo");
+        assertEquals(0, fine.exit(), fine.toString());
+        assertFalse(fine.out().contains("warning: "), fine.toString());
+    }
 }
