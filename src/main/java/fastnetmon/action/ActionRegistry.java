@@ -5,6 +5,7 @@ import fastnetmon.detection.Attack;
 import fastnetmon.detection.BanEvent;
 import fastnetmon.detection.BanListener;
 import fastnetmon.geoip.OriginLookup;
+import fastnetmon.redis.RedisSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.Set;
@@ -39,6 +41,7 @@ public final class ActionRegistry implements BanListener {
     private static final Set<ActionRegistry> OPEN = ConcurrentHashMap.newKeySet();
 
     private final List<ActionRunner> runners;
+    private final List<BanSource> banSources;
     private final BanJournal journal;
     private final long stopBoundNanos;
     private long droppedClosed; // guarded by this
@@ -50,15 +53,15 @@ public final class ActionRegistry implements BanListener {
      * journal in {@code banState} (null: none). Redis, mail, BGP and a broker are one {@code add} line each here.
      */
     public static ActionRegistry fromConfig(Configuration config, Path banState) {
-        return build(config, banState, ZoneId.systemDefault());
+        return build(config, banState, ZoneId.systemDefault(), true);
     }
 
-    /** The same actions for a replay, with no ban-state journal (a replay's bans are not the network's). */
+    /** The same actions for a replay, with no ban-state journal nor Redis ban list (a replay's bans are not the network's). */
     public static ActionRegistry forReplay(Configuration config) {
-        return build(config, null, ZoneId.systemDefault());
+        return build(config, null, ZoneId.systemDefault(), false);
     }
 
-    private static ActionRegistry build(Configuration config, Path banState, ZoneId zone) {
+    private static ActionRegistry build(Configuration config, Path banState, ZoneId zone, boolean live) {
         ActionSettings s = ActionSettings.from(config);
         OriginLookup origins = OriginLookup.NONE; // where attacks come from, for the actions that show it (GeoIP)
         Builder b = builder(banState).stopBound(s.scriptTimeout().plusSeconds(10));
@@ -66,6 +69,10 @@ public final class ActionRegistry implements BanListener {
             b.add(new DetailsFileAction(s.detailsFolder(), zone), 1);
         }
         b.add(new ScriptAction(s.script(), s.scriptTimeout(), zone), s.maxRunningScripts());
+        RedisSettings redis = RedisSettings.from(config);
+        if (redis.enabled()) {
+            b.add(new RedisAction(redis, origins, zone, live), 1);
+        }
         return b.build();
     }
 
@@ -78,6 +85,7 @@ public final class ActionRegistry implements BanListener {
     public static final class Builder {
         private final Path banState;
         private final List<ActionRunner> runners = new ArrayList<>();
+        private final List<BanSource> banSources = new ArrayList<>();
         private Duration stopBound = Duration.ZERO;
 
         private Builder(Path banState) {
@@ -100,18 +108,22 @@ public final class ActionRegistry implements BanListener {
 
         public Builder add(Action action, int threads, int perHost, int total) {
             runners.add(new ActionRunner(action, threads, perHost, total));
+            if (action instanceof BanSource source) {
+                banSources.add(source);
+            }
             return this;
         }
 
         /** Loads the journal (bad content is said in one line and kept aside) and starts taking events. */
         public ActionRegistry build() {
-            return new ActionRegistry(List.copyOf(runners), banState == null ? null : new BanJournal(banState),
+            return new ActionRegistry(List.copyOf(runners), List.copyOf(banSources), banState == null ? null : new BanJournal(banState),
                     stopBound.toNanos());
         }
     }
 
-    private ActionRegistry(List<ActionRunner> runners, BanJournal journal, long stopBoundNanos) {
+    private ActionRegistry(List<ActionRunner> runners, List<BanSource> banSources, BanJournal journal, long stopBoundNanos) {
         this.runners = runners;
+        this.banSources = banSources;
         this.journal = journal;
         this.stopBoundNanos = stopBoundNanos;
         if (stopBoundNanos > 0) {
@@ -156,11 +168,13 @@ public final class ActionRegistry implements BanListener {
      * Call once at start, after the evaluator exists. Returns the bans in force at the last stop (hand
      * each to the evaluator, which sends RESTORED to every action and unbans it when its ban_time is
      * over), and queues now, to every action, the calls that had not completed: the unban of a ban whose
-     * unban was asked for (it is not restored), and a ban or attack_details call cut short.
+     * unban was asked for (it is not restored), and a ban or attack_details call cut short. The bans
+     * that actions keep elsewhere ({@link BanSource}: Redis) are restored too, unless the journal has the
+     * same ban (host, direction and ban time): so each ban is unbanned once.
      */
     public Recovery recover() {
         synchronized (this) {
-            if (recovered || journal == null) {
+            if (recovered) {
                 return new Recovery(List.of(), List.of());
             }
             recovered = true;
@@ -168,7 +182,10 @@ public final class ActionRegistry implements BanListener {
         List<Attack> restore = new ArrayList<>();
         List<BanEvent> replay = new ArrayList<>();
         long now = System.currentTimeMillis() * 1_000_000L;
-        for (JournalEntry e : journal.loaded()) {
+        List<JournalEntry> loaded = journal == null ? List.of() : journal.loaded();
+        Set<Attack> known = new HashSet<>();
+        for (JournalEntry e : loaded) {
+            known.add(e.attack);
             if (e.unbanRequested) {
                 replay.add(new BanEvent(BanEvent.Kind.UNBAN, e.attack, now));
                 continue;
@@ -179,6 +196,13 @@ public final class ActionRegistry implements BanListener {
             }
             if (e.detailsRequested && !e.detailsDone) {
                 replay.add(new BanEvent(BanEvent.Kind.ATTACK_DETAILS, e.attack, now));
+            }
+        }
+        for (BanSource source : banSources) {
+            for (Attack a : source.bansInForce()) {
+                if (known.add(a)) {
+                    restore.add(a);
+                }
             }
         }
         for (BanEvent ev : replay) {

@@ -2,6 +2,7 @@ package fastnetmon.export;
 
 import fastnetmon.config.Configuration;
 import fastnetmon.detection.TrafficView;
+import fastnetmon.redis.RedisSettings;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,10 @@ public final class Exporters implements AutoCloseable {
      */
     public static Exporters fromConfig(Configuration config, Supplier<TrafficView> views) {
         List<Exporter> all = new ArrayList<>();
+        RedisSettings redis = RedisSettings.from(config);
+        if (redis.enabled()) {
+            all.add(new RedisTopHosts(redis));
+        }
         return of(all, views);
     }
 
