@@ -60,7 +60,7 @@ public final class RedisAction implements Action, BanSource {
         this.origins = origins;
         this.zone = zone;
         this.keepBanList = keepBanList;
-        this.failures = new RepeatedFailure(log, settings.describe() + ": writes failed");
+        this.failures = new RepeatedFailure(log, settings.describe());
         this.link = new RedisLink(settings, "ban actions", this::reconnected);
         this.writes = new RedisWrites(link, settings.key("ban_list"), this::banEntry);
         this.retry = new Thread(this::retryLoop, "action-redis-retry");
@@ -97,7 +97,7 @@ public final class RedisAction implements Action, BanSource {
         }
         String error = writes.flush();
         if (error != null) {
-            failures.failed(error + "; kept for a retry (" + event.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + a.ip + ")");
+            failures.failed("write failed: " + error + "; kept for a retry (" + event.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + a.ip + ")");
             throw new Failed(error);
         }
     }
@@ -193,10 +193,10 @@ public final class RedisAction implements Action, BanSource {
             }
             String error = writes.flush();
             if (error == null) {
-                failures.recovered("written again (what had failed, and the ban list)");
+                failures.recovered("what had failed is written now, with the ban list");
                 delay = FIRST_RETRY_MS;
             } else {
-                failures.failed(error + "; trying again in " + delay / 1000 + " s");
+                failures.failed("write failed: " + error + "; trying again in " + delay / 1000 + " s");
                 delay = Math.min(MAX_RETRY_MS, delay * 2);
             }
         }

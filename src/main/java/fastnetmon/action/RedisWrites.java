@@ -65,9 +65,13 @@ final class RedisWrites {
         dirty.add(a.ip);
     }
 
-    /** The ban is over; a newer ban of the same host stays. */
+    /**
+     * The ban is over: its entry is deleted, also when this detector did not hold it (an unban carried out
+     * at start from the journal); a newer ban of the same host stays.
+     */
     synchronized void unbanned(Attack a) {
-        if (a.equals(inForce.get(a.ip))) {
+        Attack held = inForce.get(a.ip);
+        if (held == null || held.equals(a)) {
             inForce.remove(a.ip);
             dirty.add(a.ip);
         }

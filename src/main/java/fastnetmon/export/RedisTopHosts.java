@@ -38,10 +38,17 @@ public final class RedisTopHosts implements Exporter {
     public static final Duration EXPIRY = Duration.ofSeconds(10);
 
     private final RedisSettings settings;
+    private final Duration expiry;
     private final RedisLink link;
 
     public RedisTopHosts(RedisSettings settings) {
+        this(settings, EXPIRY);
+    }
+
+    /** @param expiry how long each key outlives its push (tests) */
+    RedisTopHosts(RedisSettings settings, Duration expiry) {
         this.settings = settings;
+        this.expiry = expiry;
         this.link = new RedisLink(settings, "live top hosts", () -> {
         });
     }
@@ -62,13 +69,13 @@ public final class RedisTopHosts implements Exporter {
         if (c == null) {
             throw new IllegalStateException(settings.describe() + " not connected");
         }
-        long ttl = EXPIRY.toSeconds();
+        long ttl = expiry.toMillis();
         try {
             c.multi();
             String totals = settings.key("traffic_totals");
             c.del(totals);
             c.hset(totals, totals(view));
-            c.expire(totals, ttl);
+            c.pexpire(totals, ttl);
             for (Direction d : Direction.PER_HOST) {
                 String ranking = settings.key("top_hosts_" + d.text());
                 String rates = ranking + "_rates";
@@ -84,8 +91,8 @@ public final class RedisTopHosts implements Exporter {
                     }
                     c.zadd(ranking, scores.toArray(ScoredValue[]::new));
                     c.hset(rates, values);
-                    c.expire(ranking, ttl);
-                    c.expire(rates, ttl);
+                    c.pexpire(ranking, ttl);
+                    c.pexpire(rates, ttl);
                 }
             }
             RedisFuture<TransactionResult> done = c.exec();
