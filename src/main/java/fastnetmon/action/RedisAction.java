@@ -126,8 +126,8 @@ public final class RedisAction implements Action, BanSource {
         }
         String where = settings.describe() + ": ban list " + settings.key("ban_list");
         RedisAsyncCommands<String, String> c = link.commands();
-        if (c == null) {
-            log.warn("{}: Redis not reachable at start; going on with the bans of the ban state file only", where);
+        if (c == null) { // the connection has said why
+            log.info("{}: not read, Redis is not reachable; the bans of the ban state file only are taken up", where);
             return List.of();
         }
         Map<String, String> all;

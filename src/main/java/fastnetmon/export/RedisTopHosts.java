@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * {@link #MAX_HOSTS} a direction; and the hash {@code [PREFIX_]traffic_totals} ({@code incoming_pps},
  * {@code incoming_mbps}, {@code incoming_flows}, the same for outgoing, internal and other, and
  * {@code time}, seconds since the epoch). Each push replaces them whole in one transaction, and each
- * expires {@link #EXPIRY} after it: a stopped detector or a lost Redis leaves no stale view behind.
+ * expires {@link #EXPIRY} after it: a stopped detector or a lost Redis leaves no stale view behind. A push
+ * that cannot be made (Redis not reachable, failing or not answering in time) throws: counted as failed,
+ * and nothing is kept for later, since the next push is the newer view.
  *
  * <p>Threading: {@link #export} on the exporter's own thread, one at a time (the connection is this
  * exporter's own); {@link #close} once.
@@ -67,7 +69,7 @@ public final class RedisTopHosts implements Exporter {
     public void export(TrafficView view) throws Exception {
         RedisAsyncCommands<String, String> c = link.commands();
         if (c == null) {
-            throw new IllegalStateException(settings.describe() + " not connected");
+            throw new IllegalStateException(settings.describe() + " not reachable");
         }
         long ttl = expiry.toMillis();
         try {

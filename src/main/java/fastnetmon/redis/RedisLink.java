@@ -48,7 +48,7 @@ public final class RedisLink implements AutoCloseable {
     /** Builds the client (nothing is connected yet). */
     public RedisLink(RedisSettings settings, String user, Runnable onConnected) {
         this.settings = settings;
-        this.failures = new RepeatedFailure(log, settings.describe() + " (" + user + ")");
+        this.failures = new RepeatedFailure(log, settings.describe() + ", " + user);
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         RedisURI.Builder uri = RedisURI.builder().withHost(settings.host()).withPort(settings.port())
                 .withDatabase(settings.database()).withSsl(settings.tls()).withTimeout(RedisSettings.TIMEOUT);
