@@ -7,8 +7,6 @@ import fastnetmon.packet.PacketRecord;
 import fastnetmon.redis.TestRedis;
 import fastnetmon.tools.FrameBuilder;
 import fastnetmon.tools.PcapWriter;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,43 +68,38 @@ class ReplayRedisEndToEndTest {
         JsonNode ban = bans.get("10.10.0.5");
         assertTrue(ban != null, summary.toString());
 
-        RedisClient client = RedisClient.create("redis://127.0.0.1:" + redis.port);
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            RedisCommands<String, String> r = c.sync();
-            JsonNode info = new ObjectMapper().readTree(r.get("replay_10.10.0.5_information"));
-            assertEquals("host", info.path("alert_scope").asText());
-            assertEquals("10.10.0.5", info.path("ip").asText());
-            assertEquals("ban", info.path("action").asText());
-            JsonNode d = info.path("attack_details");
-            long pps = ban.path("pps").asLong();
-            assertEquals(30_000, pps, 300, ban.toString());
-            assertEquals(pps, d.path("total_incoming_pps").asLong(), 1, d.toString());
-            assertEquals(pps, d.path("incoming_tcp_pps").asLong(), 1, d.toString());
-            assertEquals(pps, d.path("incoming_syn_tcp_pps").asLong(), 1, d.toString());
-            assertEquals(0, d.path("incoming_udp_pps").asLong());
-            assertEquals(0, d.path("total_outgoing_pps").asLong());
-            long bytes = d.path("total_incoming_traffic").asLong();
-            assertEquals(pps * 54, bytes, 54 * 300, "54-byte frames: " + d);
-            assertEquals(bytes * 8, d.path("total_incoming_traffic_bits").asLong());
-            assertEquals("syn_flood", d.path("attack_type").asText());
-            assertEquals("incoming", d.path("attack_direction").asText());
-            assertEquals("tcp", d.path("attack_protocol").asText());
-            assertEquals("IPv4", d.path("protocol_version").asText());
-            assertEquals("global", d.path("host_group").asText());
-            assertEquals(ban.path("pps").asLong(), d.path("initial_attack_power").asLong(), 1);
-            assertTrue(d.path("attack_uuid").asText().matches("[0-9a-f-]{36}"), d.toString());
-            assertFalse(d.has("top_source_asns"), "no GeoIP database: no origins");
+        RedisCommands<String, String> r = redis.sync();
+        JsonNode info = new ObjectMapper().readTree(r.get("replay_10.10.0.5_information"));
+        assertEquals("host", info.path("alert_scope").asText());
+        assertEquals("10.10.0.5", info.path("ip").asText());
+        assertEquals("ban", info.path("action").asText());
+        JsonNode d = info.path("attack_details");
+        long pps = ban.path("pps").asLong();
+        assertEquals(30_000, pps, 300, ban.toString());
+        assertEquals(pps, d.path("total_incoming_pps").asLong(), 1, d.toString());
+        assertEquals(pps, d.path("incoming_tcp_pps").asLong(), 1, d.toString());
+        assertEquals(pps, d.path("incoming_syn_tcp_pps").asLong(), 1, d.toString());
+        assertEquals(0, d.path("incoming_udp_pps").asLong());
+        assertEquals(0, d.path("total_outgoing_pps").asLong());
+        long bytes = d.path("total_incoming_traffic").asLong();
+        assertEquals(pps * 54, bytes, 54 * 300, "54-byte frames: " + d);
+        assertEquals(bytes * 8, d.path("total_incoming_traffic_bits").asLong());
+        assertEquals("syn_flood", d.path("attack_type").asText());
+        assertEquals("incoming", d.path("attack_direction").asText());
+        assertEquals("tcp", d.path("attack_protocol").asText());
+        assertEquals("IPv4", d.path("protocol_version").asText());
+        assertEquals("global", d.path("host_group").asText());
+        assertEquals(ban.path("pps").asLong(), d.path("initial_attack_power").asLong(), 1);
+        assertTrue(d.path("attack_uuid").asText().matches("[0-9a-f-]{36}"), d.toString());
+        assertFalse(d.has("top_source_asns"), "no GeoIP database: no origins");
 
-            Path out = dir.resolve("script-out");
-            assertEquals(Files.readString(out.resolve("10.10.0.5.attack_details.stdin")), r.get("replay_10.10.0.5_packets_dump"));
-            String flows = r.get("replay_10.10.0.5_flow_dump");
-            assertTrue(flows.startsWith("Incoming\n\nTCP flows: "), flows);
-            assertTrue(flows.contains("10.10.0.5:80 < 100.64."), flows);
-            assertTrue(Files.readString(out.resolve("10.10.0.5.ban.stdin")).endsWith(flows), "the ban text's flow list");
-            assertEquals(0, r.exists("replay_ban_list"), "a replay's bans are not the network's");
-            assertEquals(List.of(), r.keys("10.10.0.5*"), "every key under the prefix");
-        } finally {
-            client.shutdown();
-        }
+        Path out = dir.resolve("script-out");
+        assertEquals(Files.readString(out.resolve("10.10.0.5.attack_details.stdin")), r.get("replay_10.10.0.5_packets_dump"));
+        String flows = r.get("replay_10.10.0.5_flow_dump");
+        assertTrue(flows.startsWith("Incoming\n\nTCP flows: "), flows);
+        assertTrue(flows.contains("10.10.0.5:80 < 100.64."), flows);
+        assertTrue(Files.readString(out.resolve("10.10.0.5.ban.stdin")).endsWith(flows), "the ban text's flow list");
+        assertEquals(0, r.exists("replay_ban_list"), "a replay's bans are not the network's");
+        assertEquals(List.of(), r.keys("10.10.0.5*"), "every key under the prefix");
     }
 }

@@ -18,8 +18,6 @@ import fastnetmon.geoip.Origins;
 import fastnetmon.packet.PacketRecord;
 import fastnetmon.redis.RedisSettings;
 import fastnetmon.redis.TestRedis;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,8 +47,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 class RedisActionTest {
     private static final long SECOND = 1_000_000_000L;
     private static TestRedis redis;
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> connection;
     private static RedisCommands<String, String> r;
 
     @TempDir
@@ -59,15 +55,11 @@ class RedisActionTest {
     @BeforeAll
     static void startRedis() throws Exception {
         redis = TestRedis.start();
-        client = RedisClient.create("redis://127.0.0.1:" + redis.port);
-        connection = client.connect();
-        r = connection.sync();
+        r = redis.sync();
     }
 
     @AfterAll
     static void stopRedis() throws Exception {
-        connection.close();
-        client.shutdown();
         redis.close();
     }
 

@@ -5,9 +5,7 @@ import fastnetmon.detection.SortKey;
 import fastnetmon.detection.TrafficView;
 import fastnetmon.redis.RedisSettings;
 import fastnetmon.redis.TestRedis;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScoredValue;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,22 +27,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RedisTopHostsTest {
     private static TestRedis redis;
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> connection;
     private static RedisCommands<String, String> r;
 
     @BeforeAll
     static void startRedis() throws Exception {
         redis = TestRedis.start();
-        client = RedisClient.create("redis://127.0.0.1:" + redis.port);
-        connection = client.connect();
-        r = connection.sync();
+        r = redis.sync();
     }
 
     @AfterAll
     static void stopRedis() throws Exception {
-        connection.close();
-        client.shutdown();
         redis.close();
     }
 

@@ -22,6 +22,8 @@ public final class TestRedis implements AutoCloseable {
     private final Path dir;
     private final List<String> extra;
     private Process process;
+    private io.lettuce.core.RedisClient client;
+    private io.lettuce.core.api.StatefulRedisConnection<String, String> connection;
 
     private TestRedis(int port, Path dir, List<String> extra) {
         this.port = port;
@@ -97,8 +99,21 @@ public final class TestRedis implements AutoCloseable {
         }
     }
 
+    /** A test's own connection to read what was written (reconnecting by itself after a restart). */
+    public synchronized io.lettuce.core.api.sync.RedisCommands<String, String> sync() {
+        if (connection == null) {
+            client = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + port);
+            connection = client.connect();
+        }
+        return connection.sync();
+    }
+
     @Override
     public void close() throws Exception {
+        if (connection != null) {
+            connection.close();
+            client.shutdown();
+        }
         stop();
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
