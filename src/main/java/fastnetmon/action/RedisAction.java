@@ -78,15 +78,15 @@ public final class RedisAction implements Action, BanSource {
         Attack a = event.attack();
         switch (event.kind()) {
             case BAN -> {
-                writes.set(settings.key(a.ip + "_information"), RedisAttackJson.information(a, origins.of(a)));
+                set(a.ip + "_information", RedisAttackJson.information(a, origins.of(a)));
                 if (a.flows != null) {
-                    writes.set(settings.key(a.ip + "_flow_dump"), FlowListText.text(a.ip, a.flows));
+                    set(a.ip + "_flow_dump", FlowListText.text(a.ip, a.flows));
                 }
                 banned(a);
             }
             case RESTORED -> banned(a);
             case ATTACK_DETAILS -> {
-                writes.set(settings.key(a.ip + "_packets_dump"), AttackText.details(a, zone));
+                set(a.ip + "_packets_dump", AttackText.details(a, zone));
                 banned(a); // its peak as it stands now
             }
             case UNBAN -> {
@@ -99,6 +99,13 @@ public final class RedisAction implements Action, BanSource {
         if (error != null) {
             failures.failed("write failed: " + error + "; kept for a retry (" + event.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + a.ip + ")");
             throw new Failed(error);
+        }
+    }
+
+    private void set(String name, String value) {
+        if (writes.set(settings.key(name), value)) {
+            failures.failed(RedisWrites.MAX_PENDING + " attack keys wait for Redis already: the oldest given up ("
+                    + writes.givenUp() + " so far)");
         }
     }
 

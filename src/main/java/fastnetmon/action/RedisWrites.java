@@ -49,7 +49,8 @@ final class RedisWrites {
         this.banEntry = banEntry;
     }
 
-    synchronized void set(String key, String value) {
+    /** Keeps the value to write; true when the oldest waiting key was given up for it. */
+    synchronized boolean set(String key, String value) {
         pendingSets.remove(key); // a newer value goes to the end
         pendingSets.put(key, value);
         if (pendingSets.size() > MAX_PENDING) {
@@ -57,7 +58,9 @@ final class RedisWrites {
             eldest.next();
             eldest.remove();
             givenUp++;
+            return true;
         }
+        return false;
     }
 
     synchronized void banned(Attack a) {
