@@ -214,21 +214,22 @@ public final class RedisAction implements Action, BanSource {
         return writes.givenUp();
     }
 
+    /** Stops the retry thread (a flush under way finishes, bounded by the timeout), makes one last flush, closes the connection. */
     @Override
     public void close() {
         synchronized (this) {
             closed = true;
             notifyAll();
         }
-        retry.interrupt();
         try {
-            retry.join(5000);
+            retry.join(2 * RedisSettings.TIMEOUT.toMillis() + 1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!writes.idle()) {
-            log.warn("{}: some writes were not made before the stop; the ban list is written again at the next start",
-                    settings.describe());
+        String error = writes.flush();
+        if (error != null) {
+            log.warn("{}: some writes were not made before the stop ({}); the bans in force are written again at the next start",
+                    settings.describe(), error);
         }
         link.close();
     }

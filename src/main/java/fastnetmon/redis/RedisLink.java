@@ -45,6 +45,14 @@ public final class RedisLink implements AutoCloseable {
     private long backoffNanos = FIRST_BACKOFF_NANOS; // guarded by this
     private boolean closed; // guarded by this
 
+    static {
+        // Lettuce says every failed reconnection (every few seconds); ours say it at most once a minute.
+        if (LoggerFactory.getLogger("io.lettuce.core.protocol.ConnectionWatchdog") instanceof ch.qos.logback.classic.Logger l
+                && l.getLevel() == null) {
+            l.setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
+    }
+
     /** Builds the client (nothing is connected yet). */
     public RedisLink(RedisSettings settings, String user, Runnable onConnected) {
         this.settings = settings;
@@ -66,7 +74,17 @@ public final class RedisLink implements AutoCloseable {
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
+                if (connection != null) { // a reconnection; the first connection is said by connect()
+                    failures.recovered("connected again");
+                }
                 onConnected.run();
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
+                if (connection != null) { // not our own close
+                    failures.failed("connection lost; reconnecting in the background");
+                }
             }
         });
     }
@@ -105,8 +123,9 @@ public final class RedisLink implements AutoCloseable {
         try {
             connection = client.connect();
             backoffNanos = FIRST_BACKOFF_NANOS;
-            log.info("{}: connected", settings.describe());
-            failures.recovered("connected");
+            if (!failures.recovered("connected")) {
+                log.info("{}: connected", settings.describe());
+            }
             return true;
         } catch (RuntimeException e) {
             nextAttemptNanos = System.nanoTime() + backoffNanos;

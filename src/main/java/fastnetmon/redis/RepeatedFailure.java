@@ -40,13 +40,15 @@ public final class RepeatedFailure {
         failing = true;
     }
 
-    /** It works again: one line when it had failed. */
-    public synchronized void recovered(String how) {
-        if (failing) {
-            failing = false;
-            sinceLine = 0;
-            log.info("{}: {}", what, how);
+    /** It works again: one line when it had failed (then true). */
+    public synchronized boolean recovered(String how) {
+        if (!failing) {
+            return false;
         }
+        failing = false;
+        sinceLine = 0;
+        log.info("{}: {}", what, how);
+        return true;
     }
 
     /** Failures counted so far. */
