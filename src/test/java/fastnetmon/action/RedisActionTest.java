@@ -63,10 +63,6 @@ class RedisActionTest {
         redis.close();
     }
 
-    private static RedisSettings settings(String prefix) {
-        return new RedisSettings(true, "127.0.0.1", redis.port, prefix, "", false, 0, 60);
-    }
-
     /** A registry as the detector builds it (script, then Redis), with {@code banState} as its journal (null: none). */
     private static final class Actions {
         final ScriptAction script = new ScriptAction(null, Duration.ofSeconds(10), ZoneOffset.UTC);
@@ -91,7 +87,7 @@ class RedisActionTest {
     void aBanItsDetailsAndItsUnbanAreWrittenUnderFastNetMonsKeys() throws Exception {
         Origins origins = new Origins(List.of(new Origins.Share("AS64500", "Example Net", 0.75)),
                 List.of(new Origins.Share("DE", "Germany", 0.5), new Origins.Share("NL", "Netherlands", 0.25)));
-        Actions a = new Actions(settings("keys"), null, attack -> origins);
+        Actions a = new Actions(redis.settings("keys"), null, attack -> origins);
         Attack ban = Fixtures.synFlood();
         a.registry.onEvent(TestActions.event(BanEvent.Kind.BAN, ban));
         assertTrue(a.registry.awaitIdle(Duration.ofSeconds(10)));
@@ -195,7 +191,7 @@ class RedisActionTest {
     @Test
     void aRestartInTheMiddleOfABanTakesItUpAndUnbansItOnceOnTime() throws Exception {
         Path state = dir.resolve("bans.json");
-        RedisSettings s = settings("restart");
+        RedisSettings s = redis.settings("restart");
         Actions first = new Actions(s, state, OriginLookup.NONE);
         Detector d1 = new Detector(first, 1_700_000_000L);
         d1.second("10.0.0.5", 5000);
@@ -243,7 +239,7 @@ class RedisActionTest {
     @Test
     void anUnbanAskedForInTheJournalIsNotTakenUpAgainFromRedis() throws Exception {
         Path state = dir.resolve("bans.json");
-        RedisSettings s = settings("pending");
+        RedisSettings s = redis.settings("pending");
         Attack ban = Fixtures.synFlood("10.10.0.9");
         Actions first = new Actions(s, state, OriginLookup.NONE);
         first.registry.onEvent(TestActions.event(BanEvent.Kind.BAN, ban));
@@ -268,7 +264,7 @@ class RedisActionTest {
     void redisKilledDuringAnAttackDelaysNothingAndGetsTheBansWhenItIsBack() throws Exception {
         ListAppender<ILoggingEvent> logged = Fixtures.capture(RedisAction.class);
         try {
-            Actions a = new Actions(settings("down"), dir.resolve("bans.json"), OriginLookup.NONE);
+            Actions a = new Actions(redis.settings("down"), dir.resolve("bans.json"), OriginLookup.NONE);
             Attack before = Fixtures.synFlood("10.10.0.1");
             a.registry.onEvent(TestActions.event(BanEvent.Kind.BAN, before));
             assertTrue(a.registry.awaitIdle(Duration.ofSeconds(10)));

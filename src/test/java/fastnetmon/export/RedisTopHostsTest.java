@@ -3,7 +3,6 @@ package fastnetmon.export;
 import fastnetmon.counters.Direction;
 import fastnetmon.detection.SortKey;
 import fastnetmon.detection.TrafficView;
-import fastnetmon.redis.RedisSettings;
 import fastnetmon.redis.TestRedis;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -40,10 +39,6 @@ class RedisTopHostsTest {
         redis.close();
     }
 
-    private static RedisSettings settings(String prefix) {
-        return new RedisSettings(true, "127.0.0.1", redis.port, prefix, "", false, 0, 60);
-    }
-
     /** Hosts 10.0.0.1..n incoming (host i at i*1000 pps), one outgoing host; flows ranked the other way round. */
     private static TrafficView view(int n) {
         Map<Direction, TrafficView.Rate> totals = new EnumMap<>(Direction.class);
@@ -64,7 +59,7 @@ class RedisTopHostsTest {
 
     @Test
     void eachPushReplacesTheViewWholeAndItExpiresWithoutPushes() throws Exception {
-        RedisTopHosts exporter = new RedisTopHosts(settings("live"), Duration.ofMillis(1500));
+        RedisTopHosts exporter = new RedisTopHosts(redis.settings("live"), Duration.ofMillis(1500));
         try {
             exporter.export(view(5));
             assertEquals(List.of(ScoredValue.just(5000, "10.0.0.5"), ScoredValue.just(4000, "10.0.0.4"),
@@ -108,7 +103,7 @@ class RedisTopHostsTest {
 
     @Test
     void redisGoneFailsThePushAtOnceAndItsReturnGetsTheViewAgain() throws Exception {
-        ExportRunner runner = new ExportRunner(new RedisTopHosts(settings("gone")), () -> view(3));
+        ExportRunner runner = new ExportRunner(new RedisTopHosts(redis.settings("gone")), () -> view(3));
         try {
             runner.pushOnce();
             assertEquals(4, r.zcard("gone_top_hosts_incoming"), "three hosts by packets, one by flows");

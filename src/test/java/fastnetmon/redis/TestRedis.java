@@ -99,6 +99,11 @@ public final class TestRedis implements AutoCloseable {
         }
     }
 
+    /** The settings of a detector writing here under {@code prefix} (ban_time 60). */
+    public RedisSettings settings(String prefix) {
+        return new RedisSettings(true, "127.0.0.1", port, prefix, "", false, 0, 60);
+    }
+
     /** A test's own connection to read what was written (reconnecting by itself after a restart). */
     public synchronized io.lettuce.core.api.sync.RedisCommands<String, String> sync() {
         if (connection == null) {
