@@ -39,6 +39,8 @@ public final class RedisLink implements AutoCloseable {
     private final RedisSettings settings;
     private final ClientResources resources;
     private final RedisClient client;
+    /** Null when the settings make no address (an empty host): every attempt then says so. */
+    private final RedisURI uri;
     private final RepeatedFailure failures;
     private volatile StatefulRedisConnection<String, String> connection;
     private long nextAttemptNanos; // guarded by this
@@ -58,12 +60,8 @@ public final class RedisLink implements AutoCloseable {
         this.settings = settings;
         this.failures = new RepeatedFailure(log, settings.describe() + ", " + user);
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
-        RedisURI.Builder uri = RedisURI.builder().withHost(settings.host()).withPort(settings.port())
-                .withDatabase(settings.database()).withSsl(settings.tls()).withTimeout(RedisSettings.TIMEOUT);
-        if (!settings.password().isEmpty()) {
-            uri.withPassword(settings.password().toCharArray());
-        }
-        this.client = RedisClient.create(resources, uri.build());
+        this.client = RedisClient.create(resources);
+        this.uri = uri(settings);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -87,6 +85,19 @@ public final class RedisLink implements AutoCloseable {
                 }
             }
         });
+    }
+
+    private static RedisURI uri(RedisSettings settings) {
+        try {
+            RedisURI.Builder uri = RedisURI.builder().withHost(settings.host()).withPort(settings.port())
+                    .withDatabase(settings.database()).withSsl(settings.tls()).withTimeout(RedisSettings.TIMEOUT);
+            if (!settings.password().isEmpty()) {
+                uri.withPassword(settings.password().toCharArray());
+            }
+            return uri.build();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     public RedisSettings settings() {
@@ -121,7 +132,10 @@ public final class RedisLink implements AutoCloseable {
             return false;
         }
         try {
-            connection = client.connect();
+            if (uri == null) {
+                throw new IllegalArgumentException("redis_host '" + settings.host() + "' is not an address");
+            }
+            connection = client.connect(uri);
             backoffNanos = FIRST_BACKOFF_NANOS;
             if (!failures.recovered("connected")) {
                 log.info("{}: connected", settings.describe());

@@ -52,7 +52,7 @@ class RedisLinkTest {
     }
 
     @Test
-    void anUnreachableServerOrAnUnknownHostIsOneLineAndTheNextAttemptWaitsForTheBackOff() throws Exception {
+    void anUnreachableServerAnUnknownHostOrNoHostIsOneLineAndTheNextAttemptWaitsForTheBackOff() throws Exception {
         ListAppender<ILoggingEvent> app = capture();
         try (RedisLink link = new RedisLink(settings(TestRedis.freePort(), "", false, 0), "test", () -> {
         })) {
@@ -74,6 +74,13 @@ class RedisLinkTest {
             assertNull(link.commands());
         }
         assertOneLine(lines(app), "no-such-host.invalid");
+
+        app = capture();
+        try (RedisLink link = new RedisLink(new RedisSettings(true, "", 6379, "", "", false, 0, 60), "test", () -> {
+        })) {
+            assertNull(link.commands());
+        }
+        assertOneLine(lines(app), "redis_host '' is not an address");
     }
 
     @Test
