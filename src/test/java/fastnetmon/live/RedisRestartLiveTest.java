@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The live detector as a process (NetFlow v5 on loopback, no capture, no ban state file: Redis is its only
  * memory of bans): killed with SIGKILL in the middle of a ban, restarted, it takes the ban up from Redis and
- * calls the script's unban once, when the ban's own ban_time is over; the ban list is then empty.
+ * calls the script's unban once, when the ban's own ban_time is over; the ban list is then empty. The live
+ * view is pushed meanwhile.
  */
 class RedisRestartLiveTest {
     private static final int BAN_TIME = 6;
@@ -88,6 +89,8 @@ class RedisRestartLiveTest {
         assertTrue(Files.readString(dir.resolve("second.out")).contains("restored the ban of 10.10.0.5"),
                 Files.readString(dir.resolve("second.out")));
         waitUntil(() -> r.hlen("live_ban_list") == 0, 5, "the ban list emptied");
+        long ttl = r.pttl("live_traffic_totals");
+        assertTrue(ttl > 0 && ttl <= 10_000, "the live view is pushed every second and expires: " + ttl);
         Thread.sleep(1500);
         assertEquals(2, lines(calls).size(), "one ban and one unban: " + lines(calls));
         second.destroy();
