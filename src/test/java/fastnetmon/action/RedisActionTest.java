@@ -281,7 +281,7 @@ class RedisActionTest {
                 slowest = Math.max(slowest, System.nanoTime() - t);
             }
             a.registry.onEvent(TestActions.event(BanEvent.Kind.UNBAN, during.get(0)));
-            assertTrue(slowest < 50_000_000L, "onEvent took " + slowest / 1_000_000 + " ms");
+            assertTrue(slowest < 200_000_000L, "onEvent (a tick waits for it) took " + slowest / 1_000_000 + " ms");
             waitUntil(() -> a.calls("ban") == 21 && a.calls("unban") == 1, "the script's calls go on without Redis");
             assertTrue(a.registry.awaitIdle(Duration.ofSeconds(10)), "nothing waits for Redis");
             ActionStats st = a.redisStats();
