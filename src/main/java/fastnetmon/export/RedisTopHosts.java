@@ -5,9 +5,9 @@ import fastnetmon.detection.SortKey;
 import fastnetmon.detection.TrafficView;
 import fastnetmon.redis.RedisLink;
 import fastnetmon.redis.RedisSettings;
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScoredValue;
-import io.lettuce.core.TransactionResult;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 
 import java.time.Duration;
@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The live view in Redis, every second, for tools that read it without the API: per direction (incoming,
@@ -25,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  * {@code {"pps":N,"mbps":X,"flows":N}}), the busiest hosts by packets, bytes and flows together, at most
  * {@link #MAX_HOSTS} a direction; and the hash {@code [PREFIX_]traffic_totals} ({@code incoming_pps},
  * {@code incoming_mbps}, {@code incoming_flows}, the same for outgoing, internal and other, and
- * {@code time}, seconds since the epoch). Each push replaces them whole in one transaction, and each
- * expires {@link #EXPIRY} after it: a stopped detector or a lost Redis leaves no stale view behind. A push
+ * {@code time}, seconds since the epoch). Each push replaces each of them whole (written aside, then
+ * renamed over the old one), and each expires {@link #EXPIRY} after it: a stopped detector or a lost
+ * Redis leaves no stale view behind. A push
  * that cannot be made (Redis not reachable, failing or not answering in time) throws: counted as failed,
  * and nothing is kept for later, since the next push is the newer view.
  *
@@ -71,45 +73,47 @@ public final class RedisTopHosts implements Exporter {
         if (c == null) {
             throw new IllegalStateException(settings.describe() + " not reachable");
         }
-        long ttl = expiry.toMillis();
+        List<RedisFuture<?>> sent = new ArrayList<>();
         try {
-            c.multi();
-            String totals = settings.key("traffic_totals");
-            c.del(totals);
-            c.hset(totals, totals(view));
-            c.pexpire(totals, ttl);
+            replace(c, sent, settings.key("traffic_totals"), next -> c.hset(next, totals(view)));
             for (Direction d : Direction.PER_HOST) {
                 String ranking = settings.key("top_hosts_" + d.text());
                 String rates = ranking + "_rates";
-                c.del(ranking, rates);
                 Map<String, TrafficView.HostRate> hosts = busiest(view, d);
-                if (!hosts.isEmpty()) {
-                    List<ScoredValue<String>> scores = new ArrayList<>(hosts.size());
-                    Map<String, String> values = new LinkedHashMap<>();
-                    for (TrafficView.HostRate h : hosts.values()) {
-                        scores.add(ScoredValue.just(h.pps(), h.ip()));
-                        values.put(h.ip(), String.format(Locale.ROOT, "{\"pps\":%d,\"mbps\":%s,\"flows\":%d}",
-                                Math.round(h.pps()), number(h.mbps()), Math.round(h.flows())));
-                    }
-                    c.zadd(ranking, scores.toArray(ScoredValue[]::new));
-                    c.hset(rates, values);
-                    c.pexpire(ranking, ttl);
-                    c.pexpire(rates, ttl);
+                if (hosts.isEmpty()) {
+                    sent.add(c.del(ranking, rates));
+                    continue;
                 }
+                List<ScoredValue<String>> scores = new ArrayList<>(hosts.size());
+                Map<String, String> values = new LinkedHashMap<>();
+                for (TrafficView.HostRate h : hosts.values()) {
+                    scores.add(ScoredValue.just(h.pps(), h.ip()));
+                    values.put(h.ip(), String.format(Locale.ROOT, "{\"pps\":%d,\"mbps\":%s,\"flows\":%d}",
+                            Math.round(h.pps()), number(h.mbps()), Math.round(h.flows())));
+                }
+                replace(c, sent, ranking, next -> c.zadd(next, scores.toArray(ScoredValue[]::new)));
+                replace(c, sent, rates, next -> c.hset(next, values));
             }
-            RedisFuture<TransactionResult> done = c.exec();
-            TransactionResult r = done.get(RedisSettings.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (r.wasDiscarded()) {
-                throw new IllegalStateException("the transaction was discarded");
+            if (!LettuceFutures.awaitAll(RedisSettings.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS, sent.toArray(RedisFuture[]::new))) {
+                throw new IllegalStateException("no reply within " + RedisSettings.TIMEOUT.toMillis() + " ms");
             }
-        } catch (Exception e) {
-            try {
-                c.discard(); // leave no transaction open on the connection
-            } catch (RuntimeException ignored) {
-                // not in a transaction any more, or not connected
-            }
+        } catch (RuntimeException e) {
             throw new IllegalStateException(settings.describe() + ": " + RedisLink.reason(e), null);
         }
+    }
+
+    /**
+     * Writes the new value under {@code key + "_next"} with its expiry, then renames it over {@code key}: a
+     * reader sees the old value or the new one whole, and no transaction state is left on the connection
+     * when a reply is lost.
+     */
+    private void replace(RedisAsyncCommands<String, String> c, List<RedisFuture<?>> sent, String key,
+                         Function<String, RedisFuture<?>> fill) {
+        String next = key + "_next";
+        sent.add(c.del(next));
+        sent.add(fill.apply(next));
+        sent.add(c.pexpire(next, expiry.toMillis()));
+        sent.add(c.rename(next, key));
     }
 
     /** The union of the view's top lists (packets first), at most {@link #MAX_HOSTS}. */
