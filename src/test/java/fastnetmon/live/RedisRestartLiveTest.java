@@ -94,6 +94,7 @@ class RedisRestartLiveTest {
         assertTrue(Files.readString(dir.resolve("second.out")).contains("restored the ban of 10.10.0.5"),
                 Files.readString(dir.resolve("second.out")));
         waitUntil(() -> r.hlen("live_ban_list") == 0, 5, "the ban list emptied");
+        waitUntil(() -> r.exists("live_traffic_totals") == 1, 15, "the live view");
         long ttl = r.pttl("live_traffic_totals");
         assertTrue(ttl > 0 && ttl <= 10_000, "the live view is pushed every second and expires: " + ttl);
         Thread.sleep(1500);
