@@ -40,7 +40,7 @@ class ArchitectureTest {
             Map.entry("counters", 2),
             Map.entry("source", 3),
             Map.entry("detection", 4),
-            Map.entry("geoip", 5),
+            Map.entry("geoip", 5), Map.entry("redis", 5),
             Map.entry("export", 6),
             Map.entry("action", 7),
             Map.entry("http", 8),

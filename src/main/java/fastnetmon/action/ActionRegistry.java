@@ -5,6 +5,7 @@ import fastnetmon.detection.Attack;
 import fastnetmon.detection.BanEvent;
 import fastnetmon.detection.BanListener;
 import fastnetmon.geoip.OriginLookup;
+import fastnetmon.redis.RedisSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,7 @@ public final class ActionRegistry implements BanListener {
     private static final Set<ActionRegistry> OPEN = ConcurrentHashMap.newKeySet();
 
     private final List<ActionRunner> runners;
+    private final List<BanSource> banSources;
     private final BanJournal journal;
     private final long stopBoundNanos;
     private long droppedClosed; // guarded by this
@@ -48,8 +51,8 @@ public final class ActionRegistry implements BanListener {
 
     /**
      * The actions of a live detector: the attack details file, the notify script, mail (email_notifications),
-     * and the ban-state journal in {@code banState} (null: none). Redis, BGP and a broker are one {@code add}
-     * line each here. No GeoIP attribution: see {@link #fromConfig(Configuration, Path, OriginLookup)}.
+     * Redis (redis_enabled), and the ban-state journal in {@code banState} (null: none). BGP and a broker are
+     * one {@code add} line each here. No GeoIP attribution: see {@link #fromConfig(Configuration, Path, OriginLookup)}.
      */
     public static ActionRegistry fromConfig(Configuration config, Path banState) {
         return fromConfig(config, banState, OriginLookup.NONE);
@@ -57,21 +60,25 @@ public final class ActionRegistry implements BanListener {
 
     /** The same, with the attacks' origins ({@code origins}, from the detector's GeoIP databases) in their texts. */
     public static ActionRegistry fromConfig(Configuration config, Path banState, OriginLookup origins) {
-        return build(config, banState, ZoneId.systemDefault(), origins);
+        return build(config, banState, ZoneId.systemDefault(), origins, true);
     }
 
-    /** The same actions for a replay, with no ban-state journal (a replay's bans are not the network's). */
+    /** The same actions for a replay, with no ban-state journal nor Redis ban list (a replay's bans are not the network's). */
     public static ActionRegistry forReplay(Configuration config) {
         return forReplay(config, OriginLookup.NONE);
     }
 
     /** The same with the attacks' origins in their texts. */
     public static ActionRegistry forReplay(Configuration config, OriginLookup origins) {
-        return build(config, null, ZoneId.systemDefault(), origins);
+        return build(config, null, ZoneId.systemDefault(), origins, false);
     }
 
-    /** @param origins where attacks come from, for the actions that show it (GeoIP; {@link OriginLookup#NONE}: none) */
-    private static ActionRegistry build(Configuration config, Path banState, ZoneId zone, OriginLookup origins) {
+    /**
+     * @param origins where attacks come from, for the actions that show it (GeoIP; {@link OriginLookup#NONE}: none)
+     * @param live    the network's bans (false in a replay: Redis gets the attack keys but no ban list)
+     */
+    private static ActionRegistry build(Configuration config, Path banState, ZoneId zone, OriginLookup origins,
+                                        boolean live) {
         ActionSettings s = ActionSettings.from(config);
         Builder b = builder(banState).stopBound(s.scriptTimeout().plusSeconds(10));
         if (s.detailsFolder() != null) {
@@ -83,6 +90,10 @@ public final class ActionRegistry implements BanListener {
         mailProblem.ifPresent(p -> log.error("{}: no ban will be mailed", p));
         if (mail.enabled() && mailProblem.isEmpty()) {
             b.add(new MailAction(mail, origins, zone), MailAction.THREADS);
+        }
+        RedisSettings redis = RedisSettings.from(config);
+        if (redis.enabled()) {
+            b.add(new RedisAction(redis, origins, zone, live), 1);
         }
         return b.build();
     }
@@ -96,6 +107,7 @@ public final class ActionRegistry implements BanListener {
     public static final class Builder {
         private final Path banState;
         private final List<ActionRunner> runners = new ArrayList<>();
+        private final List<BanSource> banSources = new ArrayList<>();
         private Duration stopBound = Duration.ZERO;
 
         private Builder(Path banState) {
@@ -118,18 +130,22 @@ public final class ActionRegistry implements BanListener {
 
         public Builder add(Action action, int threads, int perHost, int total) {
             runners.add(new ActionRunner(action, threads, perHost, total));
+            if (action instanceof BanSource source) {
+                banSources.add(source);
+            }
             return this;
         }
 
         /** Loads the journal (bad content is said in one line and kept aside) and starts taking events. */
         public ActionRegistry build() {
-            return new ActionRegistry(List.copyOf(runners), banState == null ? null : new BanJournal(banState),
+            return new ActionRegistry(List.copyOf(runners), List.copyOf(banSources), banState == null ? null : new BanJournal(banState),
                     stopBound.toNanos());
         }
     }
 
-    private ActionRegistry(List<ActionRunner> runners, BanJournal journal, long stopBoundNanos) {
+    private ActionRegistry(List<ActionRunner> runners, List<BanSource> banSources, BanJournal journal, long stopBoundNanos) {
         this.runners = runners;
+        this.banSources = banSources;
         this.journal = journal;
         this.stopBoundNanos = stopBoundNanos;
         if (stopBoundNanos > 0) {
@@ -174,11 +190,13 @@ public final class ActionRegistry implements BanListener {
      * Call once at start, after the evaluator exists. Returns the bans in force at the last stop (hand
      * each to the evaluator, which sends RESTORED to every action and unbans it when its ban_time is
      * over), and queues now, to every action, the calls that had not completed: the unban of a ban whose
-     * unban was asked for (it is not restored), and a ban or attack_details call cut short.
+     * unban was asked for (it is not restored), and a ban or attack_details call cut short. The bans
+     * that actions keep elsewhere ({@link BanSource}: Redis) are restored too, unless the journal has the
+     * same ban (host, direction and ban time): so each ban is unbanned once.
      */
     public Recovery recover() {
         synchronized (this) {
-            if (recovered || journal == null) {
+            if (recovered) {
                 return new Recovery(List.of(), List.of());
             }
             recovered = true;
@@ -186,7 +204,10 @@ public final class ActionRegistry implements BanListener {
         List<Attack> restore = new ArrayList<>();
         List<BanEvent> replay = new ArrayList<>();
         long now = System.currentTimeMillis() * 1_000_000L;
-        for (JournalEntry e : journal.loaded()) {
+        List<JournalEntry> loaded = journal == null ? List.of() : journal.loaded();
+        Set<Attack> known = new HashSet<>();
+        for (JournalEntry e : loaded) {
+            known.add(e.attack);
             if (e.unbanRequested) {
                 replay.add(new BanEvent(BanEvent.Kind.UNBAN, e.attack, now));
                 continue;
@@ -197,6 +218,13 @@ public final class ActionRegistry implements BanListener {
             }
             if (e.detailsRequested && !e.detailsDone) {
                 replay.add(new BanEvent(BanEvent.Kind.ATTACK_DETAILS, e.attack, now));
+            }
+        }
+        for (BanSource source : banSources) {
+            for (Attack a : source.bansInForce()) {
+                if (known.add(a)) {
+                    restore.add(a);
+                }
             }
         }
         for (BanEvent ev : replay) {

@@ -50,24 +50,7 @@ final class BanStateCodec {
         ArrayNode list = root.putArray("bans");
         for (JournalEntry e : entries) {
             Attack a = e.attack;
-            Direction d = a.direction;
-            ObjectNode b = list.addObject();
-            b.put("ip", a.ip);
-            b.put("direction", a.direction.text());
-            b.put("attack_type", a.attackType);
-            b.put("protocol", a.protocol);
-            b.put("pps", a.initialPps());
-            b.put("mbps", a.initial.mbps(d, TrafficClass.TOTAL));
-            b.put("flows", Math.round(a.initial.flowsPerSecond(d, TrafficClass.TOTAL)));
-            b.put("peak_pps", a.peakPps);
-            b.put("banned_at_ns", a.bannedAtNanos);
-            b.put("hostgroup", a.hostgroup);
-            b.put("reason", a.reason);
-            ObjectNode counters = b.putObject("initial"); // all of it, so a call made again has the same text
-            counters.set("packets", JSON.valueToTree(a.initial.packets));
-            counters.set("bytes", JSON.valueToTree(a.initial.bytes));
-            counters.set("flows", JSON.valueToTree(a.initial.flows));
-            counters.put("seconds", a.initial.seconds);
+            ObjectNode b = encodeAttack(a, list.addObject());
             b.put("ban_done", e.banDone);
             b.put("details_requested", e.detailsRequested);
             b.put("details_done", e.detailsDone);
@@ -80,6 +63,31 @@ final class BanStateCodec {
             }
         }
         return root;
+    }
+
+    /**
+     * One ban's fields, as the state file and Redis's ban list keep them: what triggered it and its time, with
+     * the triggering second's counters in full, so that a call made again has the same text. Into {@code b}.
+     */
+    static ObjectNode encodeAttack(Attack a, ObjectNode b) {
+        Direction d = a.direction;
+        b.put("ip", a.ip);
+        b.put("direction", a.direction.text());
+        b.put("attack_type", a.attackType);
+        b.put("protocol", a.protocol);
+        b.put("pps", a.initialPps());
+        b.put("mbps", a.initial.mbps(d, TrafficClass.TOTAL));
+        b.put("flows", Math.round(a.initial.flowsPerSecond(d, TrafficClass.TOTAL)));
+        b.put("peak_pps", a.peakPps);
+        b.put("banned_at_ns", a.bannedAtNanos);
+        b.put("hostgroup", a.hostgroup);
+        b.put("reason", a.reason);
+        ObjectNode counters = b.putObject("initial");
+        counters.set("packets", JSON.valueToTree(a.initial.packets));
+        counters.set("bytes", JSON.valueToTree(a.initial.bytes));
+        counters.set("flows", JSON.valueToTree(a.initial.flows));
+        counters.put("seconds", a.initial.seconds);
+        return b;
     }
 
     /** The entries of {@code path}; empty when it does not exist or cannot be read (said in one line). */
@@ -134,6 +142,16 @@ final class BanStateCodec {
     }
 
     private static JournalEntry decode(JsonNode b) {
+        JournalEntry e = new JournalEntry(decodeAttack(b));
+        e.banDone = b.path("ban_done").asBoolean(true);
+        e.detailsRequested = b.path("details_requested").asBoolean(false);
+        e.detailsDone = b.path("details_done").asBoolean(false);
+        e.unbanRequested = b.path("unban_requested").asBoolean(false);
+        return e;
+    }
+
+    /** The ban {@link #encodeAttack} wrote (and its sample packets, when kept); IllegalArgumentException naming what is wrong. */
+    static Attack decodeAttack(JsonNode b) {
         if (!b.isObject()) {
             throw new IllegalArgumentException("not an object but " + shape(b));
         }
@@ -173,16 +191,10 @@ final class BanStateCodec {
         long initialPps = Math.round(initial.pps(dir, 0));
         // The evaluator does not collect samples for a restored ban again (BanBook.restore).
         Cidr network = SubnetKey.cidrOf(addr[0], addr[1]);
-        Attack a = new Attack(network != null ? network.toString() : IpAddresses.format(addr[0], addr[1]), addr[0], addr[1], dir,
+        return new Attack(network != null ? network.toString() : IpAddresses.format(addr[0], addr[1]), addr[0], addr[1], dir,
                 b.path("attack_type").asText("unknown"), b.path("protocol").asText("unknown"), initial,
                 b.path("reason").asText(""), b.path("hostgroup").asText("global"), b.path("banned_at_ns").asLong(),
                 Math.max(initialPps, b.path("peak_pps").asLong()), initial.mbps(dir, 0), false, samples);
-        JournalEntry e = new JournalEntry(a);
-        e.banDone = b.path("ban_done").asBoolean(true);
-        e.detailsRequested = b.path("details_requested").asBoolean(false);
-        e.detailsDone = b.path("details_done").asBoolean(false);
-        e.unbanRequested = b.path("unban_requested").asBoolean(false);
-        return e;
     }
 
     private static void readArray(JsonNode values, double[] into, String ip) {

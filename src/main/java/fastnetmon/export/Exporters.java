@@ -2,6 +2,7 @@ package fastnetmon.export;
 
 import fastnetmon.config.Configuration;
 import fastnetmon.detection.TrafficView;
+import fastnetmon.redis.RedisSettings;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,10 @@ public final class Exporters implements AutoCloseable {
         GraphiteSettings graphite = GraphiteSettings.from(config);
         if (graphite.enabled()) {
             all.add(new GraphiteExporter(graphite));
+        }
+        RedisSettings redis = RedisSettings.from(config);
+        if (redis.enabled()) {
+            all.add(new RedisTopHosts(redis));
         }
         return of(all, views);
     }
