@@ -4,7 +4,7 @@ import fastnetmon.detection.BanEvent;
 
 /**
  * One thing done when a host is banned, its details are ready or it is unbanned: the notify script, the
- * attack details file, later Redis, mail, BGP, a broker. Adding one is this class plus one line in
+ * attack details file, mail, Redis, later BGP and a broker. Adding one is this class plus one line in
  * {@link ActionRegistry#fromConfig}.
  *
  * <p>Threading: {@link #handle} is called on the action's own worker threads (see {@link ActionRunner}),

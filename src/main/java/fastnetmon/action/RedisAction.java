@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.BanEvent;
 import fastnetmon.geoip.OriginLookup;
+import fastnetmon.geoip.Origins;
 import fastnetmon.redis.RedisLink;
 import fastnetmon.redis.RedisSettings;
 import fastnetmon.redis.RepeatedFailure;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * Keeps attacks in Redis under FastNetMon's keys: on a ban {@code [PREFIX_]IP_information} (the attack as
  * JSON, {@link RedisAttackJson}) and, with connection tracking, {@code [PREFIX_]IP_flow_dump} (FastNetMon's
  * flow list); on attack_details {@code [PREFIX_]IP_packets_dump} (the attack_details text: description and
- * sample lines). Beside them the ban list, the hash {@code [PREFIX_]ban_list}: one field per ban in force
+ * sample lines) and {@code IP_information} again, with the origins and peak the samples and the ban so far give. Beside them the ban list, the hash {@code [PREFIX_]ban_list}: one field per ban in force
  * (the host's address), its value the ban as the ban-state file keeps it plus {@code banned_at},
  * {@code ban_time}, {@code unban_at} and the description text; it is offered at start ({@link BanSource}).
  *
@@ -86,7 +87,10 @@ public final class RedisAction implements Action, BanSource {
             }
             case RESTORED -> banned(a);
             case ATTACK_DETAILS -> {
-                set(a.ip + "_packets_dump", AttackText.details(a, zone));
+                Origins from = origins.of(a);
+                set(a.ip + "_packets_dump", AttackText.details(a, from, zone));
+                // Again, now that the samples say where the attack comes from (and its peak so far)
+                set(a.ip + "_information", RedisAttackJson.information(a, from));
                 banned(a); // its peak as it stands now
             }
             case UNBAN -> {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The actions' figures ({@link ActionStats}: the notify script, the details file, later Redis, mail,
+ * The actions' figures ({@link ActionStats}: the notify script, the details file, mail, Redis, later
  * BGP), one series per action labelled with its name, read from the registry at scrape time. Events
  * carried out or not are one counter whose {@code result} labels split them (summing over
  * {@code result} gives every event the action was offered, less those queued or running now):

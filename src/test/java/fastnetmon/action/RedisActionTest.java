@@ -146,7 +146,7 @@ class RedisActionTest {
         a.registry.onEvent(TestActions.event(BanEvent.Kind.ATTACK_DETAILS, withSamples));
         assertTrue(a.registry.awaitIdle(Duration.ofSeconds(10)));
         String dump = r.get("keys_10.10.0.5_packets_dump");
-        assertEquals(AttackText.details(withSamples, ZoneOffset.UTC), dump);
+        assertEquals(AttackText.details(withSamples, origins, ZoneOffset.UTC), dump, "the attack_details text the script gets, origins included");
         assertTrue(dump.contains("\n2014-07-04 13:59:54.778872 192.0.2.7:14251 > 10.10.0.5:80 protocol: tcp flags: syn"), dump);
 
         a.registry.onEvent(TestActions.event(BanEvent.Kind.UNBAN, ban));
