@@ -35,6 +35,22 @@ public record TrafficView(long timeNanos, Map<Direction, Rate> totals, Map<Direc
         return byKey == null ? List.of() : byKey.getOrDefault(key, List.of());
     }
 
+    /**
+     * The hosts of one direction's top lists, each once: the first {@code perKey} of the packets list, then
+     * of the bytes list, then of the flows list, in that order (what the metrics, the time series and
+     * Redis's live view show of the busiest hosts).
+     */
+    public List<HostRate> busiest(Direction direction, int perKey) {
+        Map<String, HostRate> byIp = new java.util.LinkedHashMap<>();
+        for (SortKey key : SortKey.values()) {
+            List<HostRate> list = top(direction, key);
+            for (HostRate h : list.subList(0, Math.min(perKey, list.size()))) {
+                byIp.putIfAbsent(h.ip(), h);
+            }
+        }
+        return List.copyOf(byIp.values());
+    }
+
     public static TrafficView empty() {
         Map<Direction, Rate> t = new java.util.EnumMap<>(Direction.class);
         for (Direction d : Direction.values()) {

@@ -1,7 +1,6 @@
 package fastnetmon.export;
 
 import fastnetmon.counters.Direction;
-import fastnetmon.detection.SortKey;
 import fastnetmon.detection.TrafficView;
 import fastnetmon.detection.TrafficView.HostRate;
 
@@ -31,10 +30,8 @@ record ActiveHosts(List<Host> hosts) {
     static ActiveHosts of(TrafficView view) {
         Map<String, HostRate[]> byIp = new LinkedHashMap<>();
         for (Direction direction : Direction.PER_HOST) {
-            for (SortKey key : SortKey.values()) {
-                for (HostRate rate : view.top(direction, key)) {
-                    byIp.computeIfAbsent(rate.ip(), ip -> new HostRate[2])[direction.hostIndex()] = rate;
-                }
+            for (HostRate rate : view.busiest(direction, Integer.MAX_VALUE)) {
+                byIp.computeIfAbsent(rate.ip(), ip -> new HostRate[2])[direction.hostIndex()] = rate;
             }
         }
         List<Host> hosts = new ArrayList<>(byIp.size());

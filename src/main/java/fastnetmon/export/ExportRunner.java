@@ -1,6 +1,7 @@
 package fastnetmon.export;
 
 import fastnetmon.detection.TrafficView;
+import fastnetmon.redis.RepeatedFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,20 +20,18 @@ import java.util.function.Supplier;
  */
 final class ExportRunner {
     private static final Logger log = LoggerFactory.getLogger(ExportRunner.class);
-    private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Exporter exporter;
     private final Supplier<TrafficView> views;
     private final ScheduledExecutorService thread;
     private final AtomicLong pushes = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private long failedUnlogged; // export thread only
-    private long lastLogNanos; // export thread only
-    private boolean logged; // export thread only
+    private final RepeatedFailure failures;
 
     ExportRunner(Exporter exporter, Supplier<TrafficView> views) {
         this.exporter = exporter;
         this.views = views;
+        this.failures = new RepeatedFailure(log, exporter.name());
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "export-" + exporter.name());
             t.setDaemon(true);
@@ -55,15 +54,7 @@ final class ExportRunner {
         } catch (Exception e) {
             pushes.incrementAndGet();
             failed.incrementAndGet();
-            failedUnlogged++;
-            long now = System.nanoTime();
-            if (!logged || now - lastLogNanos >= LOG_EVERY_NANOS) {
-                log.warn("{}: push failed: {}{}", exporter.name(), e.getMessage(),
-                        failedUnlogged > 1 ? " (" + failedUnlogged + " failures since the last line; logged at most once a minute)" : "");
-                logged = true;
-                lastLogNanos = now;
-                failedUnlogged = 0;
-            }
+            failures.failed("push failed: " + e.getMessage());
         } catch (Error e) {
             pushes.incrementAndGet();
             failed.incrementAndGet();

@@ -1,7 +1,6 @@
 package fastnetmon.export;
 
 import fastnetmon.counters.Direction;
-import fastnetmon.detection.SortKey;
 import fastnetmon.detection.TrafficView;
 import fastnetmon.redis.RedisLink;
 import fastnetmon.redis.RedisSettings;
@@ -79,14 +78,14 @@ public final class RedisTopHosts implements Exporter {
             for (Direction d : Direction.PER_HOST) {
                 String ranking = settings.key("top_hosts_" + d.text());
                 String rates = ranking + "_rates";
-                Map<String, TrafficView.HostRate> hosts = busiest(view, d);
+                List<TrafficView.HostRate> hosts = busiest(view, d);
                 if (hosts.isEmpty()) {
                     sent.add(c.del(ranking, rates));
                     continue;
                 }
                 List<ScoredValue<String>> scores = new ArrayList<>(hosts.size());
                 Map<String, String> values = new LinkedHashMap<>();
-                for (TrafficView.HostRate h : hosts.values()) {
+                for (TrafficView.HostRate h : hosts) {
                     scores.add(ScoredValue.just(h.pps(), h.ip()));
                     values.put(h.ip(), String.format(Locale.ROOT, "{\"pps\":%d,\"mbps\":%s,\"flows\":%d}",
                             Math.round(h.pps()), number(h.mbps()), Math.round(h.flows())));
@@ -117,18 +116,11 @@ public final class RedisTopHosts implements Exporter {
     }
 
     /** The union of the view's top lists (packets first), at most {@link #MAX_HOSTS}. */
-    static Map<String, TrafficView.HostRate> busiest(TrafficView view, Direction d) {
-        Map<String, TrafficView.HostRate> out = new LinkedHashMap<>();
-        for (SortKey key : SortKey.values()) {
-            for (TrafficView.HostRate h : view.top(d, key)) {
-                if (out.size() >= MAX_HOSTS) {
-                    return out;
-                }
-                out.putIfAbsent(h.ip(), h);
-            }
-        }
-        return out;
+    static List<TrafficView.HostRate> busiest(TrafficView view, Direction d) {
+        List<TrafficView.HostRate> all = view.busiest(d, Integer.MAX_VALUE);
+        return all.subList(0, Math.min(MAX_HOSTS, all.size()));
     }
+
 
     private static Map<String, String> totals(TrafficView view) {
         Map<String, String> out = new LinkedHashMap<>();

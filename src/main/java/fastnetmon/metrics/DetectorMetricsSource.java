@@ -5,7 +5,6 @@ import fastnetmon.source.Source;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
 import fastnetmon.detection.Evaluator;
-import fastnetmon.detection.SortKey;
 import fastnetmon.detection.TrafficView;
 
 import java.util.ArrayList;
@@ -133,14 +132,7 @@ final class DetectorMetricsSource implements MetricsSource {
         TrafficView view = evaluator.view();
         List<TopHost> out = new ArrayList<>();
         for (Direction d : new Direction[]{Direction.INCOMING, Direction.OUTGOING}) {
-            Map<String, TrafficView.HostRate> hosts = new LinkedHashMap<>();
-            for (SortKey key : SortKey.values()) {
-                List<TrafficView.HostRate> top = view.top(d, key);
-                for (TrafficView.HostRate h : top.subList(0, Math.min(TOP_HOSTS, top.size()))) {
-                    hosts.putIfAbsent(h.ip(), h);
-                }
-            }
-            for (TrafficView.HostRate h : hosts.values()) {
+            for (TrafficView.HostRate h : view.busiest(d, TOP_HOSTS)) {
                 out.add(new TopHost(d.text(), h.ip(), Math.round(h.pps()), Math.round(h.mbps() * 1_000_000),
                         Math.round(h.flows())));
             }
