@@ -53,7 +53,7 @@ public final class ConfigKeys {
         KEYS.put(name, new Key(name, type, def, description, min, max, List.of(), origin, false));
     }
 
-    private static void choice(String name, String def, String origin, String description, String... choices) {
+    static void choice(String name, String def, String origin, String description, String... choices) {
         KEYS.put(name, new Key(name, Type.ENUM, def, description, 0, 0, List.of(choices), origin, false));
     }
 
@@ -203,6 +203,7 @@ public final class ConfigKeys {
                 + "Not set: /var/lib/fastnetmon-java/CONF.baselines, beside the ban state file; set empty: not kept");
 
         OutputKeys.define();
+        MitigationKeys.define();
 
         for (Key k : KEYS.values()) {
             if (k.type() != Type.HOSTGROUP) {
@@ -219,7 +220,7 @@ public final class ConfigKeys {
             "mirror_netmap", "mirror_afxdp", "poll_mode_xdp", "zero_copy_xdp", "force_native_mode_xdp",
             "microcode_xdp_path", "pfring_sampling_ratio", "enable_pf_ring_zc_mode",
             "notify_script_pass_details", "process_pcap_attack_dumps_with_dpi", "monitor_local_ip_addresses",
-            "monitor_openvz_vps_ip_addresses", "cli_stats_ipv6_file_path", "exabgp", "gobgp",
+            "monitor_openvz_vps_ip_addresses", "cli_stats_ipv6_file_path",
             "clickhouse_metrics", "kafka_traffic_export");
     private static final List<String> UNIMPLEMENTED_PREFIXES = List.of(
             "logging:", "netflow_", "sflow_", "netmap_", "xdp_", "mongodb_", "exabgp_", "gobgp_",

@@ -126,7 +126,7 @@ public record Fingerprint(long sampledPackets, List<Top> dimensions) {
     }
 
     /** syn, syn+ack, ack, psh+ack, rst+ack...: the flags set among fin, syn, rst, psh, ack, urg; "none" when none. */
-    static String tcpFlags(int flags) {
+    public static String tcpFlags(int flags) {
         String[] names = {"fin", "syn", "rst", "psh", "ack", "urg"};
         StringBuilder sb = new StringBuilder();
         for (int bit = 0; bit < names.length; bit++) {
