@@ -29,7 +29,8 @@ class ArchitectureTest {
      * A package may import its own stage and stages of a lower rank only: sources -> packet -> counters
      * -> detection -> action -> presentation in the order data flows and bans are made, with the
      * sources' stage importing the parser and the counters it fills (a source calls them), geoip (where
-     * an attack comes from) and export (the periodic pushes of the traffic figures) between detection and
+     * an attack comes from), export (the periodic pushes of the traffic figures) and mitigation (what BGP
+     * daemons and ipsets put in force for a ban) between detection and
      * the actions, and
      * {@code config} and {@code networks}, the shared vocabulary, below all (they may use each other).
      * Within presentation, http serves api and metrics; console uses api; client uses console.
@@ -41,7 +42,7 @@ class ArchitectureTest {
             Map.entry("source", 3),
             Map.entry("detection", 4),
             Map.entry("geoip", 5), Map.entry("redis", 5),
-            Map.entry("export", 6),
+            Map.entry("export", 6), Map.entry("mitigation", 6),
             Map.entry("action", 7),
             Map.entry("http", 8),
             Map.entry("api", 9), Map.entry("metrics", 9), Map.entry("tools", 9),
