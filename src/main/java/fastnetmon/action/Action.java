@@ -23,6 +23,11 @@ public interface Action {
      */
     void handle(BanEvent event) throws Exception;
 
+    /** What a mitigation action (BGP, ipset) has in force now; null for the others. Any thread. */
+    default ActionStats.Mitigation mitigation() {
+        return null;
+    }
+
     /** Releases what the action holds; anything still running is stopped. Called once. */
     default void close() {
     }

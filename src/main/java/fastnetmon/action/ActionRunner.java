@@ -245,7 +245,8 @@ final class ActionRunner {
     }
 
     synchronized ActionStats stats() {
-        return new ActionStats(action.name(), handled, failed, dropped, queued, runningSteps.size(), unfinished, threads);
+        return new ActionStats(action.name(), handled, failed, dropped, queued, runningSteps.size(), unfinished, threads,
+                action.mitigation());
     }
 
     private static String kindText(Step s) {

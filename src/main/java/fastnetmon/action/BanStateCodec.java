@@ -93,35 +93,8 @@ final class BanStateCodec {
     /** The entries of {@code path}; empty when it does not exist or cannot be read (said in one line). */
     static List<JournalEntry> load(Path path) {
         List<JournalEntry> out = new ArrayList<>();
-        if (!Files.exists(path)) {
-            return out;
-        }
-        JsonNode root;
-        try {
-            if (!Files.isRegularFile(path)) {
-                log.error("ban state file {} is not a regular file: starting without bans from it (ban_state_path)", path);
-                return out;
-            }
-            if (Files.size(path) > MAX_BYTES) {
-                keepAside(path, "is larger than " + (MAX_BYTES >> 20) + " MiB");
-                return out;
-            }
-            String text = Files.readString(path);
-            if (text.isBlank()) {
-                log.warn("ban state file {} is empty: no bans to take up", path);
-                return out;
-            }
-            root = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            keepAside(path, "cannot be read (" + e.getOriginalMessage().lines().findFirst().orElse("")
-                    + " at line " + e.getLocation().getLineNr() + ")");
-            return out;
-        } catch (IOException e) {
-            log.error("ban state file {} cannot be read: {}; starting without the bans it held", path, e.toString());
-            return out;
-        }
-        if (root == null || !root.isObject() || !root.path("bans").isArray()) {
-            keepAside(path, "does not hold {\"bans\": [...]} but " + shape(root));
+        JsonNode root = readBans(path, "ban state file");
+        if (root == null) {
             return out;
         }
         int n = 0;
@@ -136,9 +109,49 @@ final class BanStateCodec {
             }
         }
         if (skipped) {
-            copyAside(path);
+            copyAside(path, "ban state file");
         }
         return out;
+    }
+
+    /**
+     * A state file holding {@code {"bans": [...]}} ({@code what}: "ban state file", ...), or null when there is
+     * none or it cannot be read: said in one line, and a file that is not such a state is renamed aside so the
+     * next write cannot erase what it held.
+     */
+    static JsonNode readBans(Path path, String what) {
+        if (!Files.exists(path)) {
+            return null;
+        }
+        JsonNode root;
+        try {
+            if (!Files.isRegularFile(path)) {
+                log.error("{} {} is not a regular file: starting without the bans it would hold", what, path);
+                return null;
+            }
+            if (Files.size(path) > MAX_BYTES) {
+                keepAside(path, what, "is larger than " + (MAX_BYTES >> 20) + " MiB");
+                return null;
+            }
+            String text = Files.readString(path);
+            if (text.isBlank()) {
+                log.warn("{} {} is empty: no bans to take up", what, path);
+                return null;
+            }
+            root = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            keepAside(path, what, "cannot be read (" + e.getOriginalMessage().lines().findFirst().orElse("")
+                    + " at line " + e.getLocation().getLineNr() + ")");
+            return null;
+        } catch (IOException e) {
+            log.error("{} {} cannot be read: {}; starting without the bans it held", what, path, e.toString());
+            return null;
+        }
+        if (root == null || !root.isObject() || !root.path("bans").isArray()) {
+            keepAside(path, what, "does not hold {\"bans\": [...]} but " + shape(root));
+            return null;
+        }
+        return root;
     }
 
     private static JournalEntry decode(JsonNode b) {
@@ -219,24 +232,24 @@ final class BanStateCodec {
     }
 
     /** Renames the file aside so the next write cannot erase what it held. */
-    private static void keepAside(Path path, String problem) {
+    private static void keepAside(Path path, String what, String problem) {
         Path aside = asidePath(path, "unreadable");
         try {
             Files.move(path, aside, StandardCopyOption.ATOMIC_MOVE);
-            log.error("ban state file {} {}: kept as {}; starting without the bans it held", path, problem, aside);
+            log.error("{} {} {}: kept as {}; starting without the bans it held", what, path, problem, aside);
         } catch (IOException e) {
-            log.error("ban state file {} {} and cannot be kept aside ({}); starting without the bans it held",
-                    path, problem, e.toString());
+            log.error("{} {} {} and cannot be kept aside ({}); starting without the bans it held",
+                    what, path, problem, e.toString());
         }
     }
 
-    private static void copyAside(Path path) {
+    static void copyAside(Path path, String what) {
         Path aside = asidePath(path, "skipped");
         try {
             Files.copy(path, aside, StandardCopyOption.REPLACE_EXISTING);
-            log.warn("ban state file {}: the file as it was is kept as {}", path, aside);
+            log.warn("{} {}: the file as it was is kept as {}", what, path, aside);
         } catch (IOException e) {
-            log.warn("ban state file {}: cannot keep a copy of it: {}", path, e.toString());
+            log.warn("{} {}: cannot keep a copy of it: {}", what, path, e.toString());
         }
     }
 

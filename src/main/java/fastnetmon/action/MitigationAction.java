@@ -1,0 +1,310 @@
+package fastnetmon.action;
+
+import fastnetmon.detection.Attack;
+import fastnetmon.detection.BanEvent;
+import fastnetmon.mitigation.Announcement;
+import fastnetmon.mitigation.MitigationPlan;
+import fastnetmon.mitigation.Speaker;
+import fastnetmon.redis.RepeatedFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Puts in force, through a {@link Speaker} (ExaBGP, gobgpd, the kernel's ipsets), what a
+ * {@link MitigationPlan} gives for each ban, and takes it out at the unban. It keeps what every ban wants
+ * and what is in force; each event changes what is wanted, then the speaker is brought to it: what is
+ * wanted and not in force is announced, what is in force and no ban wants any more is withdrawn (so two
+ * bans of one host share one route, withdrawn with the last). A failed call is counted, logged at most
+ * once a minute, and retried by the action's own thread (1 s, doubling to 30 s) until it succeeds: a
+ * withdrawal is never forgotten. Both are kept in a {@link MitigationLedger} beside the ban-state file:
+ * the bans it holds are offered at start ({@link BanSource}), so a restart re-announces them (RESTORED)
+ * and withdraws them on time, exactly as announced. Closing leaves everything in force (the bans are).
+ *
+ * <p>Threading: {@link #handle} on the runner's worker (registered with one thread); the retry thread is
+ * the action's own; speaker calls are serialized by {@code calls}; the wanted and in-force state is
+ * guarded by {@code this} (never held during a speaker call); {@link #mitigation} and
+ * {@link #bansInForce} on any thread; {@link #close} once.
+ */
+public final class MitigationAction implements Action, BanSource {
+    private static final Logger log = LoggerFactory.getLogger(MitigationAction.class);
+    private static final long FIRST_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long LAST_RETRY_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final Speaker speaker;
+    private final MitigationPlan plan;
+    private final MitigationLedger ledger;
+    private final RepeatedFailure failures;
+    private final Object calls = new Object();
+    private final Thread retry;
+
+    /** Ban key (host, direction, ban time) to the ban and what it wants, in ban order. Guarded by this. */
+    private final Map<String, MitigationLedger.Ban> bans = new LinkedHashMap<>();
+    /** Announcement key to what is in force in the speaker. Guarded by this. */
+    private final Map<String, Announcement> inForce = new LinkedHashMap<>();
+    /** Keys to announce again though in force (a restored ban: make sure the speaker still has them). */
+    private final Set<String> reassert = new HashSet<>();
+    private long announced, withdrawn, announceFailures, withdrawFailures; // guarded by this
+    private boolean failing; // the last reconciliation left something undone; guarded by this
+    private boolean closed; // guarded by this
+
+    /**
+     * @param ledger where the state is kept across restarts (null: nowhere; a restart then takes up only
+     *               the ban-state file's bans and announces what the plan gives for them again)
+     */
+    public MitigationAction(Speaker speaker, MitigationPlan plan, MitigationLedger ledger) {
+        this.speaker = speaker;
+        this.plan = plan;
+        this.ledger = ledger;
+        this.failures = new RepeatedFailure(log, speaker.name());
+        if (ledger != null) {
+            MitigationLedger.State s = ledger.load();
+            for (MitigationLedger.Ban b : s.bans()) {
+                bans.put(key(b.attack()), b);
+            }
+            for (Announcement a : s.inForce()) {
+                inForce.put(a.key(), a);
+            }
+            if (!bans.isEmpty() || !inForce.isEmpty()) {
+                log.info("{}: {} bans with {} announcements in force taken up from {}", speaker.name(), bans.size(),
+                        inForce.size(), ledger.path());
+            }
+        }
+        retry = new Thread(this::retryLoop, "mitigation-" + speaker.name());
+        retry.setDaemon(true);
+        retry.start();
+    }
+
+    @Override
+    public String name() {
+        return speaker.name();
+    }
+
+    @Override
+    public void handle(BanEvent event) throws Exception {
+        Attack attack = event.attack();
+        String key = key(attack);
+        synchronized (this) {
+            MitigationLedger.Ban held = bans.get(key);
+            switch (event.kind()) {
+                case BAN -> want(attack, held, plan.atBan(attack));
+                case ATTACK_DETAILS -> {
+                    if (held == null) { // its ban call was dropped or cut short: what the ban gives first
+                        held = want(attack, null, plan.atBan(attack));
+                    }
+                    want(attack, held, plan.atDetails(attack));
+                }
+                case RESTORED -> {
+                    if (held != null) {
+                        held.wanted().forEach(a -> reassert.add(a.key()));
+                    } else {
+                        held = want(attack, null, plan.atBan(attack));
+                        if (!attack.samples.isEmpty()) {
+                            want(attack, held, plan.atDetails(attack));
+                        }
+                    }
+                }
+                case UNBAN -> {
+                    if (held != null) {
+                        bans.remove(key);
+                        held.wanted().forEach(a -> reassert.remove(a.key()));
+                    }
+                }
+            }
+            save();
+        }
+        List<String> undone = reconcile();
+        if (!undone.isEmpty()) {
+            synchronized (this) {
+                notifyAll(); // the retry thread takes it from here
+            }
+            throw new Failed(String.join("; ", undone));
+        }
+    }
+
+    /** Adds what the plan gives to the ban's wanted announcements (held: the ban as held, or null); returns the ban. */
+    private MitigationLedger.Ban want(Attack attack, MitigationLedger.Ban held, MitigationPlan.Planned planned) {
+        if (planned.note() != null) {
+            log.info("{}: {}", speaker.name(), planned.note());
+        }
+        List<Announcement> wanted = new ArrayList<>(held == null ? List.of() : held.wanted());
+        for (Announcement a : planned.announcements()) {
+            if (speaker.carries(a) && wanted.stream().noneMatch(w -> w.key().equals(a.key()))) {
+                wanted.add(a);
+            }
+        }
+        MitigationLedger.Ban b = new MitigationLedger.Ban(attack, List.copyOf(wanted));
+        bans.put(key(attack), b);
+        return b;
+    }
+
+    /**
+     * Brings the speaker to what the bans want: withdraws what none wants, announces what is wanted and not
+     * in force (or to be reasserted). Returns one line per call that failed (empty: all done).
+     */
+    private List<String> reconcile() throws InterruptedException {
+        synchronized (calls) {
+            List<Announcement> toWithdraw = new ArrayList<>();
+            List<Announcement> toAnnounce = new ArrayList<>();
+            Map<String, Attack> owner = new LinkedHashMap<>();
+            synchronized (this) {
+                for (MitigationLedger.Ban b : bans.values()) {
+                    for (Announcement a : b.wanted()) {
+                        if (owner.putIfAbsent(a.key(), b.attack()) == null
+                                && (!inForce.containsKey(a.key()) || reassert.contains(a.key()))) {
+                            toAnnounce.add(a);
+                        }
+                    }
+                }
+                for (Announcement a : inForce.values()) {
+                    if (!owner.containsKey(a.key())) {
+                        toWithdraw.add(a);
+                    }
+                }
+            }
+            List<String> undone = new ArrayList<>();
+            for (Announcement a : toWithdraw) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                try {
+                    speaker.withdraw(a);
+                    synchronized (this) {
+                        inForce.remove(a.key());
+                        withdrawn++;
+                        save();
+                    }
+                    log.info("{}: withdrew {}", speaker.name(), a.text());
+                } catch (IOException e) {
+                    synchronized (this) {
+                        withdrawFailures++;
+                    }
+                    undone.add("withdraw " + a.text() + ": " + e.getMessage());
+                }
+            }
+            for (Announcement a : toAnnounce) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                Attack by = owner.get(a.key());
+                try {
+                    speaker.announce(a);
+                    boolean again;
+                    synchronized (this) {
+                        again = inForce.put(a.key(), a) != null;
+                        reassert.remove(a.key());
+                        announced += again ? 0 : 1;
+                        save();
+                    }
+                    log.info("{}: {} {} for the ban of {} ({})", speaker.name(), again ? "announced again" : "announced",
+                            a.text(), by.ip, by.direction.text());
+                } catch (IOException e) {
+                    synchronized (this) {
+                        announceFailures++;
+                    }
+                    undone.add("announce " + a.text() + ": " + e.getMessage());
+                }
+            }
+            synchronized (this) {
+                failing = !undone.isEmpty();
+            }
+            if (undone.isEmpty()) {
+                failures.recovered("every announcement and withdrawal is carried out");
+            } else {
+                failures.failed(String.join("; ", undone) + " (retried until it works)");
+            }
+            return undone;
+        }
+    }
+
+    /** Retries, backing off from 1 s to 30 s, while the last reconciliation left something undone. */
+    private void retryLoop() {
+        long wait = FIRST_RETRY_NANOS;
+        boolean first = true; // what the ledger held at start may need a withdrawal or announce (a crash between)
+        try {
+            while (true) {
+                synchronized (this) {
+                    while (!closed && !first && !failing) {
+                        wait();
+                        wait = FIRST_RETRY_NANOS;
+                    }
+                    if (closed) {
+                        return;
+                    }
+                    if (!first) {
+                        TimeUnit.NANOSECONDS.timedWait(this, wait);
+                        if (closed) {
+                            return;
+                        }
+                    }
+                }
+                first = false;
+                List<String> undone = reconcile();
+                wait = undone.isEmpty() ? FIRST_RETRY_NANOS : Math.min(LAST_RETRY_NANOS, wait * 2);
+            }
+        } catch (InterruptedException e) {
+            // closing
+        }
+    }
+
+    /** Writes the ledger (caller holds this). */
+    private void save() {
+        if (ledger != null) {
+            ledger.save(List.copyOf(bans.values()), List.copyOf(inForce.values()));
+        }
+    }
+
+    @Override
+    public synchronized List<Attack> bansInForce() {
+        List<Attack> out = new ArrayList<>(bans.size());
+        for (MitigationLedger.Ban b : bans.values()) {
+            out.add(b.attack());
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized ActionStats.Mitigation mitigation() {
+        int pending = 0;
+        Set<String> wanted = new HashSet<>();
+        for (MitigationLedger.Ban b : bans.values()) {
+            for (Announcement a : b.wanted()) {
+                if (wanted.add(a.key()) && (!inForce.containsKey(a.key()) || reassert.contains(a.key()))) {
+                    pending++;
+                }
+            }
+        }
+        for (String k : inForce.keySet()) {
+            pending += wanted.contains(k) ? 0 : 1;
+        }
+        return new ActionStats.Mitigation(inForce.size(), pending, announced, withdrawn, announceFailures, withdrawFailures);
+    }
+
+    /** Stops retrying; leaves every announcement in force (the bans still are; the next start takes them up). */
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+        }
+        retry.interrupt();
+        try {
+            retry.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        speaker.close();
+    }
+
+    private static String key(Attack a) {
+        return a.ip + " " + a.direction.text() + " " + a.bannedAtNanos;
+    }
+}
