@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * wanted and not in force is announced, what is in force and no ban wants any more is withdrawn (so two
  * bans of one host share one route, withdrawn with the last). A failed call is counted, logged at most
  * once a minute, and retried by the action's own thread (1 s, doubling to 30 s) until it succeeds: a
- * withdrawal is never forgotten. Both are kept in a {@link MitigationLedger} beside the ban-state file:
+ * withdrawal is never forgotten. A pass stops at its first failure and, while failing, events only change
+ * what is wanted and leave the calls to the retry thread, so a dead daemon costs one timeout per retry,
+ * not one per ban. Both are kept in a {@link MitigationLedger} beside the ban-state file:
  * the bans it holds are offered at start ({@link BanSource}), so a restart re-announces them (RESTORED)
  * and withdraws them on time, exactly as announced. Closing leaves everything in force (the bans are).
  *
@@ -120,6 +122,11 @@ public final class MitigationAction implements Action, BanSource {
                 }
             }
             save();
+            if (failing) { // the retry thread is on it: one timeout per pass, not one per event
+                notifyAll();
+                throw new Failed(speaker.name() + " is failing: " + event.kind().name().toLowerCase(java.util.Locale.ROOT)
+                        + " of " + attack.ip + " waits for the next retry");
+            }
         }
         List<String> undone = reconcile();
         if (!undone.isEmpty()) {
@@ -188,9 +195,10 @@ public final class MitigationAction implements Action, BanSource {
                         withdrawFailures++;
                     }
                     undone.add("withdraw " + a.text() + ": " + e.getMessage());
+                    break; // a daemon that failed once is not asked again in this pass: each pass costs one timeout at most
                 }
             }
-            for (Announcement a : toAnnounce) {
+            for (Announcement a : undone.isEmpty() ? toAnnounce : List.<Announcement>of()) {
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
@@ -211,6 +219,7 @@ public final class MitigationAction implements Action, BanSource {
                         announceFailures++;
                     }
                     undone.add("announce " + a.text() + ": " + e.getMessage());
+                    break;
                 }
             }
             synchronized (this) {
