@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * wanted and not in force is announced, what is in force and no ban wants any more is withdrawn (so two
  * bans of one host share one route, withdrawn with the last). A failed call is counted, logged at most
  * once a minute, and retried by the action's own thread (1 s, doubling to 30 s) until it succeeds: a
- * withdrawal is never forgotten. A pass stops at its first failure and, while failing, events only change
+ * withdrawal is never forgotten. Members with a timeout (ipset) are announced again at half of it while
+ * their ban lasts, so a ban that outlasts ban_time keeps them. A pass stops at its first failure and, while failing, events only change
  * what is wanted and leave the calls to the retry thread, so a dead daemon costs one timeout per retry,
  * not one per ban. Both are kept in a {@link MitigationLedger} beside the ban-state file:
  * the bans it holds are offered at start ({@link BanSource}), so a restart re-announces them (RESTORED)
@@ -54,8 +56,12 @@ public final class MitigationAction implements Action, BanSource {
     private final Map<String, Announcement> inForce = new LinkedHashMap<>();
     /** Keys to announce again though in force (a restored ban: make sure the speaker still has them). */
     private final Set<String> reassert = new HashSet<>();
+    /** Announcement key to when it was last announced (for {@link Announcement#refreshSeconds}). Guarded by this. */
+    private final Map<String, Long> announcedAtNanos = new HashMap<>();
     private long announced, withdrawn, announceFailures, withdrawFailures; // guarded by this
     private boolean failing; // the last reconciliation left something undone; guarded by this
+    private long retryAtNanos; // when the retry thread tries again while failing; guarded by this
+    private long backoffNanos = FIRST_RETRY_NANOS; // guarded by this
     private boolean closed; // guarded by this
 
     /**
@@ -123,6 +129,7 @@ public final class MitigationAction implements Action, BanSource {
             }
             save();
             if (failing) { // the retry thread is on it: one timeout per pass, not one per event
+                retryAtNanos = System.nanoTime();
                 notifyAll();
                 throw new Failed(speaker.name() + " is failing: " + event.kind().name().toLowerCase(java.util.Locale.ROOT)
                         + " of " + attack.ip + " waits for the next retry");
@@ -130,10 +137,7 @@ public final class MitigationAction implements Action, BanSource {
         }
         List<String> undone = reconcile();
         if (!undone.isEmpty()) {
-            synchronized (this) {
-                notifyAll(); // the retry thread takes it from here
-            }
-            throw new Failed(String.join("; ", undone));
+            throw new Failed(String.join("; ", undone)); // the retry thread takes it from here
         }
     }
 
@@ -186,6 +190,7 @@ public final class MitigationAction implements Action, BanSource {
                     speaker.withdraw(a);
                     synchronized (this) {
                         inForce.remove(a.key());
+                        announcedAtNanos.remove(a.key());
                         withdrawn++;
                         save();
                     }
@@ -209,11 +214,15 @@ public final class MitigationAction implements Action, BanSource {
                     synchronized (this) {
                         again = inForce.put(a.key(), a) != null;
                         reassert.remove(a.key());
+                        announcedAtNanos.put(a.key(), System.nanoTime());
                         announced += again ? 0 : 1;
                         save();
                     }
-                    log.info("{}: {} {} for the ban of {} ({})", speaker.name(), again ? "announced again" : "announced",
-                            a.text(), by.ip, by.direction.text());
+                    if (again) {
+                        log.debug("{}: announced again {} for the ban of {} ({})", speaker.name(), a.text(), by.ip, by.direction.text());
+                    } else {
+                        log.info("{}: announced {} for the ban of {} ({})", speaker.name(), a.text(), by.ip, by.direction.text());
+                    }
                 } catch (IOException e) {
                     synchronized (this) {
                         announceFailures++;
@@ -224,6 +233,13 @@ public final class MitigationAction implements Action, BanSource {
             }
             synchronized (this) {
                 failing = !undone.isEmpty();
+                if (failing) {
+                    retryAtNanos = System.nanoTime() + backoffNanos;
+                    backoffNanos = Math.min(LAST_RETRY_NANOS, backoffNanos * 2);
+                } else {
+                    backoffNanos = FIRST_RETRY_NANOS;
+                }
+                notifyAll();
             }
             if (undone.isEmpty()) {
                 failures.recovered("every announcement and withdrawal is carried out");
@@ -234,34 +250,64 @@ public final class MitigationAction implements Action, BanSource {
         }
     }
 
-    /** Retries, backing off from 1 s to 30 s, while the last reconciliation left something undone. */
+    /**
+     * Runs a pass when one is due: at start (what the ledger held may need a call: a crash between), while
+     * failing (backing off from 1 s to 30 s; an event brings it forward), and when a member's refresh is due.
+     */
     private void retryLoop() {
-        long wait = FIRST_RETRY_NANOS;
-        boolean first = true; // what the ledger held at start may need a withdrawal or announce (a crash between)
+        boolean first = true;
         try {
             while (true) {
                 synchronized (this) {
-                    while (!closed && !first && !failing) {
-                        wait();
-                        wait = FIRST_RETRY_NANOS;
+                    while (!first) {
+                        if (closed) {
+                            return;
+                        }
+                        long now = System.nanoTime();
+                        long refreshAt = markRefreshes(now);
+                        if (refreshAt <= now || (failing && retryAtNanos - now <= 0)) {
+                            break;
+                        }
+                        long until = failing ? Math.min(refreshAt, retryAtNanos) : refreshAt;
+                        if (until == Long.MAX_VALUE) {
+                            wait();
+                        } else {
+                            TimeUnit.NANOSECONDS.timedWait(this, until - now);
+                        }
                     }
                     if (closed) {
                         return;
                     }
-                    if (!first) {
-                        TimeUnit.NANOSECONDS.timedWait(this, wait);
-                        if (closed) {
-                            return;
-                        }
-                    }
                 }
                 first = false;
-                List<String> undone = reconcile();
-                wait = undone.isEmpty() ? FIRST_RETRY_NANOS : Math.min(LAST_RETRY_NANOS, wait * 2);
+                reconcile();
             }
         } catch (InterruptedException e) {
             // closing
         }
+    }
+
+    /**
+     * Marks for announcing again every wanted member whose refresh is due; returns when the next one is due
+     * ({@code now} or earlier: some are due now; Long.MAX_VALUE: none to refresh). Caller holds this.
+     */
+    private long markRefreshes(long now) {
+        long next = Long.MAX_VALUE;
+        for (MitigationLedger.Ban b : bans.values()) {
+            for (Announcement a : b.wanted()) {
+                Long at = announcedAtNanos.get(a.key());
+                if (a.refreshSeconds() > 0 && at != null && !reassert.contains(a.key())) {
+                    long due = at + TimeUnit.SECONDS.toNanos(a.refreshSeconds());
+                    if (due - now <= 0) {
+                        reassert.add(a.key());
+                        next = now;
+                    } else {
+                        next = Math.min(next, due);
+                    }
+                }
+            }
+        }
+        return next;
     }
 
     /** Writes the ledger (caller holds this). */

@@ -15,6 +15,14 @@ public sealed interface Announcement permits Route, FlowSpecRule, SetMember {
 
     boolean ipv6();
 
+    /**
+     * Seconds after which it is announced again while wanted (0: never): a member whose timeout is a safety
+     * net must not lapse while its ban goes on past ban_time (unban_only_if_attack_finished).
+     */
+    default long refreshSeconds() {
+        return 0;
+    }
+
     /** One line for the log: what it is and its attributes. */
     String text();
 
