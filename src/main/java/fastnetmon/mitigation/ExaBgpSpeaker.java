@@ -9,7 +9,9 @@ import java.nio.file.Path;
  * process ({@code socat stdout pipe:/var/run/exabgp.cmd}, {@code encoder text}) reads and hands to
  * ExaBGP, which sends it to every neighbor using that process. The pipe is one-way: a command ExaBGP
  * could not parse is only in ExaBGP's log. When no process reads the pipe, a call fails at once
- * ({@link CommandPipe}); it never waits.
+ * ({@link CommandPipe}); it never waits. ExaBGP needs {@code exabgp.api.ack=false}: socat never reads
+ * ExaBGP's answers ("done"), and after some 13,000 commands ExaBGP 4.2 blocks for good writing them; the
+ * pipe then fills and this speaker says so.
  *
  * <p>Threading: immutable; any thread, several at once; no call blocks. {@link #close} leaves what is
  * announced in force (ExaBGP keeps it as long as it runs).

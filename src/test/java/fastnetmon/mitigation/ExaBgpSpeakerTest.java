@@ -12,11 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,7 +52,7 @@ class ExaBgpSpeakerTest {
         Files.writeString(conf, exabgpConf(pipe, birdPort));
         ProcessBuilder pb = new ProcessBuilder("exabgp", conf.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("exabgp.log").toFile());
-        pb.environment().putAll(java.util.Map.of(
+        pb.environment().putAll(Map.of(
                 "exabgp.daemon.user", System.getProperty("user.name"),
                 "exabgp.daemon.daemonize", "false",
                 "exabgp.log.destination", "stdout",
@@ -65,7 +67,7 @@ class ExaBgpSpeakerTest {
     }
 
     /** The minimal configuration the README shows, with the test's pipe and BIRD's port. */
-    static String exabgpConf(Path pipe, int peerPort) {
+    private static String exabgpConf(Path pipe, int peerPort) {
         return "process fastnetmon {\n"
                 + "    run /usr/bin/socat stdout pipe:" + pipe + ";\n"
                 + "    encoder text;\n"
@@ -267,7 +269,7 @@ class ExaBgpSpeakerTest {
             // Every line that went in went in whole: the pipe holds whole commands only.
             byte[] held = new byte[1 << 20];
             int n = stuck.read(held);
-            String text = new String(held, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
+            String text = new String(held, 0, n, StandardCharsets.US_ASCII);
             String line = ExaBgpCommands.announce(rule) + "\n";
             assertEquals(0, text.length() % line.length(), "whole lines only");
             assertEquals(line.repeat(text.length() / line.length()), text);
@@ -319,7 +321,7 @@ class ExaBgpSpeakerTest {
     }
 
     /** The lines from the one starting with {@code head} to the next route's (BIRD indents attributes with a tab). */
-    static String block(String birdOutput, String head) {
+    private static String block(String birdOutput, String head) {
         List<String> out = new ArrayList<>();
         for (String line : birdOutput.split("\n")) {
             if (!out.isEmpty() && !line.startsWith("\t")) {
