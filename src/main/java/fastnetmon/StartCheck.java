@@ -5,6 +5,8 @@ import fastnetmon.action.MailSettings;
 import fastnetmon.action.NotifyScript;
 import fastnetmon.config.Configuration;
 import fastnetmon.config.PresentationSettings;
+import fastnetmon.mitigation.BgpSettings;
+import fastnetmon.mitigation.IpsetSettings;
 import fastnetmon.source.CaptureSettings;
 import fastnetmon.source.SourceException;
 import fastnetmon.source.flow.FlowSettings;
@@ -34,6 +36,9 @@ final class StartCheck {
     static List<String> warnings(Configuration config) {
         List<String> warnings = new ArrayList<>();
         MailSettings.from(config).problem().ifPresent(p -> warnings.add(p + ": the detector would run without mail"));
+        BgpSettings.exabgp(config).problem().ifPresent(p -> warnings.add(p + ": the detector would announce nothing through ExaBGP"));
+        BgpSettings.gobgp(config).problem().ifPresent(p -> warnings.add(p + ": the detector would announce nothing through GoBGP"));
+        IpsetSettings.from(config).problem().ifPresent(p -> warnings.add(p + ": the detector would add nothing to ipsets"));
         return warnings;
     }
 

@@ -5,10 +5,19 @@ import fastnetmon.detection.Attack;
 import fastnetmon.detection.BanEvent;
 import fastnetmon.detection.BanListener;
 import fastnetmon.geoip.OriginLookup;
+import fastnetmon.mitigation.BgpPlan;
+import fastnetmon.mitigation.BgpSettings;
+import fastnetmon.mitigation.ExaBgpSpeaker;
+import fastnetmon.mitigation.IpsetPlan;
+import fastnetmon.mitigation.IpsetSettings;
+import fastnetmon.mitigation.IpsetSpeaker;
+import fastnetmon.mitigation.MitigationPlan;
+import fastnetmon.mitigation.Speaker;
 import fastnetmon.redis.RedisSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -51,8 +60,8 @@ public final class ActionRegistry implements BanListener {
 
     /**
      * The actions of a live detector: the attack details file, the notify script, mail (email_notifications),
-     * Redis (redis_enabled), and the ban-state journal in {@code banState} (null: none). BGP and a broker are
-     * one {@code add} line each here. No GeoIP attribution: see {@link #fromConfig(Configuration, Path, OriginLookup)}.
+     * Redis (redis_enabled), the mitigations (exabgp, gobgp, ipset), and the ban-state journal in
+     * {@code banState} (null: none). A new action is one {@code add} line here. No GeoIP attribution: see {@link #fromConfig(Configuration, Path, OriginLookup)}.
      */
     public static ActionRegistry fromConfig(Configuration config, Path banState) {
         return fromConfig(config, banState, OriginLookup.NONE);
@@ -95,7 +104,35 @@ public final class ActionRegistry implements BanListener {
         if (redis.enabled()) {
             b.add(new RedisAction(redis, origins, zone, live), 1);
         }
+        if (live) { // a replay's bans are not the network's: nothing is announced for them
+            BgpSettings exabgp = BgpSettings.exabgp(config);
+            if (usable(exabgp.enabled(), exabgp.problem(), "ExaBGP")) {
+                b.add(mitigation(new ExaBgpSpeaker(exabgp.commandPipe()), new BgpPlan(exabgp, config.networks()), banState), 1);
+            }
+            IpsetSettings ipset = IpsetSettings.from(config);
+            if (usable(ipset.enabled(), ipset.problem(), "ipset")) {
+                IpsetSpeaker speaker = new IpsetSpeaker();
+                try {
+                    speaker.check();
+                } catch (IOException e) {
+                    log.error("{}: ipset bans are retried until it works", e.getMessage());
+                }
+                b.add(mitigation(speaker, new IpsetPlan(ipset), banState), 1);
+            }
+        }
         return b.build();
+    }
+
+    /** Whether a switched-on part's settings can work; a problem is logged (the part stays off). */
+    private static boolean usable(boolean enabled, Optional<String> problem, String what) {
+        problem.ifPresent(p -> log.error("{}: no ban will be announced through {}", p, what));
+        return enabled && problem.isEmpty();
+    }
+
+    /** A mitigation action whose ledger lives beside the ban-state file (none without one). */
+    private static MitigationAction mitigation(Speaker speaker, MitigationPlan plan, Path banState) {
+        return new MitigationAction(speaker, plan, banState == null ? null : new MitigationLedger(
+                MitigationLedger.beside(banState, speaker.name()), speaker.name()));
     }
 
     /** @param banState ban_state_path, or null for no journal */

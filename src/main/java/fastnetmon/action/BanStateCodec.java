@@ -174,18 +174,22 @@ final class BanStateCodec {
             throw new IllegalArgumentException("'" + ip + "' is not an IP address");
         }
         String dirText = b.path("direction").asText("");
-        if (!dirText.equals("incoming") && !dirText.equals("outgoing")) {
-            throw new IllegalArgumentException(ip + ": direction '" + dirText + "' is not incoming or outgoing");
-        }
+        // "other": a ban by hand with no direction (FastNetMon's word for it), which must survive a restart too
+        Direction dir = switch (dirText) {
+            case "incoming" -> Direction.INCOMING;
+            case "outgoing" -> Direction.OUTGOING;
+            case "other" -> Direction.OTHER;
+            default -> throw new IllegalArgumentException(ip + ": direction '" + dirText + "' is not incoming, outgoing or other");
+        };
         if (!b.path("banned_at_ns").canConvertToExactIntegral()) {
             throw new IllegalArgumentException(ip + ": banned_at_ns is missing or not an integer");
         }
-        Direction dir = dirText.equals("outgoing") ? Direction.OUTGOING : Direction.INCOMING;
-        Direction d = dir;
         HostTraffic initial = new HostTraffic();
-        initial.packets[HostTraffic.index(d, TrafficClass.TOTAL)] = b.path("pps").asLong();
-        initial.bytes[HostTraffic.index(d, TrafficClass.TOTAL)] = b.path("mbps").asDouble() * 1e6 / 8;
-        initial.flows[HostTraffic.index(d, TrafficClass.TOTAL)] = b.path("flows").asLong();
+        if (dir.perHost()) {
+            initial.packets[HostTraffic.index(dir, TrafficClass.TOTAL)] = b.path("pps").asLong();
+            initial.bytes[HostTraffic.index(dir, TrafficClass.TOTAL)] = b.path("mbps").asDouble() * 1e6 / 8;
+            initial.flows[HostTraffic.index(dir, TrafficClass.TOTAL)] = b.path("flows").asLong();
+        }
         JsonNode counters = b.path("initial");
         if (counters.isObject()) {
             readArray(counters.path("packets"), initial.packets, ip);

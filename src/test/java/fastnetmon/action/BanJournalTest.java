@@ -89,6 +89,23 @@ class BanJournalTest {
     }
 
     @Test
+    void aBanByHandWithNoDirectionSurvivesARestart() throws Exception {
+        Path file = dir.resolve("bans.json");
+        TestActions first = actions(file);
+        Attack syn = Fixtures.synFlood("10.10.0.6");
+        Attack manual = new Attack(syn.ip, syn.ipHi, syn.ipLo, Direction.OTHER, "unknown", "unknown", syn.initial,
+                Attack.MANUAL_BAN, "global", syn.bannedAtNanos);
+        first.ban(manual);
+        assertTrue(first.close());
+        TestActions second = actions(file);
+        ActionRegistry.Recovery r = second.registry.recover();
+        assertTrue(second.close());
+        assertEquals(List.of(manual), r.restore(), "taken up, so that it is unbanned (and its route withdrawn) on time");
+        assertEquals(Direction.OTHER, r.restore().get(0).direction);
+        assertEquals(List.of(), errors());
+    }
+
+    @Test
     void unbannedHostsLeaveTheFile() throws Exception {
         Path file = dir.resolve("bans.json");
         TestActions actions = actions(file);

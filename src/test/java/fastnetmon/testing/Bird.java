@@ -85,6 +85,23 @@ public final class Bird implements AutoCloseable {
         return birdc("show protocols " + protocol).contains("Established");
     }
 
+    /**
+     * The lines of the route or rule in {@code birdOutput} (of {@link #routes}) whose first line starts with
+     * {@code head}, up to the next one (BIRD indents attributes with a tab); null when there is none.
+     */
+    public static String block(String birdOutput, String head) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String line : birdOutput.split("\n")) {
+            if (!out.isEmpty() && !line.startsWith("\t")) {
+                break;
+            }
+            if (!out.isEmpty() || line.startsWith(head)) {
+                out.add(line);
+            }
+        }
+        return out.isEmpty() ? null : String.join("\n", out);
+    }
+
     public Path dir() {
         return dir;
     }
