@@ -9,15 +9,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,14 +40,14 @@ class GoBgpSpeakerTest {
     private static final Duration SESSION = Duration.ofSeconds(60);
     private static final Duration PROPAGATION = Duration.ofSeconds(20);
 
-    private static Path dir;
+    @TempDir
+    static Path dir;
     private static Bird bird;
     private static GoBgpd gobgpd;
     private static GoBgpSpeaker speaker;
 
     @BeforeAll
     static void startRouters() throws Exception {
-        dir = Files.createTempDirectory("gobgp-speaker");
         int birdPort = Ports.free(), bgpPort = Ports.free(), apiPort = Ports.free();
         bird = Bird.start(dir.resolve("bird"), Bird.peer("fnm", birdPort, 65001, bgpPort, 65000));
         gobgpd = GoBgpd.start(dir.resolve("gobgpd"), apiPort, bgpPort, birdPort);
@@ -195,6 +198,30 @@ class GoBgpSpeakerTest {
             oneLine(e);
             assertEquals("gobgpd at 127.0.0.1:" + mute.getLocalPort() + ": announce " + r.text() + ": no answer within 2000 ms",
                     e.getMessage());
+        }
+    }
+
+    @Test
+    void anInterruptEndsACallInProgress() throws Exception {
+        try (ServerSocket mute = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+             GoBgpSpeaker s = new GoBgpSpeaker("127.0.0.1", mute.getLocalPort(), Duration.ofMinutes(5))) {
+            AtomicReference<Exception> thrown = new AtomicReference<>();
+            Thread caller = new Thread(() -> {
+                try {
+                    s.announce(new Route(Cidr.parse("10.66.9.1/32"), "192.0.2.1", List.of()));
+                } catch (Exception e) {
+                    thrown.set(e);
+                }
+            });
+            caller.start();
+            try (Socket connected = mute.accept()) { // the call is in progress: waiting for an answer
+                caller.interrupt();
+                caller.join(Duration.ofSeconds(30).toMillis());
+            }
+            assertFalse(caller.isAlive(), "the interrupt ended the call, long before its 5-minute deadline");
+            assertTrue(thrown.get() instanceof InterruptedIOException, String.valueOf(thrown.get()));
+            assertEquals("gobgpd at 127.0.0.1:" + mute.getLocalPort() + ": announce 10.66.9.1/32 next-hop 192.0.2.1: interrupted",
+                    thrown.get().getMessage());
         }
     }
 
