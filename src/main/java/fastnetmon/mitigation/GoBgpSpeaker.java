@@ -22,11 +22,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Announces blackhole routes and FlowSpec rules through gobgpd's gRPC API (GoBGP 3: AddPath and
- * DeletePath on the global table; see src/main/proto/gobgp). gobgpd sends them on to its neighbors; what
- * it announces is in its configuration, not ours. A withdrawal names the same path (family and NLRI);
- * gobgpd accepts the withdrawal of a path it does not have and sends nothing, so it is harmless.
+ * DeletePath on the global table; see src/main/proto/gobgp). gobgpd sends them on to the neighbors that
+ * carry their family: a successful call means gobgpd took the path, not that a router has it. A withdrawal
+ * names the same path (family and NLRI; the attributes do not matter); gobgpd answers the withdrawal of a
+ * path it does not have with success, so it is harmless. gobgpd keeps no paths across its own restart.
  *
- * <p>Every call has a deadline ({@link #DEFAULT_DEADLINE} unless given); a gobgpd that is down, refuses
+ * <p>Every call has a deadline ({@link #DEFAULT_DEADLINE} unless given), counted from the call's start
+ * (building the path and connecting included); a gobgpd that is down, refuses
  * the path or does not answer in time gives an IOException whose message is one line naming gobgpd at
  * host:port and the cause. After such a failure the next call starts on a new connection, so a gobgpd
  * that is back is reached at once (gRPC's own reconnection backs off for up to two minutes).
