@@ -49,6 +49,12 @@ class GoBgpSpeakerTest {
     @BeforeAll
     static void startRouters() throws Exception {
         int birdPort = Ports.free(), bgpPort = Ports.free(), apiPort = Ports.free();
+        while (bgpPort == birdPort) {
+            bgpPort = Ports.free();
+        }
+        while (apiPort == birdPort || apiPort == bgpPort) {
+            apiPort = Ports.free();
+        }
         bird = Bird.start(dir.resolve("bird"), Bird.peer("fnm", birdPort, 65001, bgpPort, 65000));
         gobgpd = GoBgpd.start(dir.resolve("gobgpd"), apiPort, bgpPort, birdPort);
         speaker = new GoBgpSpeaker("127.0.0.1", apiPort, DEADLINE);
