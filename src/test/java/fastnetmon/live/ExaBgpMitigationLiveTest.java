@@ -79,14 +79,20 @@ class ExaBgpMitigationLiveTest {
         Path calls = dir.resolve("calls.log");
         DetectorFiles.recordingScript(dir, calls, "$1 $2 $3 $4");
         Path conf = config("ban_time = 10", "exabgp_flowspec = on", "ipset = on", "ipset_name = fnm_test");
-        String rule = "flow4 { dst " + VICTIM + "/32; proto 17; sport 123; dport 27015; }";
+        String rule = "flow4 { dst " + VICTIM + "/32; proto 17; dport 27015; sport 123; }";
         try (NetnsRig rig = NetnsRig.create()) {
             Process detector = start(rig, conf);
             try {
                 // NTP's responses: UDP from port 123, one destination port, 468 bytes each
                 rig.runInPeer(2, "hping3", "--flood", "--rand-source", "--udp", "-s", "123", "-k", "-p", "27015",
                         "-d", "440", VICTIM);
-                String block = awaitBlock("flowtab4", rule);
+                String block;
+                try {
+                    block = awaitBlock("flowtab4", rule);
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "; flowtab4: " + routes("flowtab4") + "; log: "
+                            + Files.readString(dir.resolve("fastnetmon.log")), e);
+                }
                 assertTrue(block.contains("(generic, 0x80060000, 0x0)"), "traffic-rate 0: discard\n" + block);
                 assertNull(Bird.block(bird.routes("master4"), VICTIM + "/32"), "a narrow rule: no blackhole");
                 assertTrue(rig.inMon("ipset", "list", "fnm_test").contains(VICTIM + " timeout "), "the host is in the ipset");
