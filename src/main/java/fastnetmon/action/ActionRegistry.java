@@ -8,6 +8,7 @@ import fastnetmon.geoip.OriginLookup;
 import fastnetmon.mitigation.BgpPlan;
 import fastnetmon.mitigation.BgpSettings;
 import fastnetmon.mitigation.ExaBgpSpeaker;
+import fastnetmon.mitigation.GoBgpSpeaker;
 import fastnetmon.mitigation.IpsetPlan;
 import fastnetmon.mitigation.IpsetSettings;
 import fastnetmon.mitigation.IpsetSpeaker;
@@ -107,7 +108,11 @@ public final class ActionRegistry implements BanListener {
         if (live) { // a replay's bans are not the network's: nothing is announced for them
             BgpSettings exabgp = BgpSettings.exabgp(config);
             if (usable(exabgp.enabled(), exabgp.problem(), "ExaBGP")) {
-                b.add(mitigation(new ExaBgpSpeaker(exabgp.commandPipe()), new BgpPlan(exabgp, config.networks()), banState), 1);
+                b.add(mitigation(new ExaBgpSpeaker(exabgp.commandPipe()), new BgpPlan(exabgp, config.networks()), banState, s.resyncSeconds()), 1);
+            }
+            BgpSettings gobgp = BgpSettings.gobgp(config);
+            if (usable(gobgp.enabled(), gobgp.problem(), "GoBGP")) {
+                b.add(mitigation(new GoBgpSpeaker(gobgp.apiHost(), gobgp.apiPort()), new BgpPlan(gobgp, config.networks()), banState, s.resyncSeconds()), 1);
             }
             IpsetSettings ipset = IpsetSettings.from(config);
             if (usable(ipset.enabled(), ipset.problem(), "ipset")) {
@@ -117,7 +122,7 @@ public final class ActionRegistry implements BanListener {
                 } catch (IOException e) {
                     log.error("{}: ipset bans are retried until it works", e.getMessage());
                 }
-                b.add(mitigation(speaker, new IpsetPlan(ipset), banState), 1);
+                b.add(mitigation(speaker, new IpsetPlan(ipset), banState, s.resyncSeconds()), 1);
             }
         }
         return b.build();
@@ -130,9 +135,9 @@ public final class ActionRegistry implements BanListener {
     }
 
     /** A mitigation action whose ledger lives beside the ban-state file (none without one). */
-    private static MitigationAction mitigation(Speaker speaker, MitigationPlan plan, Path banState) {
+    private static MitigationAction mitigation(Speaker speaker, MitigationPlan plan, Path banState, long resyncSeconds) {
         return new MitigationAction(speaker, plan, banState == null ? null : new MitigationLedger(
-                MitigationLedger.beside(banState, speaker.name()), speaker.name()));
+                MitigationLedger.beside(banState, speaker.name()), speaker.name()), resyncSeconds);
     }
 
     /** @param banState ban_state_path, or null for no journal */

@@ -26,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  * wanted and not in force is announced, what is in force and no ban wants any more is withdrawn (so two
  * bans of one host share one route, withdrawn with the last). A failed call is counted, logged at most
  * once a minute, and retried by the action's own thread (1 s, doubling to 30 s) until it succeeds: a
- * withdrawal is never forgotten. Members with a timeout (ipset) are announced again at half of it while
- * their ban lasts, so a ban that outlasts ban_time keeps them. A pass stops at its first failure and, while failing, events only change
+ * withdrawal is never forgotten. What is in force is announced again every {@code resyncSeconds}
+ * (a daemon that restarted has lost it: neither gobgpd nor ExaBGP keeps routes across its restart), members with a timeout (ipset) at half of it, so a ban that
+ * outlasts ban_time keeps them. A pass stops at its first failure and, while failing, events only change
  * what is wanted and leave the calls to the retry thread, so a dead daemon costs one timeout per retry,
  * not one per ban. Both are kept in a {@link MitigationLedger} beside the ban-state file:
  * the bans it holds are offered at start ({@link BanSource}), so a restart re-announces them (RESTORED)
@@ -46,6 +47,7 @@ public final class MitigationAction implements Action, BanSource {
     private final Speaker speaker;
     private final MitigationPlan plan;
     private final MitigationLedger ledger;
+    private final long resyncSeconds;
     private final RepeatedFailure failures;
     private final Object calls = new Object();
     private final Thread retry;
@@ -65,13 +67,15 @@ public final class MitigationAction implements Action, BanSource {
     private boolean closed; // guarded by this
 
     /**
-     * @param ledger where the state is kept across restarts (null: nowhere; a restart then takes up only
-     *               the ban-state file's bans and announces what the plan gives for them again)
+     * @param ledger        where the state is kept across restarts (null: nowhere; a restart then takes up only
+     *                      the ban-state file's bans and announces what the plan gives for them again)
+     * @param resyncSeconds how often what is in force is announced again (0: never; mitigation_resync_interval)
      */
-    public MitigationAction(Speaker speaker, MitigationPlan plan, MitigationLedger ledger) {
+    public MitigationAction(Speaker speaker, MitigationPlan plan, MitigationLedger ledger, long resyncSeconds) {
         this.speaker = speaker;
         this.plan = plan;
         this.ledger = ledger;
+        this.resyncSeconds = resyncSeconds;
         this.failures = new RepeatedFailure(log, speaker.name());
         if (ledger != null) {
             MitigationLedger.State s = ledger.load();
@@ -296,8 +300,9 @@ public final class MitigationAction implements Action, BanSource {
         for (MitigationLedger.Ban b : bans.values()) {
             for (Announcement a : b.wanted()) {
                 Long at = announcedAtNanos.get(a.key());
-                if (a.refreshSeconds() > 0 && at != null && !reassert.contains(a.key())) {
-                    long due = at + TimeUnit.SECONDS.toNanos(a.refreshSeconds());
+                long every = a.refreshSeconds() > 0 ? a.refreshSeconds() : resyncSeconds;
+                if (every > 0 && at != null && !reassert.contains(a.key())) {
+                    long due = at + TimeUnit.SECONDS.toNanos(every);
                     if (due - now <= 0) {
                         reassert.add(a.key());
                         next = now;

@@ -51,6 +51,8 @@ final class MitigationKeys {
         key("flowspec_min_share", Type.INT, "90", OURS, "Percent of the sampled packets a value must cover to go into the rule (a protocol, port or TCP flags)", 50, 100);
         key("flowspec_fallback_blackhole", Type.BOOL, "on", OURS, "When no narrow rule can be made, announce the blackhole (the daemon's announce_host / announce_whole_subnet) instead");
 
+        key("mitigation_resync_interval", Type.INT, "60", OURS, "Seconds between announcing again what is in force (ExaBGP, gobgpd, ipset), which a daemon's restart loses; 0: never", 0, 86400);
+
         // ipset (ours, as phalanx does)
         key("ipset", Type.BOOL, "off", OURS, "Add banned hosts to an ipset (with a timeout) and remove them at unban");
         key("ipset_name", Type.STRING, "fastnetmon_bans", OURS, "ipset for IPv4 addresses (hash:ip family inet; created when missing)");

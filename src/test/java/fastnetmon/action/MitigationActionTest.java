@@ -58,7 +58,7 @@ class MitigationActionTest {
 
     private MitigationAction action(String set, int timeout, MitigationLedger ledger) {
         IpsetSettings s = new IpsetSettings(true, set, set + "6", false, 20, timeout, null);
-        return new MitigationAction(new IpsetSpeaker(List.of("ip", "netns", "exec", NS, "ipset")), new IpsetPlan(s), ledger);
+        return new MitigationAction(new IpsetSpeaker(List.of("ip", "netns", "exec", NS, "ipset")), new IpsetPlan(s), ledger, 60);
     }
 
     private static Attack ban(String ip, Direction d) {
