@@ -4,6 +4,7 @@ import fastnetmon.testing.Bird;
 import fastnetmon.testing.DetectorFiles;
 import fastnetmon.testing.Eventually;
 import fastnetmon.testing.GoBgpd;
+import fastnetmon.testing.NetnsRig;
 import fastnetmon.testing.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -87,6 +88,49 @@ class GoBgpMitigationLiveTest {
         assertTrue(log.contains("gobgp: announce 10.10.0.20/32 next-hop 10.0.3.114 community 65001:666: gobgpd at 127.0.0.1:"
                 + grpcPort), log);
         assertTrue(Files.readString(dir.resolve("bans.gobgp.json")).contains("\"bans\" : [ ]"));
+    }
+
+    @Test
+    void aSynFloodGetsAFlowSpecRuleFromItsFingerprintThroughGobgpdUntilItsUnban() throws Exception {
+        NetnsRig.assumeAvailable("ip", "hping3", "gobgpd", "bird");
+        Path calls = dir.resolve("calls.log");
+        DetectorFiles.recordingScript(dir, calls, "$1 $2 $3 $4");
+        int birdPort = Ports.free(), bgpPort = Ports.free(), grpcPort = Ports.free();
+        String rule = "flow4 { dst 10.10.0.5/32; proto 6; dport 80; tcp flags 0x2/0x2; }";
+        try (NetnsRig rig = NetnsRig.create()) {
+            String host = rig.linkToHost(); // the detector, in the monitor namespace, reaches gobgpd's API there
+            try (Bird bird = Bird.start(dir.resolve("bird"), Bird.peer("fnm", birdPort, 65001, bgpPort, 65000));
+                 GoBgpd gobgpd = GoBgpd.start(dir.resolve("gobgpd"), host, grpcPort, bgpPort, birdPort)) {
+                Eventually.until(WAIT, () -> established(bird), "gobgpd's session with BIRD");
+                Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16"), "threshold_pps = 10000",
+                        "ban_details_records_count = 10", "ban_time = 10", "unban_only_if_attack_finished = off",
+                        "prometheus = off", "api = off", "grpc_api = off", "af_packet_threads = 1",
+                        "gobgp = on", "gobgp_api_host = " + host, "gobgp_api_port = " + grpcPort, "gobgp_flowspec = on");
+                Process detector = DetectorFiles.startCapturing(DetectorFiles.inMonitor(rig, dir, conf),
+                        Files.createTempFile(dir, "output", ".txt"));
+                try {
+                    rig.runInPeer(2, "hping3", "--flood", "--rand-source", "-S", "-p", "80", "10.10.0.5");
+                    String b = awaitBlock(bird, "flowtab4", rule);
+                    assertTrue(b.contains("(generic, 0x80060000, 0x0)"), "discard\n" + b);
+                    assertEquals(null, Bird.block(routes(bird, "master4"), "10.10.0.5/32"), "a narrow rule: no blackhole");
+                    DetectorFiles.awaitScriptCall(calls, " unban", 30_000);
+                    Eventually.until(WAIT, () -> Bird.block(routes(bird, "flowtab4"), rule) == null, "the rule withdrawn at unban");
+                } finally {
+                    detector.destroy();
+                    assertTrue(detector.waitFor(30, TimeUnit.SECONDS), "the detector stops on SIGTERM");
+                }
+            }
+        }
+        assertTrue(Files.readString(dir.resolve("fastnetmon.log")).contains("gobgp: announced flowspec destination 10.10.0.5/32"
+                + " protocol 6 destination-port 80 tcp-flags syn discard for the ban of 10.10.0.5 (incoming)"));
+    }
+
+    private static boolean established(Bird bird) {
+        try {
+            return bird.established("fnm");
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private Process start(Path conf) throws Exception {

@@ -18,11 +18,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GoBgpd implements AutoCloseable {
     private final Path dir;
+    private final String apiHost;
     private final int apiPort;
     private Process process;
 
-    private GoBgpd(Path dir, int apiPort) {
+    private GoBgpd(Path dir, String apiHost, int apiPort) {
         this.dir = dir;
+        this.apiHost = apiHost;
         this.apiPort = apiPort;
     }
 
@@ -31,6 +33,11 @@ public final class GoBgpd implements AutoCloseable {
      * neighbor at {@code 127.0.0.1:peerPort} itself (BIRD is passive), first after a few seconds.
      */
     public static GoBgpd start(Path dir, int apiPort, int bgpPort, int peerPort) throws IOException, InterruptedException {
+        return start(dir, "127.0.0.1", apiPort, bgpPort, peerPort);
+    }
+
+    /** The same with its gRPC API on {@code apiHost} (an address of this machine's, e.g. {@link NetnsRig#linkToHost}). */
+    public static GoBgpd start(Path dir, String apiHost, int apiPort, int bgpPort, int peerPort) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         StringBuilder conf = new StringBuilder()
                 .append("[global.config]\n  as = 65000\n  router-id = \"127.0.0.2\"\n  port = ").append(bgpPort)
@@ -45,7 +52,7 @@ public final class GoBgpd implements AutoCloseable {
                     .append(family).append("\"\n");
         }
         Files.writeString(dir.resolve("gobgpd.toml"), conf);
-        GoBgpd g = new GoBgpd(dir, apiPort);
+        GoBgpd g = new GoBgpd(dir, apiHost, apiPort);
         g.start();
         return g;
     }
@@ -53,7 +60,7 @@ public final class GoBgpd implements AutoCloseable {
     /** Starts it (again) and waits, up to 10 s, until its API accepts connections. */
     public void start() throws IOException, InterruptedException {
         process = new ProcessBuilder("gobgpd", "-f", dir.resolve("gobgpd.toml").toString(), "-t", "toml",
-                "--api-hosts", "127.0.0.1:" + apiPort, "--pprof-disable", "-p", "-l", "info")
+                "--api-hosts", apiHost + ":" + apiPort, "--pprof-disable", "-p", "-l", "info")
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("gobgpd.log").toFile())).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -83,7 +90,7 @@ public final class GoBgpd implements AutoCloseable {
 
     /** What {@code gobgp global rib -a FAMILY} prints: gobgpd's own table, read through its API. */
     public String rib(String family) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("gobgp", "-u", "127.0.0.1", "-p", Integer.toString(apiPort), "global", "rib", "-a", family)
+        Process p = new ProcessBuilder("gobgp", "-u", apiHost, "-p", Integer.toString(apiPort), "global", "rib", "-a", family)
                 .redirectErrorStream(true).start();
         if (!p.waitFor(10, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -97,7 +104,7 @@ public final class GoBgpd implements AutoCloseable {
     }
 
     private boolean apiAnswers() {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), apiPort)) {
+        try (Socket s = new Socket(InetAddress.getByName(apiHost), apiPort)) {
             return true;
         } catch (IOException e) {
             return false;

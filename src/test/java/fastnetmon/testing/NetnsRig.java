@@ -88,6 +88,27 @@ public final class NetnsRig implements AutoCloseable {
         run("ip", "-n", peer, "route", "add", prefix, "via", "198.51.101.1", "dev", PEER_IF2, "onlink");
     }
 
+    /**
+     * A link from the monitor namespace to this machine's own (the tests' JVM), for a server the detector
+     * must reach there (gobgpd's API): a veth pair with a /30 of 169.254/16 chosen from the rig's name.
+     * The monitor namespace gets a route to that /30 only, so the floods still go nowhere. Returns the
+     * address on this machine's side; the monitor side has the next one. Removed with the rig.
+     */
+    public String linkToHost() throws IOException, InterruptedException {
+        int slot = Math.floorMod(mon.hashCode(), 16_000);
+        String net = "169.254." + (slot >> 6) + ".";
+        int base = (slot & 63) * 4;
+        String host = net + (base + 1), inMon = net + (base + 2);
+        String hostIf = "fnmc" + Integer.toHexString(mon.hashCode());
+        sh("ip", "link", "del", hostIf);
+        run("ip", "link", "add", hostIf, "type", "veth", "peer", "name", "ctl0", "netns", mon);
+        run("ip", "addr", "add", host + "/30", "dev", hostIf);
+        run("ip", "link", "set", hostIf, "up");
+        run("ip", "-n", mon, "addr", "add", inMon + "/30", "dev", "ctl0");
+        run("ip", "-n", mon, "link", "set", "ctl0", "up");
+        return host;
+    }
+
     /** Packets mon0 has received so far. */
     public long rxPackets() {
         return rxPackets(MON_IF);
