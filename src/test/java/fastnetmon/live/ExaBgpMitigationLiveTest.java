@@ -86,19 +86,13 @@ class ExaBgpMitigationLiveTest {
                 // NTP's responses: UDP from port 123, one destination port, 468 bytes each
                 rig.runInPeer(2, "hping3", "--flood", "--rand-source", "--udp", "-s", "123", "-k", "-p", "27015",
                         "-d", "440", VICTIM);
-                String block;
-                try {
-                    block = awaitBlock("flowtab4", rule);
-                } catch (AssertionError e) {
-                    throw new AssertionError(e.getMessage() + "; flowtab4: " + routes("flowtab4") + "; log: "
-                            + Files.readString(dir.resolve("fastnetmon.log")), e);
-                }
+                String block = awaitBlock("flowtab4", rule);
                 assertTrue(block.contains("(generic, 0x80060000, 0x0)"), "traffic-rate 0: discard\n" + block);
                 assertNull(Bird.block(bird.routes("master4"), VICTIM + "/32"), "a narrow rule: no blackhole");
                 assertTrue(rig.inMon("ipset", "list", "fnm_test").contains(VICTIM + " timeout "), "the host is in the ipset");
 
                 DetectorFiles.awaitScriptCall(calls, " unban", 30_000);
-                Eventually.until(WAIT, () -> Bird.block(routes("flowtab4"), rule) == null, "the rule withdrawn at unban");
+                bird.awaitGone("flowtab4", rule, WAIT);
                 Eventually.until(WAIT, () -> !rig.inMon("ipset", "list", "fnm_test").contains(VICTIM + " "), "the member removed");
             } finally {
                 stop(detector);
@@ -124,8 +118,8 @@ class ExaBgpMitigationLiveTest {
 
                 api(rig, "unban", "10.10.0.7");
                 api(rig, "unban", "2001:db8:10::7");
-                Eventually.until(WAIT, () -> Bird.block(routes("master4"), "10.10.0.7/32") == null, "the /32 withdrawn");
-                Eventually.until(WAIT, () -> Bird.block(routes("master6"), "2001:db8:10::7/128") == null, "the /128 withdrawn");
+                bird.awaitGone("master4", "10.10.0.7/32", WAIT);
+                bird.awaitGone("master6", "2001:db8:10::7/128", WAIT);
             } finally {
                 stop(detector);
             }
@@ -145,7 +139,7 @@ class ExaBgpMitigationLiveTest {
 
             Process second = start(rig, conf);
             try {
-                Eventually.until(WAIT, () -> Bird.block(routes("master4"), "10.10.0.8/32") == null, "withdrawn at the ban's end");
+                bird.awaitGone("master4", "10.10.0.8/32", WAIT);
             } finally {
                 stop(second);
             }
@@ -161,17 +155,10 @@ class ExaBgpMitigationLiveTest {
     }
 
     private static String awaitBlock(String table, String head) throws InterruptedException {
-        String[] found = {null};
-        Eventually.until(WAIT, () -> (found[0] = Bird.block(routes(table), head)) != null,
-                head + " in " + table + " (ExaBGP's log: " + exabgp.log() + ")");
-        return found[0];
+        return bird.await(table, head, WAIT);
     }
 
     private static String routes(String table) {
-        try {
-            return bird.routes(table);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return bird.routesNow(table);
     }
 }

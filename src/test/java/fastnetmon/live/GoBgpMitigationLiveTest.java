@@ -67,16 +67,15 @@ class GoBgpMitigationLiveTest {
                 assertTrue(v6.contains("BGP.next_hop: 2001:db8::114") && v6.contains("BGP.community: (65001,667)"), v6);
 
                 gobgpd.stop();
-                Eventually.until(WAIT, () -> Bird.block(routes(bird, "master4"), "10.10.0.20/32") == null,
-                        "BIRD drops gobgpd's routes when the session goes down");
+                bird.awaitGone("master4", "10.10.0.20/32", WAIT); // BIRD drops gobgpd's routes when the session goes down
                 gobgpd.start(); // with nothing: gobgpd keeps no paths across a restart
                 awaitBlock(bird, "master4", "10.10.0.20/32");
                 awaitBlock(bird, "master6", "2001:db8:10::20/128");
 
                 post(apiPort, "unban/10.10.0.20");
                 post(apiPort, "unban/2001:db8:10::20");
-                Eventually.until(WAIT, () -> Bird.block(routes(bird, "master4"), "10.10.0.20/32") == null, "the /32 withdrawn");
-                Eventually.until(WAIT, () -> Bird.block(routes(bird, "master6"), "2001:db8:10::20/128") == null, "the /128 withdrawn");
+                bird.awaitGone("master4", "10.10.0.20/32", WAIT);
+                bird.awaitGone("master6", "2001:db8:10::20/128", WAIT);
                 assertEquals(2, metric(metricsPort, "withdraw", "succeeded"));
                 assertEquals(0, metric(metricsPort, "withdraw", "failed"));
             } finally {
@@ -101,7 +100,7 @@ class GoBgpMitigationLiveTest {
             String host = rig.linkToHost(); // the detector, in the monitor namespace, reaches gobgpd's API there
             try (Bird bird = Bird.start(dir.resolve("bird"), Bird.peer("fnm", birdPort, 65001, bgpPort, 65000));
                  GoBgpd gobgpd = GoBgpd.start(dir.resolve("gobgpd"), host, grpcPort, bgpPort, birdPort)) {
-                Eventually.until(WAIT, () -> established(bird), "gobgpd's session with BIRD");
+                Eventually.until(WAIT, () -> bird.isEstablished("fnm"), "gobgpd's session with BIRD");
                 Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16"), "threshold_pps = 10000",
                         "ban_details_records_count = 10", "ban_time = 10", "unban_only_if_attack_finished = off",
                         "prometheus = off", "api = off", "grpc_api = off", "af_packet_threads = 1",
@@ -112,9 +111,9 @@ class GoBgpMitigationLiveTest {
                     rig.runInPeer(2, "hping3", "--flood", "--rand-source", "-S", "-p", "80", "10.10.0.5");
                     String b = awaitBlock(bird, "flowtab4", rule);
                     assertTrue(b.contains("(generic, 0x80060000, 0x0)"), "discard\n" + b);
-                    assertEquals(null, Bird.block(routes(bird, "master4"), "10.10.0.5/32"), "a narrow rule: no blackhole");
+                    assertEquals(null, Bird.block(bird.routesNow("master4"), "10.10.0.5/32"), "a narrow rule: no blackhole");
                     DetectorFiles.awaitScriptCall(calls, " unban", 30_000);
-                    Eventually.until(WAIT, () -> Bird.block(routes(bird, "flowtab4"), rule) == null, "the rule withdrawn at unban");
+                    bird.awaitGone("flowtab4", rule, WAIT);
                 } finally {
                     detector.destroy();
                     assertTrue(detector.waitFor(30, TimeUnit.SECONDS), "the detector stops on SIGTERM");
@@ -123,14 +122,6 @@ class GoBgpMitigationLiveTest {
         }
         assertTrue(Files.readString(dir.resolve("fastnetmon.log")).contains("gobgp: announced flowspec destination 10.10.0.5/32"
                 + " protocol 6 destination-port 80 tcp-flags syn discard for the ban of 10.10.0.5 (incoming)"));
-    }
-
-    private static boolean established(Bird bird) {
-        try {
-            return bird.established("fnm");
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     private Process start(Path conf) throws Exception {
@@ -170,16 +161,6 @@ class GoBgpMitigationLiveTest {
     }
 
     private static String awaitBlock(Bird bird, String table, String head) throws InterruptedException {
-        String[] found = {null};
-        Eventually.until(WAIT, () -> (found[0] = Bird.block(routes(bird, table), head)) != null, head + " in " + table);
-        return found[0];
-    }
-
-    private static String routes(Bird bird, String table) {
-        try {
-            return bird.routes(table);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return bird.await(table, head, WAIT);
     }
 }

@@ -2,7 +2,7 @@ package fastnetmon.mitigation;
 
 import fastnetmon.networks.Cidr;
 import fastnetmon.testing.Bird;
-import fastnetmon.testing.Eventually;
+import fastnetmon.testing.ExaBgp;
 import fastnetmon.testing.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,14 +11,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,60 +36,21 @@ class ExaBgpSpeakerTest {
     static Path dir;
 
     private static Bird bird;
-    private static Process exabgp;
+    private static ExaBgp exabgp;
     private static Path pipe;
 
     @BeforeAll
     static void startServers() throws Exception {
         int birdPort = Ports.free();
-        int exaPort = Ports.free();
-        bird = Bird.start(dir.resolve("bird"), Bird.peer("fnm", birdPort, 65001, exaPort, 65000));
-        pipe = dir.resolve("exabgp.cmd");
-        Path conf = dir.resolve("exabgp.conf");
-        Files.writeString(conf, exabgpConf(pipe, birdPort));
-        ProcessBuilder pb = new ProcessBuilder("exabgp", conf.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("exabgp.log").toFile());
-        pb.environment().putAll(Map.of(
-                "exabgp.daemon.user", System.getProperty("user.name"),
-                "exabgp.daemon.daemonize", "false",
-                "exabgp.log.destination", "stdout",
-                // no CLI pipes in /run/exabgp; no answers to socat, which never reads them (see README's exabgp.env)
-                "exabgp.api.cli", "false",
-                "exabgp.api.ack", "false"));
-        exabgp = pb.start();
-        Eventually.until(WAIT, () -> !exabgp.isAlive() || established(), "ExaBGP's session with BIRD is up");
-        assertTrue(exabgp.isAlive(), () -> "ExaBGP exited: " + read(dir.resolve("exabgp.log")));
-        // socat makes the pipe and opens it before ExaBGP connects; this only says so in a failure.
-        assertTrue(Files.exists(pipe), "socat made " + pipe);
-    }
-
-    /** The minimal configuration the README shows, with the test's pipe and BIRD's port. */
-    private static String exabgpConf(Path pipe, int peerPort) {
-        return "process fastnetmon {\n"
-                + "    run /usr/bin/socat stdout pipe:" + pipe + ";\n"
-                + "    encoder text;\n"
-                + "}\n"
-                + "neighbor 127.0.0.1 {\n"
-                + "    router-id 127.0.0.2;\n"
-                + "    local-address 127.0.0.1;\n"
-                + "    local-as 65000;\n"
-                + "    peer-as 65001;\n"
-                + "    connect " + peerPort + ";\n"
-                + "    family {\n        ipv4 unicast;\n        ipv6 unicast;\n        ipv4 flow;\n        ipv6 flow;\n    }\n"
-                + "    api {\n        processes [ fastnetmon ];\n    }\n"
-                + "}\n";
+        bird = Bird.start(dir.resolve("bird"), Bird.peer("fnm", birdPort, 65001, Ports.free(), 65000));
+        exabgp = ExaBgp.start(dir.resolve("exabgp"), bird, "fnm", birdPort);
+        pipe = exabgp.pipe();
     }
 
     @AfterAll
-    static void stopServers() throws InterruptedException {
+    static void stopServers() {
         if (exabgp != null) {
-            // ExaBGP stops its socat at SIGTERM; the list is for the case where it does not.
-            List<ProcessHandle> children = exabgp.descendants().toList();
-            exabgp.destroy();
-            if (!exabgp.waitFor(10, TimeUnit.SECONDS)) {
-                exabgp.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-            children.forEach(ProcessHandle::destroyForcibly);
+            exabgp.close();
         }
         if (bird != null) {
             bird.close();
@@ -286,59 +244,20 @@ class ExaBgpSpeakerTest {
         return p;
     }
 
-    private static boolean established() {
-        try {
-            return bird.established("fnm");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /** Waits for the route or rule whose first line starts with {@code head}; its lines (the attributes). */
     private static String awaitBlock(String table, String head) throws InterruptedException {
-        String[] found = {null};
-        Eventually.until(WAIT, () -> (found[0] = block(routes(table), head)) != null,
-                head + " in " + table + " (ExaBGP's log: " + dir.resolve("exabgp.log") + ")");
-        return found[0];
+        return bird.await(table, head, WAIT);
     }
 
     private static void awaitGone(String table, String head) throws InterruptedException {
-        Eventually.until(WAIT, () -> block(routes(table), head) == null, head + " withdrawn from " + table);
+        bird.awaitGone(table, head, WAIT);
     }
 
     private static String routes(String table) {
-        try {
-            return bird.routes(table);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
+        return bird.routesNow(table);
     }
 
-    /** The lines from the one starting with {@code head} to the next route's (BIRD indents attributes with a tab). */
     private static String block(String birdOutput, String head) {
-        List<String> out = new ArrayList<>();
-        for (String line : birdOutput.split("\n")) {
-            if (!out.isEmpty() && !line.startsWith("\t")) {
-                break;
-            }
-            if (!out.isEmpty() || line.startsWith(head)) {
-                out.add(line);
-            }
-        }
-        return out.isEmpty() ? null : String.join("\n", out);
+        return Bird.block(birdOutput, head);
     }
 
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            return e.getMessage();
-        }
-    }
 }

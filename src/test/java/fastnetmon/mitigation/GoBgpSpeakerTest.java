@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -76,7 +75,7 @@ class GoBgpSpeakerTest {
     /** gobgpd connects a few seconds after it starts (and again after the restart test). */
     @BeforeEach
     void sessionUp() throws InterruptedException {
-        Eventually.until(SESSION, () -> call(() -> bird.established("fnm")), "BIRD's session with gobgpd is up");
+        Eventually.until(SESSION, () -> bird.isEstablished("fnm"), "BIRD's session with gobgpd is up");
     }
 
     @Test
@@ -261,50 +260,15 @@ class GoBgpSpeakerTest {
 
     /** The route (or rule) whose first line starts with {@code start}, with its attribute lines, once BIRD has it. */
     private static String entry(String table, String start) throws InterruptedException {
-        String[] found = new String[1];
-        Eventually.until(PROPAGATION, () -> (found[0] = block(call(() -> bird.routes(table)), start)) != null,
-                "BIRD's " + table + " has " + start);
-        return found[0];
+        return bird.await(table, start, PROPAGATION);
     }
 
     private static void gone(String table, String text) throws InterruptedException {
-        Eventually.until(PROPAGATION, () -> !call(() -> bird.routes(table)).contains(text), "BIRD's " + table + " no longer has " + text);
-    }
-
-    /** From the line starting with {@code start} to the next line that starts another entry. */
-    static String block(String birdOutput, String start) {
-        StringBuilder sb = null;
-        for (String line : birdOutput.split("\n")) {
-            if (sb == null) {
-                if (line.startsWith(start)) {
-                    sb = new StringBuilder(line).append('\n');
-                }
-            } else if (line.startsWith("\t") || line.startsWith(" ")) {
-                sb.append(line).append('\n');
-            } else {
-                break;
-            }
-        }
-        return sb == null ? null : sb.toString();
+        Eventually.until(PROPAGATION, () -> !bird.routesNow(table).contains(text), "BIRD's " + table + " no longer has " + text);
     }
 
     private static void oneLine(IOException e) {
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         assertFalse(e.getMessage().contains("Exception:"), "no exception names for the user: " + e.getMessage());
-    }
-
-    private interface Io<T> {
-        T get() throws IOException, InterruptedException;
-    }
-
-    private static <T> T call(Io<T> io) {
-        try {
-            return io.get();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

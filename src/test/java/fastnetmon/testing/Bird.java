@@ -102,6 +102,49 @@ public final class Bird implements AutoCloseable {
         return out.isEmpty() ? null : String.join("\n", out);
     }
 
+    /**
+     * Waits, up to {@code max}, for the route or rule of {@code table} whose first line starts with
+     * {@code head}; returns its lines (the attributes). Fails the test with what BIRD has when it does not come.
+     */
+    public String await(String table, String head, Duration max) throws InterruptedException {
+        String[] found = {null};
+        try {
+            Eventually.until(max, () -> (found[0] = block(routesNow(table), head)) != null, head + " in BIRD's " + table);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; it has: " + routesNow(table), e);
+        }
+        return found[0];
+    }
+
+    /** Waits, up to {@code max}, until {@code table} has no route or rule whose first line starts with {@code head}. */
+    public void awaitGone(String table, String head, Duration max) throws InterruptedException {
+        Eventually.until(max, () -> block(routesNow(table), head) == null, head + " withdrawn from BIRD's " + table);
+    }
+
+    /** {@link #routes}, for conditions: an I/O failure is unchecked. */
+    public String routesNow(String table) {
+        try {
+            return routes(table);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /** {@link #established}, for conditions: false on an I/O failure. */
+    public boolean isEstablished(String protocol) {
+        try {
+            return established(protocol);
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     public Path dir() {
         return dir;
     }
