@@ -11,7 +11,6 @@ import fastnetmon.packet.PacketRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +25,7 @@ class IpsetPlanTest {
     Path dir;
 
     private IpsetSettings settings(String keys) throws Exception {
-        Files.writeString(dir.resolve("nets"), "10.0.0.0/8\n2001:db8::/32\n");
-        Path f = dir.resolve("f.conf");
-        Files.writeString(f, "networks_list_path = nets\nwhite_list_path =\n" + keys);
-        return IpsetSettings.from(Configuration.load(f));
+        return IpsetSettings.from(MitigationFixtures.config(dir, keys));
     }
 
     private static Attack attack(String ip, Direction dir, SamplePacket... samples) {
