@@ -4,6 +4,7 @@ import fastnetmon.testing.Bird;
 import fastnetmon.testing.DetectorFiles;
 import fastnetmon.testing.Eventually;
 import fastnetmon.testing.ExaBgp;
+import fastnetmon.testing.MitigationLatency;
 import fastnetmon.testing.NetnsRig;
 import fastnetmon.testing.Ports;
 import org.junit.jupiter.api.AfterAll;
@@ -87,6 +88,8 @@ class ExaBgpMitigationLiveTest {
                 rig.runInPeer(2, "hping3", "--flood", "--rand-source", "--udp", "-s", "123", "-k", "-p", "27015",
                         "-d", "440", VICTIM);
                 String block = awaitBlock("flowtab4", rule);
+                MitigationLatency.record("exabgp flowspec (ntp amplification)", dir.resolve("fastnetmon.log"),
+                        "] ban " + VICTIM + " incoming", block);
                 assertTrue(block.contains("(generic, 0x80060000, 0x0)"), "traffic-rate 0: discard\n" + block);
                 assertNull(Bird.block(bird.routes("master4"), VICTIM + "/32"), "a narrow rule: no blackhole");
                 assertTrue(rig.inMon("ipset", "list", "fnm_test").contains(VICTIM + " timeout "), "the host is in the ipset");
@@ -112,6 +115,7 @@ class ExaBgpMitigationLiveTest {
                 api(rig, "ban", "10.10.0.7");
                 api(rig, "ban", "2001:db8:10::7");
                 String v4 = awaitBlock("master4", "10.10.0.7/32");
+                MitigationLatency.record("exabgp blackhole (ban by hand)", dir.resolve("fastnetmon.log"), "manual ban of 10.10.0.7", v4);
                 assertTrue(v4.contains("BGP.next_hop: 10.0.3.114") && v4.contains("BGP.community: (65001,666) (65001,777)"), v4);
                 String v6 = awaitBlock("master6", "2001:db8:10::7/128");
                 assertTrue(v6.contains("BGP.next_hop: 2001:db8::114") && v6.contains("BGP.community: (65001,666) (65001,777)"), v6);

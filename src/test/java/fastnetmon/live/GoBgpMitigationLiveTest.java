@@ -4,6 +4,7 @@ import fastnetmon.testing.Bird;
 import fastnetmon.testing.DetectorFiles;
 import fastnetmon.testing.Eventually;
 import fastnetmon.testing.GoBgpd;
+import fastnetmon.testing.MitigationLatency;
 import fastnetmon.testing.NetnsRig;
 import fastnetmon.testing.Ports;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,7 @@ class GoBgpMitigationLiveTest {
                     rig.runInPeer(2, "hping3", "--flood", "--rand-source", "-S", "-p", "80", "10.10.0.5");
                     String b = awaitBlock(bird, "flowtab4", rule);
                     assertTrue(b.contains("(generic, 0x80060000, 0x0)"), "discard\n" + b);
+                    MitigationLatency.record("gobgp flowspec (syn flood)", dir.resolve("fastnetmon.log"), "] ban 10.10.0.5 incoming", b);
                     assertEquals(null, Bird.block(bird.routesNow("master4"), "10.10.0.5/32"), "a narrow rule: no blackhole");
                     DetectorFiles.awaitScriptCall(calls, " unban", 30_000);
                     bird.awaitGone("flowtab4", rule, WAIT);
