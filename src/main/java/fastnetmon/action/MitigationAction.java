@@ -260,6 +260,9 @@ public final class MitigationAction implements Action, BanSource {
      */
     private void retryLoop() {
         boolean first = true;
+        synchronized (calls) {
+            speaker.prepare();
+        }
         try {
             while (true) {
                 synchronized (this) {

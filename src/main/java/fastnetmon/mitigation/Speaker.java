@@ -17,6 +17,13 @@ public interface Speaker extends AutoCloseable {
     /** Whether it can carry this announcement at all (an ipset holds no routes); others are not offered. */
     boolean carries(Announcement a);
 
+    /**
+     * Gets ready for the first call (loads what it needs, connects), so that the first ban is not slower
+     * than the others; failures are the first call's to report. Called once, off the start path.
+     */
+    default void prepare() {
+    }
+
     /** Puts it in force. IOException, its message one line naming the daemon and the cause, when it could not. */
     void announce(Announcement a) throws IOException;
 
