@@ -40,7 +40,7 @@ class ArchitectureTest {
             Map.entry("packet", 1),
             Map.entry("counters", 2),
             Map.entry("source", 3),
-            Map.entry("detection", 4),
+            Map.entry("detection", 4), Map.entry("sensor", 4),
             Map.entry("geoip", 5), Map.entry("redis", 5),
             Map.entry("export", 6), Map.entry("mitigation", 6),
             Map.entry("action", 7),
