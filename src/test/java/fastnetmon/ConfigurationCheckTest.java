@@ -87,15 +87,15 @@ class ConfigurationCheckTest {
     @Test
     void unimplementedKeysWarnOneByOneOnlyWhenSwitchedOn() throws Exception {
         Result r = check(ports() + "enable_subnet_counters = on\nmongodb_enabled = off\nmongodb_port = 27017\n"
-                + "mirror_netmap = off\ngobgp = off\n", "lo");
+                + "mirror_netmap = off\nclickhouse_metrics = off\n", "lo");
         assertEquals(0, r.exit(), r.toString());
         List<String> warnings = r.out().lines().filter(l -> l.startsWith("warning: ")).toList();
         assertEquals(2, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).endsWith(":7: 'enable_subnet_counters' is a FastNetMon option this version does not implement (ignored)"),
                 warnings.toString());
         assertTrue(warnings.get(1).endsWith(": 4 FastNetMon options this version does not implement, off or not switches (ignored): "
-                + "mongodb_enabled, mongodb_port, mirror_netmap, gobgp"), warnings.toString());
-        assertFalse(r.out().contains("'gobgp'"), r.out());
+                + "mongodb_enabled, mongodb_port, mirror_netmap, clickhouse_metrics"), warnings.toString());
+        assertFalse(r.out().contains("'clickhouse_metrics'"), r.out());
     }
 
     @Test

@@ -16,6 +16,12 @@ public record SetMember(String set, Cidr address, int timeoutSeconds) implements
         return KIND + " " + set + " " + address;
     }
 
+    /** Half its timeout: re-adding refreshes it well before the kernel drops it. */
+    @Override
+    public long refreshSeconds() {
+        return timeoutSeconds > 0 ? Math.max(1, timeoutSeconds / 2) : 0;
+    }
+
     @Override
     public boolean ipv6() {
         return !address.isV4();

@@ -23,7 +23,7 @@ class ConfigKeysTest {
         assertTrue(md.contains("| `threshold_pps` | integer 0-1000000000000 | `20000` | Total packets per second, per host and direction (per hostgroup) | FastNetMon |"), md);
         assertTrue(md.contains("| `sort_parameter` | packets / bytes / flows | `packets` |"), md);
         assertTrue(md.contains("| `api_port` | integer 1-65535 | `10007` |"), md);
-        assertTrue(md.contains("`exabgp`"), md);
+        assertTrue(md.contains("| `exabgp` | on/off | `off` |"), md);
         assertTrue(md.contains("| `ban_time` | integer 0-315360000 | `1900` |"), md);
     }
 
@@ -58,13 +58,14 @@ class ConfigKeysTest {
 
     @Test
     void unimplementedFastNetMonKeysAreRecognisedButNotOurs() {
-        for (String k : new String[]{"exabgp", "exabgp_next_hop", "gobgp", "gobgp_next_hop_ipv6", "mongodb_host",
+        for (String k : new String[]{"exabgp_flow_spec_announces", "gobgp_flow_spec_announces", "mongodb_host",
                 "clickhouse_metrics", "kafka_traffic_export", "netmap_threads", "xdp_mode", "mirror_netmap", "mirror_afxdp",
                 "enable_subnet_counters", "kafka_traffic_export_topic", "clickhouse_metrics_port"}) {
             assertTrue(ConfigKeys.isUnimplementedFastNetMonKey(k), k);
             assertNull(ConfigKeys.get(k), k);
         }
-        for (String k : new String[]{"redis_enabled", "redis_prefix", "influxdb", "influxdb_port", "graphite_prefix"}) {
+        for (String k : new String[]{"redis_enabled", "redis_prefix", "influxdb", "influxdb_port", "graphite_prefix",
+                "exabgp", "exabgp_next_hop", "gobgp", "gobgp_next_hop_ipv6"}) {
             assertFalse(ConfigKeys.isUnimplementedFastNetMonKey(k), k);
         }
         for (Key k : ConfigKeys.all()) {

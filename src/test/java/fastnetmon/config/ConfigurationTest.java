@@ -214,12 +214,12 @@ class ConfigurationTest {
 
     @Test
     void unknownAndUnimplementedKeysAreWarnings() throws Exception {
-        Path f = write("ban_time = 10\nfoo = bar\nexabgp = on\nmongodb_host = 127.0.0.1\nmongodb_port = 27017\nmirror_netmap = off\n"
+        Path f = write("ban_time = 10\nfoo = bar\nmongodb_enabled = on\nmongodb_host = 127.0.0.1\nmongodb_port = 27017\nmirror_netmap = off\n"
                 + "logging_remote_syslog_logging = off\nclickhouse_metrics = off\n");
         Configuration c = Configuration.load(f);
         assertEquals(List.of(
                 f + ":2: unknown key 'foo' (ignored)",
-                f + ":3: 'exabgp' is a FastNetMon option this version does not implement (ignored)",
+                f + ":3: 'mongodb_enabled' is a FastNetMon option this version does not implement (ignored)",
                 // Only those switched on one by one; the others in one line
                 f + ": 5 FastNetMon options this version does not implement, off or not switches (ignored): "
                         + "mongodb_host, mongodb_port, mirror_netmap, logging_remote_syslog_logging, clickhouse_metrics"), c.warnings());
