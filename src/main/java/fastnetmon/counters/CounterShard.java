@@ -56,6 +56,7 @@ public final class CounterShard implements HostCounters {
 
 
     private final String name;
+    private SensorTap sensorTap; // set before the source's thread starts
     private final boolean wholeSeconds;
     private final PrefixMatcher monitored;
     private final MonitoredNetworks networks;
@@ -90,6 +91,19 @@ public final class CounterShard implements HostCounters {
     @Override
     public boolean countsWholeSeconds() {
         return wholeSeconds;
+    }
+
+    /**
+     * Gives this shard's source the abuse sensors' hand-off (null: no sensor is on). Called once, before
+     * the source's thread starts, by whoever made the shard.
+     */
+    public void attachSensorTap(SensorTap tap) {
+        this.sensorTap = tap;
+    }
+
+    /** The abuse sensors' hand-off for this shard's source, or null when no sensor is on. */
+    public SensorTap sensorTap() {
+        return sensorTap;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package fastnetmon.source;
 
 import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.SensorTap;
 import fastnetmon.packet.PacketParser;
 import fastnetmon.packet.PacketRecord;
 
@@ -19,6 +20,8 @@ public final class PacketCounter {
     private int pending;
     private final long samplingRate;
     private final boolean lengthFromIpHeader;
+    private final SensorTap sensors;
+    private final int observer;
 
     /**
      * @param samplingRate       each captured packet stands for this many (mirror_af_packet_custom_sampling_rate)
@@ -29,6 +32,9 @@ public final class PacketCounter {
         this.shard = shard;
         this.samplingRate = Math.max(1, samplingRate);
         this.lengthFromIpHeader = lengthFromIpHeader;
+        this.sensors = shard.sensorTap();
+        // the capture interface: a fanout member's shard is "eth3#2"
+        this.observer = sensors == null ? 0 : sensors.observers().id(shard.name().replaceFirst("#\\d+$", ""));
         for (int i = 0; i < BATCH; i++) {
             batch[i] = new PacketRecord();
         }
@@ -71,6 +77,11 @@ public final class PacketCounter {
     /** Counts the queued packets. */
     public void flush() {
         if (pending > 0) {
+            if (sensors != null) {
+                for (int i = 0; i < pending; i++) {
+                    sensors.offer(batch[i], observer);
+                }
+            }
             shard.countBatch(batch, pending);
             pending = 0;
         }

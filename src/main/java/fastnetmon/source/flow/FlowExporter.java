@@ -31,6 +31,8 @@ public final class FlowExporter {
     private final String address;
     private final long addressHi, addressLo;
     private final long[] counters = new long[COUNT];
+    /** Its id among the abuse sensors' observers, numbered on its first record (-1: not yet). Collector thread. */
+    int observer = -1;
 
     FlowExporter(String address, long addressHi, long addressLo) {
         this.address = address;

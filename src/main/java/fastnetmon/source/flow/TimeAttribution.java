@@ -1,6 +1,7 @@
 package fastnetmon.source.flow;
 
 import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.SensorTap;
 import fastnetmon.packet.PacketRecord;
 
 /**
@@ -85,6 +86,13 @@ final class TimeAttribution implements FlowRecordSink {
 
     @Override
     public void record(FlowExporter exporter, PacketRecord rec, long startNanos, long endNanos) {
+        SensorTap sensors = shard.sensorTap();
+        if (sensors != null) { // the sensors see each flow record once, whatever the seconds it is spread over
+            if (exporter.observer < 0) {
+                exporter.observer = sensors.observers().id(exporter.address());
+            }
+            sensors.offer(rec, exporter.observer);
+        }
         records++;
         long startSec = Math.floorDiv(startNanos, NS), endSec = Math.floorDiv(endNanos, NS);
         if (endSec < startSec) {
