@@ -1,5 +1,6 @@
 package fastnetmon.api;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import fastnetmon.api.DetectorAccess.DetectorUnavailableException;
 import fastnetmon.counters.Direction;
@@ -32,7 +33,7 @@ final class ApiRoutes {
     static final int DEFAULT_TOP_LIMIT = 7;
     private static final Set<String> TOP_PARAMETERS = Set.of("direction", "sort", "limit");
     private static final Set<String> BAN_PARAMETERS = Set.of("direction", "force");
-    private static final String ENDPOINTS = "GET /api/traffic, /api/top, /api/host/IP, /api/bans; POST /api/ban/IP, /api/unban/IP";
+    private static final String ENDPOINTS = "GET /api/traffic, /api/top, /api/host/IP, /api/bans, /api/threats; POST /api/ban/IP, /api/unban/IP";
 
     private final DetectorAccess access;
     private final ApiInfo info;
@@ -84,6 +85,14 @@ final class ApiRoutes {
                     noParameters(query, Set.of());
                     ObjectNode o = ApiJson.object();
                     o.set("bans", ApiJson.bans(access.bans(), access.geoIp()));
+                    return o;
+                });
+            case "/api/threats":
+                return get(method, () -> {
+                    noParameters(query, Set.of());
+                    ObjectNode o = ApiJson.object();
+                    ArrayNode list = o.putArray("threats");
+                    access.threats().forEach(t -> list.add(t.toJson()));
                     return o;
                 });
             default:

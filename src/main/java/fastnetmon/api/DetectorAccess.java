@@ -5,6 +5,7 @@ import fastnetmon.counters.HostTraffic;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.TrafficView;
 import fastnetmon.geoip.GeoIp;
+import fastnetmon.sensor.ThreatEvent;
 
 import java.util.List;
 
@@ -41,6 +42,11 @@ public interface DetectorAccess {
     /** The GeoIP databases: the bans' origins and the top talkers' ASNs. The default: none configured. */
     default GeoIp geoIp() {
         return GeoIp.NONE;
+    }
+
+    /** The abuse sensors' last threats, newest first (empty: no sensor is on). */
+    default List<ThreatEvent> threats() {
+        return List.of();
     }
 
     /** Bans the host as an automatic ban would (ban, then attack_details); null when it is banned already. */

@@ -7,6 +7,7 @@ import fastnetmon.detection.Evaluator;
 import fastnetmon.detection.TrafficView;
 import fastnetmon.geoip.GeoIp;
 import fastnetmon.networks.PrefixMatcher;
+import fastnetmon.sensor.ThreatEvent;
 
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@link DetectorAccess} over an evaluator: calls that touch its state are submitted to the executor
@@ -32,6 +34,7 @@ public final class EvaluatorAccess implements DetectorAccess {
     private final LongSupplier received;
     private final LongSupplier dropped;
     private final GeoIp geoIp;
+    private final Supplier<List<ThreatEvent>> threats;
 
     public EvaluatorAccess(Evaluator evaluator, ExecutorService evaluatorThread, PrefixMatcher monitored,
                            LongSupplier received, LongSupplier dropped) {
@@ -41,6 +44,13 @@ public final class EvaluatorAccess implements DetectorAccess {
     /** @param geoIp the detector's GeoIP databases ({@link GeoIp#NONE}: none) */
     public EvaluatorAccess(Evaluator evaluator, ExecutorService evaluatorThread, PrefixMatcher monitored,
                            LongSupplier received, LongSupplier dropped, GeoIp geoIp) {
+        this(evaluator, evaluatorThread, monitored, received, dropped, geoIp, List::of);
+    }
+
+    /** @param threats the abuse sensors' last threats, newest first */
+    public EvaluatorAccess(Evaluator evaluator, ExecutorService evaluatorThread, PrefixMatcher monitored,
+                           LongSupplier received, LongSupplier dropped, GeoIp geoIp, Supplier<List<ThreatEvent>> threats) {
+        this.threats = threats;
         this.evaluator = evaluator;
         this.evaluatorThread = evaluatorThread;
         this.monitored = monitored;
@@ -52,6 +62,11 @@ public final class EvaluatorAccess implements DetectorAccess {
     @Override
     public GeoIp geoIp() {
         return geoIp;
+    }
+
+    @Override
+    public List<ThreatEvent> threats() {
+        return threats.get();
     }
 
     @Override
