@@ -164,6 +164,22 @@ class PortscanSensorTest {
     }
 
     @Test
+    void ipv6LimitsAllowForItsLongerHeader() {
+        assertCountedV6(true, PacketRecord.UDP, 0, 48);    // an empty datagram over IPv6: 384 bits
+        assertCountedV6(false, PacketRecord.UDP, 0, 49);
+        assertCountedV6(true, PacketRecord.TCP, PacketRecord.TCP_SYN | PacketRecord.TCP_RST, 82); // 656 bits
+        assertCountedV6(false, PacketRecord.TCP, PacketRecord.TCP_SYN | PacketRecord.TCP_RST, 83);
+    }
+
+    private static void assertCountedV6(boolean counted, int protocol, int flags, int bytesPerPacket) {
+        Traffic t = new Traffic(Traffic.portscan());
+        for (int port = 1; port <= 150; port++) {
+            t.feed(Traffic.flow("2001:db8:10::5", "2001:db8:ffff::1", protocol, port, flags, 1, bytesPerPacket, T0 + port * MS), 0);
+        }
+        assertEquals(counted ? 1 : 0, t.events.size(), "IPv6 protocol " + protocol + " " + bytesPerPacket + " bytes per packet");
+    }
+
+    @Test
     void horizontalScanListsTheBusiestHostsFirstAndAtMostTwenty() {
         Traffic t = new Traffic(Traffic.portscan());
         for (int i = 0; i < 10; i++) { // 192.0.2.200 gets ten probes first
