@@ -46,6 +46,15 @@ class PortscanSensorTest {
     }
 
     @Test
+    void withoutCooldownEachEventNeedsItsOwnProbes() {
+        SensorSettings s = Traffic.portscan();
+        Traffic t = new Traffic(new SensorSettings(s.portscan(), s.spam(), s.winscan(), 0, 16384, false));
+        t.scanPorts("10.1.2.3", "192.0.2.10", 1, 250, T0, 10 * MS, 0);
+        assertEquals(2, t.events.size(), "at the 101st and the 202nd probe");
+        assertEquals(101L, t.events.get(1).counts().get("flows"));
+    }
+
+    @Test
     void reportedWhenMoreThanTheThresholdRemain() {
         Traffic ninety = new Traffic(Traffic.portscan());
         ninety.scanPorts("10.1.2.3", "192.0.2.10", 1, 90, T0, 10 * MS, 0);
@@ -132,6 +141,17 @@ class PortscanSensorTest {
         Traffic fast = new Traffic(Traffic.portscan());
         fast.scanPorts("10.1.2.3", "192.0.2.10", 1, 150, T0, SECOND / 3, 0); // 150 in 50 s
         assertEquals(1, fast.events.size());
+    }
+
+    @Test
+    void probesBeforeAPauseLongerThanTheWindowHaveExpired() {
+        Traffic t = new Traffic(Traffic.portscan());
+        t.scanPorts("10.1.2.3", "192.0.2.10", 1, 60, T0, 10 * MS, 0);
+        t.feed(Traffic.syn("10.1.2.3", "192.0.2.10", 61, T0 + 50 * SECOND), 0); // the source stays tracked
+        t.scanPorts("10.1.2.3", "192.0.2.10", 62, 60, T0 + 90 * SECOND, 10 * MS, 0);
+        assertEquals(List.of(), t.events, "61 in the last minute");
+        t.scanPorts("10.1.2.3", "192.0.2.10", 122, 40, T0 + 100 * SECOND, 10 * MS, 0);
+        assertEquals(1, t.events.size(), "101 in the last minute");
     }
 
     @Test

@@ -52,6 +52,9 @@ class SpamSensorTest {
     void onlyTheWatchedPortsCount() {
         Traffic t = new Traffic(spam(List.of()));
         sessions(t, "10.4.4.4", 30, 80, T0);
+        for (int i = 1; i <= 30; i++) { // SMTP is TCP
+            t.feed(Traffic.flow("10.4.4.5", "203.0.113." + i, PacketRecord.UDP, 25, 0, 1, 60, T0 + i * SECOND), 0);
+        }
         assertEquals(List.of(), t.events);
         sessions(t, "10.4.4.6", 30, 465, T0);
         assertEquals(List.of("10.4.4.6"), t.events.stream().map(ThreatEvent::offender).toList());
