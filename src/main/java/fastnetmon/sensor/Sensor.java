@@ -7,7 +7,7 @@ import fastnetmon.packet.PacketRecord;
  * its rule as {@link ThreatEvent}s to the sink it was built with.
  *
  * <p>Threading: {@link #onRecord} runs on one thread only (the sensor thread that drains the hand-off);
- * {@link #stats()} may be called from any thread.
+ * {@link #wants} and {@link #stats()} may be called from any thread.
  */
 public interface Sensor {
     /** "portscan", "spam", "winscan": the events' type. */
@@ -20,6 +20,12 @@ public interface Sensor {
      * @param observer what saw it (an exporter, an interface), an index the sensors' owner resolves to text
      */
     void onRecord(PacketRecord r, int observer);
+
+    /**
+     * Whether {@link #onRecord} would count this record (its rule, scope and whitelist; not its window).
+     * Reads only immutable state, so a capture thread may call it to hand over only what a sensor needs.
+     */
+    boolean wants(PacketRecord r);
 
     SensorStats stats();
 }

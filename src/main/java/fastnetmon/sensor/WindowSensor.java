@@ -25,7 +25,8 @@ import java.util.function.IntFunction;
  * sources (nothing in their window, no cool-down running) are dropped every quarter of a window.
  *
  * <p>Threading: {@link #onRecord} runs on one thread (the sensor thread); the sink is called on it, and
- * must not block for long. {@link #stats()} may be called from any thread (each counter has one writer).
+ * must not block for long. {@link #wants} (immutable state only) and {@link #stats()} (each counter has one
+ * writer) may be called from any thread.
  */
 public final class WindowSensor implements Sensor {
     /** What is compared with the threshold. */
@@ -90,9 +91,7 @@ public final class WindowSensor implements Sensor {
     @Override
     public void onRecord(PacketRecord r, int observer) {
         records++;
-        if (!rule.matches(r)
-                || (scope != null && scope.lookup(r.srcHi, r.srcLo) < 0)
-                || (whitelist != null && whitelist.lookup(r.srcHi, r.srcLo) >= 0)) {
+        if (!wants(r)) {
             return;
         }
         matched++;
@@ -115,6 +114,13 @@ public final class WindowSensor implements Sensor {
         if (above(w)) {
             report(w, observer, t);
         }
+    }
+
+    @Override
+    public boolean wants(PacketRecord r) {
+        return rule.matches(r)
+                && (scope == null || scope.lookup(r.srcHi, r.srcLo) >= 0)
+                && (whitelist == null || whitelist.lookup(r.srcHi, r.srcLo) < 0);
     }
 
     private boolean above(SourceWindow w) {

@@ -132,6 +132,20 @@ class SensorsTest {
     }
 
     @Test
+    void wantsOnlyWhatASensorWouldCount() throws Exception {
+        Sensors sensors = Sensors.fromConfig(config("sensor_portscan = on\nsensor_portscan_whitelist = 10.9.9.9\nsensor_spam = on\n"),
+                i -> "", e -> { });
+        assertTrue(sensors.wants(Traffic.syn("10.1.1.1", "192.0.2.1", 22, T0)));
+        assertTrue(sensors.wants(Traffic.flow("10.1.1.1", "192.0.2.1", PacketRecord.TCP, 25,
+                PacketRecord.TCP_SYN | PacketRecord.TCP_ACK, 10, 800, T0)), "an SMTP session: spam counts it");
+        assertFalse(sensors.wants(Traffic.flow("10.1.1.1", "192.0.2.1", PacketRecord.TCP, 443,
+                PacketRecord.TCP_SYN | PacketRecord.TCP_ACK, 10, 800, T0)), "a web session");
+        assertFalse(sensors.wants(Traffic.syn("198.51.100.1", "10.1.1.1", 22, T0)), "a source outside our networks");
+        assertFalse(sensors.wants(Traffic.syn("10.9.9.9", "192.0.2.1", 22, T0)), "whitelisted for portscan");
+        assertFalse(Sensors.fromConfig(config(""), i -> "", e -> { }).wants(Traffic.syn("10.1.1.1", "192.0.2.1", 22, T0)));
+    }
+
+    @Test
     void aRecordMatchingNoSensorIsOnlyCounted() throws Exception {
         Sensors sensors = Sensors.fromConfig(config("sensor_portscan = on\n"), i -> "", e -> { });
         PacketRecord r = Traffic.flow("10.1.1.1", "192.0.2.1", PacketRecord.TCP, 443,
