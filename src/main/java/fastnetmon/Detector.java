@@ -14,6 +14,7 @@ import fastnetmon.detection.BaselineSettings;
 import fastnetmon.detection.DetectionSettings;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.geoip.GeoIp;
+import fastnetmon.sensor.ThreatEvent;
 import fastnetmon.geoip.GeoIpSettings;
 import fastnetmon.networks.PrefixMatcher;
 import fastnetmon.source.Source;
@@ -47,6 +48,8 @@ public final class Detector implements ShardFactory {
     private final GeoIp geoIp;
     /** Live: bans and learned baselines are kept across restarts; a replay's traffic is not the network's. */
     private final boolean live;
+    /** The abuse sensors (live only; off when none is switched on). */
+    private final AbuseSensors abuse;
     private Evaluator evaluator;
 
     /** A replay's pipeline: the actions keep no ban state. */
@@ -63,12 +66,16 @@ public final class Detector implements ShardFactory {
         this.geoIp = GeoIp.open(GeoIpSettings.from(config));
         this.actions = live ? ActionRegistry.fromConfig(config, ProcessSettings.from(config).banState(), geoIp.origins())
                 : ActionRegistry.forReplay(config, geoIp.origins());
+        this.abuse = live ? new AbuseSensors(config, List.of()) : null;
     }
 
     /** A shard for one source thread; one made after the evaluator started is read from its next tick on. */
     @Override
     public synchronized CounterShard newShard(String name, boolean wholeSeconds) {
         CounterShard shard = new CounterShard(name, monitored, FLOW_TABLE_LOG2, trackingLimits(), wholeSeconds);
+        if (abuse != null) {
+            abuse.attach(shard);
+        }
         shards.add(shard);
         if (evaluator != null) {
             evaluator.addCounters(shard);
@@ -173,6 +180,18 @@ public final class Detector implements ShardFactory {
 
     public ActionRegistry actions() {
         return actions;
+    }
+
+    /** The abuse sensors' last threats, newest first (empty in a replay or when no sensor is on). */
+    public List<ThreatEvent> threats() {
+        return abuse == null ? List.of() : abuse.threats();
+    }
+
+    /** Stops the abuse sensors (live); whoever stops the detector calls it after the sources. */
+    public void closeSensors() {
+        if (abuse != null) {
+            abuse.close();
+        }
     }
 
     /** The GeoIP databases ({@link GeoIp#NONE} when none is configured); whoever stops the detector closes it after the actions. */

@@ -91,6 +91,7 @@ final class LiveMode {
         Detector detector = new Detector(config, true);
         opened.push(detector.geoIp());
         opened.push(() -> detector.actions().close(Duration.ZERO));
+        opened.push(detector::closeSensors);
         List<CaptureEngine> engines;
         AutoCloseable metrics;
         AutoCloseable api;
@@ -119,7 +120,8 @@ final class LiveMode {
                     exporters::stats);
             opened.push(metrics);
             access = new EvaluatorAccess(evaluator, ticker, detector.monitored(),
-                    () -> captureSum(detector, Source::received), () -> captureSum(detector, Source::dropped), detector.geoIp());
+                    () -> captureSum(detector, Source::received), () -> captureSum(detector, Source::dropped), detector.geoIp(),
+                    detector::threats);
             api = ApiServer.start(config, access, FastNetMon.Version.VERSION);
             opened.push(api);
             opened.push(grpcApi = GrpcApiServer.start(config, access));
@@ -165,6 +167,7 @@ final class LiveMode {
         closeQuietly(grpcApi);
         closeQuietly(api);
         detector.stopSources();
+        detector.closeSensors();
         ticker.shutdown();
         ticker.awaitTermination(5, TimeUnit.SECONDS);
         tick(evaluator);

@@ -1,6 +1,5 @@
 package fastnetmon.counters;
 
-import fastnetmon.networks.PrefixMatcher;
 import fastnetmon.packet.PacketRecord;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -11,8 +10,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The abuse sensors' hand-off from one source thread: the records a sensor may look at (TCP with SYN set,
- * and UDP, from a monitored address: our hosts as senders) copied into a bounded single-producer ring
+ * The abuse sensors' hand-off from one source thread: the records a sensor would count ({@link Filter},
+ * the sensors' own rule: our hosts opening connections, sending small UDP) copied into a bounded single-producer ring
  * that the sensor thread drains. It never blocks and allocates nothing: when the ring is full the
  * record is dropped and counted ({@link #dropped}), so sensors under overload fall behind, never capture.
  *
@@ -24,7 +23,7 @@ public final class SensorTap {
     private static final int RECORD = 7 * 8 + 5 * 4 + 4;
     private static final int MSG_TYPE = 1;
 
-    private final PrefixMatcher monitored;
+    private final Filter filter;
     private final Observers observers;
     private final OneToOneRingBuffer ring;
     private final AtomicBuffer claimBuffer;
@@ -32,25 +31,25 @@ public final class SensorTap {
     private final AtomicLong dropped = new AtomicLong();
 
     /**
-     * @param monitored     the monitored networks: only their hosts' records are handed over
+     * @param filter        which records a sensor would count (called on the source's thread: no allocation, no lock)
      * @param observers     where the names of what saw the records are numbered
      * @param capacityBytes the ring's size, a power of two (each record takes {@value #RECORD} bytes and a header)
      */
-    public SensorTap(PrefixMatcher monitored, Observers observers, int capacityBytes) {
-        this.monitored = monitored;
+    public SensorTap(Filter filter, Observers observers, int capacityBytes) {
+        this.filter = filter;
         this.observers = observers;
         this.ring = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(capacityBytes + RingBufferDescriptor.TRAILER_LENGTH)));
         this.claimBuffer = ring.buffer();
     }
 
-    /** Whether a sensor may want this record: TCP with SYN (a connection opened, a probe) or UDP. */
-    static boolean interesting(PacketRecord r) {
-        return (r.protocol == PacketRecord.TCP && (r.tcpFlags & PacketRecord.TCP_SYN) != 0) || r.protocol == PacketRecord.UDP;
+    /** Which records the sensors would count. Threading: any thread; no allocation, no lock. */
+    public interface Filter {
+        boolean wants(PacketRecord r);
     }
 
     /** Hands the record (seen by {@code observer}, an {@link Observers} id) to the sensors if they may want it. */
     public void offer(PacketRecord r, int observer) {
-        if (!interesting(r) || monitored.lookup(r.srcHi, r.srcLo) < 0) {
+        if (!filter.wants(r)) {
             return;
         }
         offered.lazySet(offered.get() + 1);

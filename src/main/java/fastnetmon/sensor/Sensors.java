@@ -1,6 +1,7 @@
 package fastnetmon.sensor;
 
 import fastnetmon.config.Configuration;
+import fastnetmon.counters.SensorTap;
 import fastnetmon.networks.Cidr;
 import fastnetmon.networks.PrefixMatcher;
 import fastnetmon.packet.PacketRecord;
@@ -28,7 +29,7 @@ import java.util.function.IntFunction;
  * <p>Threading: {@link #onRecord} runs on one thread (the sensor thread), which also calls the sink;
  * {@link #wants}, {@link #stats()} and {@link #statsByType()} may be called from any thread.
  */
-public final class Sensors {
+public final class Sensors implements SensorTap.Filter, SensorTap.Handler {
     private final Sensor[] sensors;
     private volatile long records;
 
@@ -79,6 +80,7 @@ public final class Sensors {
     }
 
     /** Feeds one record (read, not kept) to every sensor; {@code observer} names what saw it. */
+    @Override
     public void onRecord(PacketRecord r, int observer) {
         records++;
         for (Sensor s : sensors) {
@@ -90,6 +92,7 @@ public final class Sensors {
      * Whether any sensor would count this record: the hot path may hand over only these (the others are
      * only counted in {@link SensorStats#records()} when fed). Safe from any thread; allocates nothing.
      */
+    @Override
     public boolean wants(PacketRecord r) {
         for (Sensor s : sensors) {
             if (s.wants(r)) {

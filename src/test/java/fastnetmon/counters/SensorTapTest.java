@@ -13,6 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class SensorTapTest {
     private static final PrefixMatcher OURS = PrefixMatcher.of(List.of(Cidr.parse("10.10.0.0/16"), Cidr.parse("2001:db8:10::/48")));
+    /** A filter as the sensors' rules are: our hosts opening TCP connections or sending UDP. */
+    private static final SensorTap.Filter OPENINGS = r -> OURS.lookup(r.srcHi, r.srcLo) >= 0
+            && ((r.protocol == PacketRecord.TCP && (r.tcpFlags & PacketRecord.TCP_SYN) != 0) || r.protocol == PacketRecord.UDP);
 
     private static PacketRecord record(String src, String dst, int protocol, int flags, int dstPort) {
         PacketRecord r = new PacketRecord();
@@ -41,9 +44,9 @@ class SensorTapTest {
     }
 
     @Test
-    void ourHostsOpeningConnectionsOrSendingUdpAreHandedOverExactly() {
+    void whatTheFilterWantsIsHandedOverExactly() {
         Observers observers = new Observers();
-        SensorTap tap = new SensorTap(OURS, observers, 1 << 16);
+        SensorTap tap = new SensorTap(OPENINGS, observers, 1 << 16);
         int eth3 = observers.id("eth3");
         tap.offer(record("10.10.0.5", "192.0.2.1", 6, PacketRecord.TCP_SYN, 445), eth3);
         tap.offer(record("10.10.0.5", "192.0.2.1", 6, PacketRecord.TCP_ACK, 445), eth3); // not a connection opened
@@ -58,7 +61,7 @@ class SensorTapTest {
 
     @Test
     void aFullRingDropsAndCountsInsteadOfWaiting() {
-        SensorTap tap = new SensorTap(OURS, new Observers(), 4096);
+        SensorTap tap = new SensorTap(OPENINGS, new Observers(), 4096);
         for (int i = 0; i < 1000; i++) {
             tap.offer(record("10.10.0.5", "192.0.2.1", 17, 0, 53), 0);
         }

@@ -1,0 +1,69 @@
+package fastnetmon;
+
+import fastnetmon.config.Configuration;
+import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.Observers;
+import fastnetmon.counters.SensorTap;
+import fastnetmon.sensor.RecentThreats;
+import fastnetmon.sensor.SensorRunner;
+import fastnetmon.sensor.SensorSettings;
+import fastnetmon.sensor.Sensors;
+import fastnetmon.sensor.ThreatEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The abuse sensors of a live detector, wired: each source's shard gets a {@link SensorTap} (a bounded
+ * hand-off the sensors' thread drains), the sensors' threats go to {@link RecentThreats} (log, API) and
+ * its sinks. Off (no tap, no thread) when no sensor is switched on.
+ *
+ * <p>Threading: {@link #attach} from any thread that makes a shard (before the shard's source starts);
+ * {@link #threats} on any thread; {@link #close} once.
+ */
+final class AbuseSensors implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AbuseSensors.class);
+    /** Ring per source: about 23,000 records (80 bytes and a header each). */
+    static final int TAP_BYTES = 1 << 21;
+
+    private final Observers observers = new Observers();
+    private final RecentThreats threats;
+    private final Sensors sensors;
+    private final SensorRunner runner;
+
+    /** @param sinks where each threat goes beside the log and the API (they must not block) */
+    AbuseSensors(Configuration config, List<Consumer<ThreatEvent>> sinks) {
+        SensorSettings.from(config).problem().ifPresent(p -> log.error("{}: that sensor is off", p));
+        this.threats = new RecentThreats(sinks);
+        Sensors s = Sensors.fromConfig(config, observers::name, threats);
+        this.sensors = s.isEmpty() ? null : s;
+        this.runner = sensors == null ? null : new SensorRunner(sensors);
+        if (runner != null) {
+            runner.start();
+            log.info("abuse sensors on: {}", String.join(", ", sensors.types()));
+        }
+    }
+
+    /** Gives the shard's source a hand-off to the sensors (nothing when none is on). */
+    void attach(CounterShard shard) {
+        if (runner != null) {
+            SensorTap tap = new SensorTap(sensors, observers, TAP_BYTES);
+            shard.attachSensorTap(tap);
+            runner.add(tap);
+        }
+    }
+
+    /** The last threats, newest first. */
+    List<ThreatEvent> threats() {
+        return threats.recent();
+    }
+
+    @Override
+    public void close() {
+        if (runner != null) {
+            runner.close();
+        }
+    }
+}
