@@ -4,6 +4,7 @@ import fastnetmon.config.Configuration;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Observers;
 import fastnetmon.counters.SensorTap;
+import fastnetmon.metrics.ThreatFigures;
 import fastnetmon.sensor.RecentThreats;
 import fastnetmon.sensor.SensorRunner;
 import fastnetmon.sensor.SensorSettings;
@@ -58,6 +59,14 @@ final class AbuseSensors implements AutoCloseable {
     /** The last threats, newest first. */
     List<ThreatEvent> threats() {
         return threats.recent();
+    }
+
+    /** The sensors' figures for the metrics ({@link ThreatFigures#NONE} when none is on). */
+    ThreatFigures figures() {
+        if (runner == null) {
+            return ThreatFigures.NONE;
+        }
+        return new ThreatFigures(runner.records(), runner.dropped(), sensors.statsByType(), -1, 0, 0, 0, 0, false);
     }
 
     @Override

@@ -14,6 +14,7 @@ import fastnetmon.detection.BaselineSettings;
 import fastnetmon.detection.DetectionSettings;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.geoip.GeoIp;
+import fastnetmon.metrics.ThreatFigures;
 import fastnetmon.sensor.ThreatEvent;
 import fastnetmon.geoip.GeoIpSettings;
 import fastnetmon.networks.PrefixMatcher;
@@ -185,6 +186,11 @@ public final class Detector implements ShardFactory {
     /** The abuse sensors' last threats, newest first (empty in a replay or when no sensor is on). */
     public List<ThreatEvent> threats() {
         return abuse == null ? List.of() : abuse.threats();
+    }
+
+    /** The abuse sensors' figures for the metrics. */
+    public ThreatFigures threatFigures() {
+        return abuse == null ? ThreatFigures.NONE : abuse.figures();
     }
 
     /** Stops the abuse sensors (live); whoever stops the detector calls it after the sources. */

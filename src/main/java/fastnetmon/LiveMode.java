@@ -117,7 +117,7 @@ final class LiveMode {
             exporters = Exporters.fromConfig(config, evaluator::view);
             opened.push(exporters);
             metrics = Metrics.start(config, detector.shards(), evaluator, detector.sources(), detector.actions()::stats,
-                    exporters::stats);
+                    exporters::stats, detector::threatFigures);
             opened.push(metrics);
             access = new EvaluatorAccess(evaluator, ticker, detector.monitored(),
                     () -> captureSum(detector, Source::received), () -> captureSum(detector, Source::dropped), detector.geoIp(),

@@ -39,13 +39,20 @@ public final class Metrics {
     public static AutoCloseable start(Configuration config, List<CounterShard> shards, Evaluator evaluator,
                                       Collection<? extends Source> sources, Supplier<List<ActionStats>> actions,
                                       Supplier<List<ExportStats>> exports) throws IOException {
+        return start(config, shards, evaluator, sources, actions, exports, () -> ThreatFigures.NONE);
+    }
+
+    /** The same, with the abuse sensors' and AMQP's figures read at every scrape. */
+    public static AutoCloseable start(Configuration config, List<CounterShard> shards, Evaluator evaluator,
+                                      Collection<? extends Source> sources, Supplier<List<ActionStats>> actions,
+                                      Supplier<List<ExportStats>> exports, Supplier<ThreatFigures> threats) throws IOException {
         PresentationSettings settings = PresentationSettings.from(config);
         PresentationSettings.Endpoint at = settings.metrics();
         if (!at.enabled()) {
             return () -> { };
         }
         MetricsServer server = MetricsServer.start(at.host(), at.port(), MetricsSource.of(config.networks(), shards, evaluator, sources),
-                settings.http(), actions, exports);
+                settings.http(), actions, exports, threats);
         LoggerFactory.getLogger(Metrics.class).info("serving Prometheus metrics on http://{}/metrics",
                 new PresentationSettings.Endpoint(true, at.host(), server.port()).where());
         return server;

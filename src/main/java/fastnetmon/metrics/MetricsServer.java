@@ -59,6 +59,14 @@ public final class MetricsServer implements AutoCloseable {
     public static MetricsServer start(String host, int port, MetricsSource source, HttpLimits limits,
                                       Supplier<List<ActionStats>> actions, Supplier<List<ExportStats>> exports)
             throws IOException {
+        return start(host, port, source, limits, actions, exports, () -> ThreatFigures.NONE);
+    }
+
+    /** The same, with the abuse sensors' and AMQP's figures read at every scrape. */
+    public static MetricsServer start(String host, int port, MetricsSource source, HttpLimits limits,
+                                      Supplier<List<ActionStats>> actions, Supplier<List<ExportStats>> exports,
+                                      Supplier<ThreatFigures> threats) throws IOException {
+        ThreatMetrics threatFamilies = new ThreatMetrics(threats);
         FastNetMonCollector detector = new FastNetMonCollector(source);
         FlowMetrics flows = new FlowMetrics(FlowPipeline::active);
         ActionMetrics actionFamilies = new ActionMetrics(actions);
@@ -85,6 +93,7 @@ public final class MetricsServer implements AutoCloseable {
                         families.addAll(flows.collect());
                         families.addAll(actionFamilies.collect());
                         families.addAll(exportFamilies.collect());
+                        families.addAll(threatFamilies.collect());
                         byte[] body = TextExposition.write(families).getBytes(StandardCharsets.UTF_8);
                         response.setStatus(200);
                         response.getHeaders().put(HttpHeader.CONTENT_TYPE, TextExposition.CONTENT_TYPE);
