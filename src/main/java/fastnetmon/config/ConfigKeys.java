@@ -204,6 +204,7 @@ public final class ConfigKeys {
 
         OutputKeys.define();
         MitigationKeys.define();
+        AmqpKeys.define();
 
         for (Key k : KEYS.values()) {
             if (k.type() != Type.HOSTGROUP) {
