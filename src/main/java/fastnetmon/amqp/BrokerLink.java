@@ -34,6 +34,14 @@ final class BrokerLink implements AutoCloseable {
     static final long CONFIRM_TIMEOUT_MS = 5000;
     private static final String CONNECTION_NAME = "fastnetmon-java threat events";
 
+    static {
+        // The client logs each failed TLS handshake as an ERROR of its own; ours says it once a minute.
+        if (org.slf4j.LoggerFactory.getLogger("com.rabbitmq.client.impl.SocketFrameHandler") instanceof ch.qos.logback.classic.Logger l
+                && l.getLevel() == null) {
+            l.setLevel(ch.qos.logback.classic.Level.OFF);
+        }
+    }
+
     private final Connection connection;
     private final Channel channel;
     private final String exchange;

@@ -133,7 +133,7 @@ public final class ThreatPublisher implements AutoCloseable {
         }
         if (lost > 0) {
             dropped.addAndGet(lost);
-            log.warn("{}: {} threat event(s) not published at stop: the broker did not confirm them in time", settings.describe(), lost);
+            log.warn("{}: {} threat event(s) dropped at stop: the broker had not confirmed them within {} ms", settings.describe(), lost, DRAIN_MS);
         }
     }
 

@@ -168,7 +168,7 @@ class ThreatPublisherTest {
             assertEquals(0, s.published());
         }
         List<ILoggingEvent> log = lines(app);
-        assertTrue(log.stream().anyMatch(e -> e.getFormattedMessage().contains("5 threat event(s) not published at stop")), log.toString());
+        assertTrue(log.stream().anyMatch(e -> e.getFormattedMessage().contains("5 threat event(s) dropped at stop")), log.toString());
     }
 
     @Test
@@ -213,6 +213,41 @@ class ThreatPublisherTest {
         List<ILoggingEvent> log = lines(app);
         assertTrue(log.stream().anyMatch(e -> e.getFormattedMessage().contains("no queue is bound for routing key 'no_such_queue' on the default exchange")),
                 log.toString());
+    }
+
+    /** A queue that refuses more than 2 messages (x-overflow reject-publish): the broker nacks the rest. */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES) // a hang guard only
+    void eventsTheBrokerNacksStayAndAreRetriedAloneWithoutDuplicatingTheAckedOnes() throws Exception {
+        try (com.rabbitmq.client.Connection c = broker.connect()) {
+            c.createChannel().queueDeclare("threats_small", true, false, false,
+                    Map.of("x-max-length", 2, "x-overflow", "reject-publish"));
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        try (ThreatPublisher p = new ThreatPublisher(settings(broker.port, "threats_small", 100))) {
+            for (int i = 0; i < 5; i++) {
+                assertTrue(p.offer(event(i)));
+            }
+            Eventually.until(WAIT, () -> p.stats().published() == 2 && p.stats().failedAttempts() >= 1, "2 acked, 3 nacked: " + p.stats());
+            assertEquals(3, p.stats().buffered(), "the nacked ones are kept");
+            for (int round = 0; round < 5 && p.stats().published() < 5; round++) {
+                for (GetResponse r : broker.drain("threats_small")) { // room for the retries
+                    seen.merge(new String(r.getBody(), StandardCharsets.UTF_8), 1, Integer::sum);
+                }
+                long before = p.stats().published();
+                Eventually.until(WAIT, () -> p.stats().published() > before, "a retry went in: " + p.stats());
+            }
+            assertEquals(5, p.stats().published());
+            assertEquals(0, p.stats().buffered());
+        }
+        for (GetResponse r : broker.drain("threats_small")) {
+            seen.merge(new String(r.getBody(), StandardCharsets.UTF_8), 1, Integer::sum);
+        }
+        Map<String, Integer> expected = new HashMap<>();
+        for (int i = 0; i < 5; i++) {
+            expected.put(event(i).toJsonText(), 1);
+        }
+        assertEquals(expected, seen, "each event once: only the nacked ones were published again");
     }
 
     @Test
