@@ -47,7 +47,7 @@ final class BrokerLink implements AutoCloseable {
     private final String exchange;
     private final String routingKey;
     /** Publish sequence numbers not confirmed yet. */
-    private final Set<Long> unconfirmed = new ConcurrentSkipListSet<>();
+    private final ConcurrentSkipListSet<Long> unconfirmed = new ConcurrentSkipListSet<>();
     private final Set<Long> nacked = ConcurrentHashMap.newKeySet();
     /** Message ids the broker returned as unroutable (mandatory publishes no queue took). */
     private final Set<String> returned = ConcurrentHashMap.newKeySet();
@@ -158,7 +158,7 @@ final class BrokerLink implements AutoCloseable {
     }
 
     private void confirmed(long tag, boolean multiple, boolean nack) {
-        Set<Long> done = multiple ? ((ConcurrentSkipListSet<Long>) unconfirmed).headSet(tag, true) : Set.of(tag);
+        Set<Long> done = multiple ? unconfirmed.headSet(tag, true) : Set.of(tag);
         for (Long t : List.copyOf(done)) {
             if (unconfirmed.remove(t) && nack) {
                 nacked.add(t);

@@ -61,7 +61,11 @@ public final class ThreatPublisher implements AutoCloseable {
     private boolean everConnected; // the publisher's thread only
     private final Thread thread;
 
-    /** Starts the publisher's thread, which connects at once (a failure is said in one line and retried). */
+    /**
+     * Starts the publisher's thread, which connects at once (a failure is said in one line and retried).
+     * Made by the owner when {@code amqp_enabled} is on and {@link AmqpSettings#problem} is empty (a URI
+     * that cannot work is otherwise said, once a minute, as the reason it cannot connect).
+     */
     public ThreatPublisher(AmqpSettings settings) {
         this.settings = settings;
         this.failures = new RepeatedFailure(log, settings.describe());
@@ -190,6 +194,10 @@ public final class ThreatPublisher implements AutoCloseable {
     private boolean connect() {
         try {
             link = BrokerLink.open(settings, failures);
+        } catch (TimeoutException e) {
+            failedAttempts.incrementAndGet();
+            failures.failed("cannot connect: no answer to the AMQP handshake within " + BrokerLink.CONNECT_TIMEOUT_MS + " ms");
+            return false;
         } catch (Exception e) {
             failedAttempts.incrementAndGet();
             failures.failed("cannot connect: " + why(e));
@@ -211,7 +219,8 @@ public final class ThreatPublisher implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             failedAttempts.incrementAndGet();
-            failures.failed("publish failed, " + batch.size() + " event(s) kept for a retry: " + why(e));
+            failures.failed("publish failed, " + batch.size() + " event(s) kept for a retry: "
+                    + (e instanceof TimeoutException ? "no confirm within " + BrokerLink.CONFIRM_TIMEOUT_MS + " ms" : why(e)));
             dropLink();
             return false;
         }
@@ -288,7 +297,7 @@ public final class ThreatPublisher implements AutoCloseable {
             }
         }
         if (e instanceof TimeoutException && e.getMessage() == null) {
-            return "no answer within " + BrokerLink.CONFIRM_TIMEOUT_MS + " ms";
+            return "no answer in time";
         }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {

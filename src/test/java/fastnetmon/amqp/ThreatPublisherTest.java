@@ -186,6 +186,45 @@ class ThreatPublisherTest {
         assertNull(log.get(0).getThrowableProxy(), "no stack trace");
     }
 
+    /** A peer that takes the connection and never answers (a hung broker, a firewall's half-open state). */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES) // a hang guard only
+    void aBrokerThatAcceptsAndNeverAnswersHoldsUpNoOneAndIsOneLine() throws Exception {
+        ListAppender<ILoggingEvent> app = capture();
+        List<java.net.Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (java.io.IOException e) {
+                    // closed at the end of the test
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            try (ThreatPublisher p = new ThreatPublisher(settings(silent.getLocalPort(), "q", 100))) {
+                for (int i = 0; i < 100; i++) {
+                    assertTrue(p.offer(event(i)), "taken while the publisher waits for the handshake");
+                }
+                Eventually.until(WAIT, () -> p.stats().failedAttempts() >= 1, "the handshake timed out: " + p.stats());
+                assertEquals(100, p.stats().buffered());
+            }
+        } finally {
+            synchronized (held) {
+                for (java.net.Socket s : held) {
+                    s.close();
+                }
+            }
+        }
+        List<ILoggingEvent> log = lines(app).stream().filter(e -> !e.getFormattedMessage().contains("dropped at stop")).toList();
+        assertEquals(1, log.size(), log.toString());
+        assertTrue(log.get(0).getFormattedMessage().endsWith("cannot connect: no answer to the AMQP handshake within 3000 ms"),
+                log.get(0).getFormattedMessage());
+        assertNull(log.get(0).getThrowableProxy(), "no stack trace");
+    }
+
     @Test
     void aWrongPasswordIsOneLineWithTheBrokersAnswerAndNotThePassword() throws Exception {
         ListAppender<ILoggingEvent> app = capture();
