@@ -43,6 +43,7 @@ final class BrokerLink implements AutoCloseable {
     }
 
     private final Connection connection;
+    private final OneLineExceptionHandler handler;
     private final Channel channel;
     private final String exchange;
     private final String routingKey;
@@ -60,8 +61,9 @@ final class BrokerLink implements AutoCloseable {
     record Outcome(boolean[] confirmed, boolean[] unroutable) {
     }
 
-    private BrokerLink(Connection connection, Channel channel, AmqpSettings settings) throws IOException {
+    private BrokerLink(Connection connection, Channel channel, AmqpSettings settings, OneLineExceptionHandler handler) throws IOException {
         this.connection = connection;
+        this.handler = handler;
         this.channel = channel;
         this.exchange = settings.exchange();
         this.routingKey = settings.routingKey();
@@ -106,7 +108,8 @@ final class BrokerLink implements AutoCloseable {
         f.setRequestedHeartbeat(30); // a broker gone silently is noticed within a minute
         f.setAutomaticRecoveryEnabled(false);
         f.setTopologyRecoveryEnabled(false);
-        f.setExceptionHandler(new OneLineExceptionHandler(failures));
+        OneLineExceptionHandler handler = new OneLineExceptionHandler(failures);
+        f.setExceptionHandler(handler);
         if (e.tls()) {
             // Not ConnectionFactory.useSslProtocol(): with no context it trusts every certificate.
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -118,7 +121,9 @@ final class BrokerLink implements AutoCloseable {
         }
         Connection c = f.newConnection(CONNECTION_NAME);
         try {
-            return new BrokerLink(c, c.createChannel(), settings);
+            BrokerLink link = new BrokerLink(c, c.createChannel(), settings, handler);
+            handler.open = true;
+            return link;
         } catch (IOException | RuntimeException ex) {
             c.abort(CONNECT_TIMEOUT_MS);
             throw ex;
@@ -169,12 +174,17 @@ final class BrokerLink implements AutoCloseable {
     /** Closes the connection, waiting at most a few seconds for the broker; never throws. */
     @Override
     public void close() {
+        handler.open = false; // what our own abort makes the client say is not news
         connection.abort(CONNECT_TIMEOUT_MS);
     }
 
-    /** The client's complaints as one line through our once-a-minute logger, never a stack trace. */
+    /**
+     * The client's complaints as one line through our once-a-minute logger, never a stack trace; only while
+     * the link is open (a failed connection attempt is said by {@link #open}'s caller, from its exception).
+     */
     private static final class OneLineExceptionHandler extends ForgivingExceptionHandler {
         private final RepeatedFailure failures;
+        volatile boolean open;
 
         OneLineExceptionHandler(RepeatedFailure failures) {
             this.failures = failures;
@@ -182,12 +192,16 @@ final class BrokerLink implements AutoCloseable {
 
         @Override
         public void handleUnexpectedConnectionDriverException(com.rabbitmq.client.Connection c, Throwable e) {
-            failures.failed("connection lost: " + ThreatPublisher.why(e));
+            if (open) {
+                failures.failed("connection lost: " + ThreatPublisher.why(e));
+            }
         }
 
         @Override
         protected void log(String message, Throwable e) {
-            failures.failed(message + ": " + ThreatPublisher.why(e));
+            if (open) {
+                failures.failed(message + ": " + ThreatPublisher.why(e));
+            }
         }
     }
 }

@@ -58,6 +58,15 @@ class ThreatPublisherTest {
         return new AmqpSettings(true, "amqp://guest:guest@127.0.0.1:" + port + "/%2f", "", queue, buffer);
     }
 
+    /** Waits for the condition; a failure shows the publisher's counters as they were at the end. */
+    static void await(ThreatPublisher p, java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        try {
+            Eventually.until(WAIT, condition, what);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; " + p.stats(), e);
+        }
+    }
+
     static ListAppender<ILoggingEvent> capture() {
         ListAppender<ILoggingEvent> app = new ListAppender<>();
         app.start();
@@ -88,7 +97,7 @@ class ThreatPublisherTest {
             for (int i = 0; i < 3; i++) {
                 assertTrue(p.offer(event(i)));
             }
-            Eventually.until(WAIT, () -> p.stats().published() == 3, "3 confirmed: " + p.stats());
+            await(p, () -> p.stats().published() == 3, "3 confirmed");
             assertEquals(new ThreatPublisherStats(3, 0, 0, 0, 0, true), p.stats());
         }
         List<GetResponse> got = broker.drain("threats_plain");
@@ -106,16 +115,17 @@ class ThreatPublisherTest {
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES) // a hang guard only
-    void theBrokerKilledOffersStillReturnEventsWaitAndAreDeliveredOnceItIsBack() throws Exception {
+    void theBrokerStoppedOffersStillReturnEventsWaitAndAreDeliveredOnceItIsBack() throws Exception {
         broker.declareQueue("threats_restart");
         ListAppender<ILoggingEvent> app = capture();
         try (ThreatPublisher p = new ThreatPublisher(settings(broker.port, "threats_restart", 10_000))) {
             for (int i = 0; i < 50; i++) {
                 assertTrue(p.offer(event(i)));
             }
-            Eventually.until(WAIT, () -> p.stats().published() == 50, "the first 50 confirmed: " + p.stats());
+            await(p, () -> p.stats().published() == 50, "the first 50 confirmed");
 
             broker.stop();
+            assertEquals(50, p.stats().published());
             for (int i = 50; i < 2050; i++) {
                 assertTrue(p.offer(event(i)), "taken while the broker is away");
             }
@@ -123,13 +133,14 @@ class ThreatPublisherTest {
             assertEquals(50, down.published());
             assertEquals(2000, down.buffered(), "all kept: none can be confirmed by a dead broker");
             assertEquals(0, down.dropped());
-            Eventually.until(WAIT, () -> p.stats().failedAttempts() >= 2, "it kept trying: " + p.stats());
+            await(p, () -> p.stats().failedAttempts() >= 2, "it kept trying");
             assertFalse(p.stats().connected());
 
             broker.startAgain();
-            Eventually.until(WAIT, () -> p.stats().published() == 2050, "all delivered after the restart: " + p.stats());
+            await(p, () -> p.stats().published() == 2050, "all delivered after the restart");
             assertEquals(0, p.stats().buffered());
             assertEquals(0, p.stats().dropped());
+            assertEquals(0, p.stats().unroutable(), "the queue came back with the broker");
         }
         Map<String, Integer> seen = received("threats_restart");
         List<String> missing = new ArrayList<>();
@@ -138,7 +149,7 @@ class ThreatPublisherTest {
                 missing.add(event(i).offender());
             }
         }
-        assertEquals(List.of(), missing, "none lost (the first 50 survived the kill: confirmed means on disk)");
+        assertEquals(List.of(), missing, "none lost (the first 50 survived the restart: confirmed means written)");
         assertEquals(2050, seen.size());
         // No connection was lost between a publish and its confirm here, so at-least-once made no duplicates.
         assertEquals(List.of(), seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList());
@@ -176,7 +187,7 @@ class ThreatPublisherTest {
         ListAppender<ILoggingEvent> app = capture();
         int port = Ports.free();
         try (ThreatPublisher p = new ThreatPublisher(settings(port, "nowhere", 5))) {
-            Eventually.until(WAIT, () -> p.stats().failedAttempts() >= 2, "tried again after the back-off: " + p.stats());
+            await(p, () -> p.stats().failedAttempts() >= 2, "tried again after the back-off");
             assertFalse(p.stats().connected());
         }
         List<ILoggingEvent> log = lines(app);
@@ -208,7 +219,7 @@ class ThreatPublisherTest {
                 for (int i = 0; i < 100; i++) {
                     assertTrue(p.offer(event(i)), "taken while the publisher waits for the handshake");
                 }
-                Eventually.until(WAIT, () -> p.stats().failedAttempts() >= 1, "the handshake timed out: " + p.stats());
+                await(p, () -> p.stats().failedAttempts() >= 1, "the handshake timed out");
                 assertEquals(100, p.stats().buffered());
             }
         } finally {
@@ -229,7 +240,7 @@ class ThreatPublisherTest {
     void aWrongPasswordIsOneLineWithTheBrokersAnswerAndNotThePassword() throws Exception {
         ListAppender<ILoggingEvent> app = capture();
         try (ThreatPublisher p = new ThreatPublisher(new AmqpSettings(true, "amqp://guest:s3cret@127.0.0.1:" + broker.port, "", "q", 5))) {
-            Eventually.until(WAIT, () -> p.stats().failedAttempts() >= 1, "refused: " + p.stats());
+            await(p, () -> p.stats().failedAttempts() >= 1, "refused");
         }
         List<ILoggingEvent> log = lines(app);
         assertEquals(1, log.size(), log.toString());
@@ -245,7 +256,7 @@ class ThreatPublisherTest {
         try (ThreatPublisher p = new ThreatPublisher(settings(broker.port, "no_such_queue", 5))) {
             assertTrue(p.offer(event(1)));
             assertTrue(p.offer(event(2)));
-            Eventually.until(WAIT, () -> p.stats().unroutable() == 2, "returned by the broker: " + p.stats());
+            await(p, () -> p.stats().unroutable() == 2, "returned by the broker");
             assertEquals(0, p.stats().published());
             assertEquals(0, p.stats().buffered(), "not kept: publishing again would not route them");
         }
@@ -267,14 +278,14 @@ class ThreatPublisherTest {
             for (int i = 0; i < 5; i++) {
                 assertTrue(p.offer(event(i)));
             }
-            Eventually.until(WAIT, () -> p.stats().published() == 2 && p.stats().failedAttempts() >= 1, "2 acked, 3 nacked: " + p.stats());
+            await(p, () -> p.stats().published() == 2 && p.stats().failedAttempts() >= 1, "2 acked, 3 nacked");
             assertEquals(3, p.stats().buffered(), "the nacked ones are kept");
             for (int round = 0; round < 5 && p.stats().published() < 5; round++) {
                 for (GetResponse r : broker.drain("threats_small")) { // room for the retries
                     seen.merge(new String(r.getBody(), StandardCharsets.UTF_8), 1, Integer::sum);
                 }
                 long before = p.stats().published();
-                Eventually.until(WAIT, () -> p.stats().published() > before, "a retry went in: " + p.stats());
+                await(p, () -> p.stats().published() > before, "a retry went in");
             }
             assertEquals(5, p.stats().published());
             assertEquals(0, p.stats().buffered());

@@ -5,7 +5,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.rabbitmq.client.GetResponse;
-import fastnetmon.testing.Eventually;
 import fastnetmon.testing.RabbitMq;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -24,8 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** amqps:// against rabbitmq-server's TLS listener, with a certificate made by openssl for the name "localhost". */
 class ThreatPublisherTlsTest {
-    private static final Duration WAIT = Duration.ofSeconds(60);
-
     @TempDir
     Path dir;
 
@@ -45,7 +41,7 @@ class ThreatPublisherTlsTest {
         root.addAppender(app);
         try (ThreatPublisher p = new ThreatPublisher(new AmqpSettings(true, uri, "", queue, 10))) {
             p.offer(event(7));
-            Eventually.until(WAIT, () -> p.stats().published() == 1 || p.stats().failedAttempts() >= 2, "an outcome: " + p.stats());
+            ThreatPublisherTest.await(p, () -> p.stats().published() == 1 || p.stats().failedAttempts() >= 2, "published, or failed twice");
         } finally {
             root.detachAppender(app);
         }

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * A real RabbitMQ broker (Debian's {@code rabbitmq-server}) for a test class: a node of its own
  * ({@code fnmtestPORT@localhost}) on free loopback ports, its data, logs and Erlang cookie in a temporary
  * folder, and an {@code epmd} of its own (started here, so that nothing outlives the test). It can be
- * killed and started again on the same ports, keeping its durable queues and the persistent messages it
+ * stopped and started again on the same ports, keeping its durable queues and the persistent messages it
  * confirmed. A missing rabbitmq-server fails the test.
  *
  * <p>The Erlang VM is started directly ({@code RABBITMQ_ALLOW_INPUT} makes the script exec it) so that the
@@ -119,12 +119,20 @@ public final class RabbitMq implements AutoCloseable {
         }
     }
 
-    /** Kills the broker (SIGKILL: a crash, or a lost link) and waits until it is gone. */
+    /**
+     * Stops the broker as its service would (SIGTERM: it closes its connections and writes what it holds),
+     * killing it if it is not gone within a minute, and waits until it is gone. (Not SIGKILL: the broker
+     * writes a queue's declaration to disk a moment later, and a queue declared just before a kill may
+     * not survive it; confirmed messages do.)
+     */
     public void stop() throws InterruptedException {
         if (broker != null) {
-            broker.descendants().forEach(ProcessHandle::destroyForcibly);
-            broker.destroyForcibly();
-            broker.waitFor(20, TimeUnit.SECONDS);
+            broker.destroy();
+            if (!broker.waitFor(60, TimeUnit.SECONDS)) {
+                broker.descendants().forEach(ProcessHandle::destroyForcibly);
+                broker.destroyForcibly();
+                broker.waitFor(20, TimeUnit.SECONDS);
+            }
             broker = null;
         }
     }
