@@ -155,9 +155,15 @@ public final class ThreatPublisher implements AutoCloseable {
                         backoff = pause(backoff);
                         continue;
                     }
-                    backoff = FIRST_BACKOFF_MS;
                 }
-                if (!batch.isEmpty() && !publish(batch)) {
+                // Recovered only once something works end to end: a broker that takes the connection but
+                // refuses every publish (no such exchange) keeps the back-off growing and the log quiet.
+                if (batch.isEmpty()) {
+                    failures.recovered("connected again");
+                    backoff = FIRST_BACKOFF_MS;
+                } else if (publish(batch)) {
+                    backoff = FIRST_BACKOFF_MS;
+                } else {
                     backoff = pause(backoff);
                 }
             }
@@ -203,10 +209,10 @@ public final class ThreatPublisher implements AutoCloseable {
             failures.failed("cannot connect: " + why(e));
             return false;
         }
-        if (!failures.recovered("connected again") && !everConnected) {
+        if (!everConnected) {
             log.info("{}: connected", settings.describe());
+            everConnected = true;
         }
-        everConnected = true;
         return true;
     }
 

@@ -159,7 +159,7 @@ class ThreatPublisherTest {
                 .map(ILoggingEvent::getFormattedMessage).toList();
         assertTrue(warnings.size() <= 2, "the outage said once (the lost connection, then at most a line a minute): " + warnings);
         assertTrue(log.stream().allMatch(e -> e.getThrowableProxy() == null), "no stack trace");
-        assertTrue(log.stream().anyMatch(e -> e.getFormattedMessage().endsWith("connected again")), log.toString());
+        assertTrue(log.stream().anyMatch(e -> e.getFormattedMessage().endsWith(": publishing again")), "its recovery said: " + log);
     }
 
     @Test
@@ -263,6 +263,23 @@ class ThreatPublisherTest {
         List<ILoggingEvent> log = lines(app);
         assertTrue(log.stream().anyMatch(e -> e.getFormattedMessage().contains("no queue is bound for routing key 'no_such_queue' on the default exchange")),
                 log.toString());
+    }
+
+    @Test
+    void anExchangeThatDoesNotExistIsTheBrokersOneLineAndTheEventIsKept() throws Exception {
+        ListAppender<ILoggingEvent> app = capture();
+        try (ThreatPublisher p = new ThreatPublisher(new AmqpSettings(true, "amqp://127.0.0.1:" + broker.port, "no_such_exchange", "k", 5))) {
+            assertTrue(p.offer(event(1)));
+            await(p, () -> p.stats().failedAttempts() >= 1, "refused by the broker");
+            assertEquals(1, p.stats().buffered(), "kept for a retry (the operator may declare the exchange)");
+            assertEquals(0, p.stats().published());
+        }
+        List<ILoggingEvent> log = lines(app).stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+                && !e.getFormattedMessage().contains("dropped at stop")).toList();
+        assertEquals(1, log.size(), log.toString());
+        assertTrue(log.get(0).getFormattedMessage().endsWith("publish failed, 1 event(s) kept for a retry: NOT_FOUND - no exchange 'no_such_exchange' in vhost '/'"),
+                log.get(0).getFormattedMessage());
+        assertNull(log.get(0).getThrowableProxy(), "no stack trace");
     }
 
     /** A queue that refuses more than 2 messages (x-overflow reject-publish): the broker nacks the rest. */
