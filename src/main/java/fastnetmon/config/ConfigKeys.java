@@ -205,6 +205,7 @@ public final class ConfigKeys {
         OutputKeys.define();
         MitigationKeys.define();
         SensorKeys.define();
+        AmqpKeys.define();
 
         for (Key k : KEYS.values()) {
             if (k.type() != Type.HOSTGROUP) {
