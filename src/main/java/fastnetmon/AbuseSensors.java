@@ -1,5 +1,8 @@
 package fastnetmon;
 
+import fastnetmon.amqp.AmqpSettings;
+import fastnetmon.amqp.ThreatPublisher;
+import fastnetmon.amqp.ThreatPublisherStats;
 import fastnetmon.config.Configuration;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Observers;
@@ -13,13 +16,15 @@ import fastnetmon.sensor.ThreatEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * The abuse sensors of a live detector, wired: each source's shard gets a {@link SensorTap} (a bounded
  * hand-off the sensors' thread drains), the sensors' threats go to {@link RecentThreats} (log, API) and
- * its sinks. Off (no tap, no thread) when no sensor is switched on.
+ * to AMQP ({@link ThreatPublisher}, when amqp_enabled). Off (no tap, no thread, no broker connection)
+ * when no sensor is switched on.
  *
  * <p>Threading: {@link #attach} from any thread that makes a shard (before the shard's source starts);
  * {@link #threats} on any thread; {@link #close} once.
@@ -30,13 +35,23 @@ final class AbuseSensors implements AutoCloseable {
     static final int TAP_BYTES = 1 << 21;
 
     private final Observers observers = new Observers();
+    private final ThreatPublisher amqp; // null: AMQP off
     private final RecentThreats threats;
     private final Sensors sensors;
     private final SensorRunner runner;
 
-    /** @param sinks where each threat goes beside the log and the API (they must not block) */
-    AbuseSensors(Configuration config, List<Consumer<ThreatEvent>> sinks) {
-        SensorSettings.from(config).problem().ifPresent(p -> log.error("{}: that sensor is off", p));
+    /** Builds the sensors switched on, with AMQP (amqp_enabled) as the threats' sink beside the log and the API. */
+    AbuseSensors(Configuration config) {
+        SensorSettings settings = SensorSettings.from(config);
+        settings.problem().ifPresent(p -> log.error("{}: that sensor is off", p));
+        AmqpSettings amqpSettings = AmqpSettings.from(config);
+        amqpSettings.problem().ifPresent(p -> log.error("{}: no threat will be published to AMQP", p));
+        this.amqp = settings.anyEnabled() && amqpSettings.enabled() && amqpSettings.problem().isEmpty()
+                ? new ThreatPublisher(amqpSettings) : null;
+        List<Consumer<ThreatEvent>> sinks = new ArrayList<>();
+        if (amqp != null) {
+            sinks.add(amqp::offer);
+        }
         this.threats = new RecentThreats(sinks);
         Sensors s = Sensors.fromConfig(config, observers::name, threats);
         this.sensors = s.isEmpty() ? null : s;
@@ -66,13 +81,22 @@ final class AbuseSensors implements AutoCloseable {
         if (runner == null) {
             return ThreatFigures.NONE;
         }
-        return new ThreatFigures(runner.records(), runner.dropped(), sensors.statsByType(), -1, 0, 0, 0, 0, false);
+        if (amqp == null) {
+            return new ThreatFigures(runner.records(), runner.dropped(), sensors.statsByType(), -1, 0, 0, 0, 0, false);
+        }
+        ThreatPublisherStats a = amqp.stats();
+        return new ThreatFigures(runner.records(), runner.dropped(), sensors.statsByType(), a.published(), a.unroutable(),
+                a.failedAttempts(), a.dropped(), a.buffered(), a.connected());
     }
 
+    /** Stops the sensors, then gives AMQP a few seconds to publish what it holds. */
     @Override
     public void close() {
         if (runner != null) {
             runner.close();
+        }
+        if (amqp != null) {
+            amqp.close();
         }
     }
 }

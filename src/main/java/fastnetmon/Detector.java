@@ -67,7 +67,7 @@ public final class Detector implements ShardFactory {
         this.geoIp = GeoIp.open(GeoIpSettings.from(config));
         this.actions = live ? ActionRegistry.fromConfig(config, ProcessSettings.from(config).banState(), geoIp.origins())
                 : ActionRegistry.forReplay(config, geoIp.origins());
-        this.abuse = live ? new AbuseSensors(config, List.of()) : null;
+        this.abuse = live ? new AbuseSensors(config) : null;
     }
 
     /** A shard for one source thread; one made after the evaluator started is read from its next tick on. */

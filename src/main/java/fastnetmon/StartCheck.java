@@ -1,12 +1,14 @@
 package fastnetmon;
 
 import fastnetmon.action.ActionSettings;
+import fastnetmon.amqp.AmqpSettings;
 import fastnetmon.action.MailSettings;
 import fastnetmon.action.NotifyScript;
 import fastnetmon.config.Configuration;
 import fastnetmon.config.PresentationSettings;
 import fastnetmon.mitigation.BgpSettings;
 import fastnetmon.mitigation.IpsetSettings;
+import fastnetmon.sensor.SensorSettings;
 import fastnetmon.source.CaptureSettings;
 import fastnetmon.source.SourceException;
 import fastnetmon.source.flow.FlowSettings;
@@ -39,6 +41,8 @@ final class StartCheck {
         BgpSettings.exabgp(config).problem().ifPresent(p -> warnings.add(p + ": the detector would announce nothing through ExaBGP"));
         BgpSettings.gobgp(config).problem().ifPresent(p -> warnings.add(p + ": the detector would announce nothing through GoBGP"));
         IpsetSettings.from(config).problem().ifPresent(p -> warnings.add(p + ": the detector would add nothing to ipsets"));
+        SensorSettings.from(config).problem().ifPresent(p -> warnings.add(p + ": that sensor would be off"));
+        AmqpSettings.from(config).problem().ifPresent(p -> warnings.add(p + ": the detector would publish no threat to AMQP"));
         return warnings;
     }
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import fastnetmon.testing.DetectorFiles;
 import fastnetmon.testing.Eventually;
 import fastnetmon.testing.NetnsRig;
+import fastnetmon.testing.RabbitMq;
+import com.rabbitmq.client.GetResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The abuse sensors on live capture: a host of ours (the peer's address is in the networks list) sweeps
  * 200 ports of an outside host with SYN probes across the monitored link; the portscan sensor reports it
- * once, with the host as offender and the capture interface as observer, in the log and the API.
+ * once, with the host as offender and the capture interface as observer: in the log, the API, the metrics
+ * and, published with confirms, on a real RabbitMQ's queue.
  */
 class AbuseSensorsLiveTest {
     private static final String SCANNER = "198.51.100.2";
@@ -30,11 +33,39 @@ class AbuseSensorsLiveTest {
     Path dir;
 
     @Test
-    void aPortScanFromOneOfOurHostsIsOneThreatWithItsOffenderAndObserver() throws Exception {
+    void aPortScanFromOneOfOurHostsIsOneThreatWithItsOffenderAndObserverInTheApiAndOnAmqp() throws Exception {
         NetnsRig.assumeAvailable("ip", "hping3", "curl");
-        Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16", "198.51.100.0/24"), "prometheus = off", "grpc_api = off",
-                "af_packet_threads = 1", "sensor_portscan = on");
         try (NetnsRig rig = NetnsRig.create()) {
+            String host = rig.linkToHost(); // the detector, in the monitor namespace, reaches the broker there
+            try (RabbitMq broker = RabbitMq.startAlsoOn(host)) {
+                broker.declareQueue("threats");
+                Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16", "198.51.100.0/24"), "grpc_api = off",
+                        "af_packet_threads = 1", "sensor_portscan = on", "amqp_enabled = on",
+                        "amqp_uri = amqp://guest:guest@" + host + ":" + broker.port + "/%2f", "amqp_routing_key = threats");
+                scanAndCheck(rig, conf);
+                Eventually.until(Duration.ofSeconds(20), () -> depth(broker) >= 1, "the threat on the queue");
+                List<GetResponse> messages = broker.drain("threats");
+                assertEquals(1, messages.size());
+                JsonNode t = new ObjectMapper().readTree(messages.get(0).getBody());
+                assertEquals(List.of("portscan", SCANNER, NetnsRig.MON_IF), List.of(t.path("type").asText(),
+                        t.path("offender").asText(), t.path("observer").asText()), t.toString());
+            }
+        }
+        String log = Files.readString(dir.resolve("fastnetmon.log"));
+        assertTrue(log.contains("abuse sensors on: portscan"), log);
+        assertEquals(1, log.lines().filter(l -> l.contains("threat portscan from " + SCANNER + " seen by " + NetnsRig.MON_IF)).count(), log);
+    }
+
+    private static long depth(RabbitMq broker) {
+        try {
+            return broker.depth("threats");
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private void scanAndCheck(NetnsRig rig, Path conf) throws Exception {
+        {
             Process detector = DetectorFiles.startCapturing(DetectorFiles.inMonitor(rig, dir, conf),
                     Files.createTempFile(dir, "output", ".txt"));
             try {
@@ -51,14 +82,13 @@ class AbuseSensorsLiveTest {
                 assertEquals(NetnsRig.MON_IF, t.path("observer").asText());
                 assertEquals(List.of(TARGET), List.of(t.path("details").path("attacked_hosts").get(0).asText()));
                 assertTrue(t.path("details").path("counts").path("flows").asLong() > 100, t.toString());
+                String metrics = rig.inMon("curl", "-s", "http://127.0.0.1:9209/metrics");
+                assertTrue(metrics.contains("fastnetmon_sensor_threats_total{sensor=\"portscan\"} 1\n"), metrics);
             } finally {
                 detector.destroy();
                 assertTrue(detector.waitFor(30, TimeUnit.SECONDS), "the detector stops on SIGTERM");
             }
         }
-        String log = Files.readString(dir.resolve("fastnetmon.log"));
-        assertTrue(log.contains("abuse sensors on: portscan"), log);
-        assertEquals(1, log.lines().filter(l -> l.contains("threat portscan from " + SCANNER + " seen by " + NetnsRig.MON_IF)).count(), log);
     }
 
     private static JsonNode threats(NetnsRig rig) {

@@ -58,6 +58,18 @@ public final class RabbitMq implements AutoCloseable {
      * not asked for certificates).
      */
     public static RabbitMq start(Path certPem, Path keyPem) throws IOException, InterruptedException {
+        return start(certPem, keyPem, null);
+    }
+
+    /**
+     * A broker listening on {@link #port} on loopback and also on {@code address} (an address of this machine's,
+     * e.g. {@link NetnsRig#linkToHost}, for a detector in a network namespace).
+     */
+    public static RabbitMq startAlsoOn(String address) throws IOException, InterruptedException {
+        return start(null, null, address);
+    }
+
+    private static RabbitMq start(Path certPem, Path keyPem, String alsoOn) throws IOException, InterruptedException {
         if (!Files.isExecutable(Path.of(SERVER))) {
             throw new IllegalStateException(SERVER + " is missing: apt-get install rabbitmq-server");
         }
@@ -65,6 +77,7 @@ public final class RabbitMq implements AutoCloseable {
         RabbitMq r = new RabbitMq(dir, Ports.free(), certPem == null ? -1 : Ports.free(), Ports.free());
         StringBuilder conf = new StringBuilder()
                 .append("listeners.tcp.default = 127.0.0.1:").append(r.port).append('\n')
+                .append(alsoOn == null ? "" : "listeners.tcp.link = " + alsoOn + ":" + r.port + "\n")
                 .append("loopback_users = none\n")
                 .append("log.console = true\nlog.console.level = info\nlog.file = false\n")
                 // a nearly full test disk must not block publishers (the broker's free-disk alarm)
