@@ -64,30 +64,29 @@ class AbuseSensorsLiveTest {
         }
     }
 
+    /** Starts the detector, scans from the peer, and checks the one threat in the API and the metrics. */
     private void scanAndCheck(NetnsRig rig, Path conf) throws Exception {
-        {
-            Process detector = DetectorFiles.startCapturing(DetectorFiles.inMonitor(rig, dir, conf),
-                    Files.createTempFile(dir, "output", ".txt"));
-            try {
-                // SYN probes to ports 1, 2, 3, ... of one host, from the peer's own address, 2 ms apart
-                rig.runInPeer(20, "hping3", "-q", "-S", "-p", "++1", "-c", "200", "-i", "u2000", TARGET);
-                JsonNode[] threats = {null};
-                Eventually.until(Duration.ofSeconds(20), () -> (threats[0] = threats(rig)).size() > 0, "a threat in the API");
-                Thread.sleep(1000); // the rest of the scan must not make a second one (the cool-down)
-                JsonNode all = threats(rig);
-                assertEquals(1, all.size(), all.toString());
-                JsonNode t = all.get(0);
-                assertEquals("portscan", t.path("type").asText());
-                assertEquals(SCANNER, t.path("offender").asText());
-                assertEquals(NetnsRig.MON_IF, t.path("observer").asText());
-                assertEquals(List.of(TARGET), List.of(t.path("details").path("attacked_hosts").get(0).asText()));
-                assertTrue(t.path("details").path("counts").path("flows").asLong() > 100, t.toString());
-                String metrics = rig.inMon("curl", "-s", "http://127.0.0.1:9209/metrics");
-                assertTrue(metrics.contains("fastnetmon_sensor_threats_total{sensor=\"portscan\"} 1\n"), metrics);
-            } finally {
-                detector.destroy();
-                assertTrue(detector.waitFor(30, TimeUnit.SECONDS), "the detector stops on SIGTERM");
-            }
+        Process detector = DetectorFiles.startCapturing(DetectorFiles.inMonitor(rig, dir, conf),
+                Files.createTempFile(dir, "output", ".txt"));
+        try {
+            // SYN probes to ports 1, 2, 3, ... of one host, from the peer's own address, 2 ms apart
+            rig.runInPeer(20, "hping3", "-q", "-S", "-p", "++1", "-c", "200", "-i", "u2000", TARGET);
+            JsonNode[] threats = {null};
+            Eventually.until(Duration.ofSeconds(20), () -> (threats[0] = threats(rig)).size() > 0, "a threat in the API");
+            Thread.sleep(1000); // the rest of the scan must not make a second one (the cool-down)
+            JsonNode all = threats(rig);
+            assertEquals(1, all.size(), all.toString());
+            JsonNode t = all.get(0);
+            assertEquals("portscan", t.path("type").asText());
+            assertEquals(SCANNER, t.path("offender").asText());
+            assertEquals(NetnsRig.MON_IF, t.path("observer").asText());
+            assertEquals(List.of(TARGET), List.of(t.path("details").path("attacked_hosts").get(0).asText()));
+            assertTrue(t.path("details").path("counts").path("flows").asLong() > 100, t.toString());
+            String metrics = rig.inMon("curl", "-s", "http://127.0.0.1:9209/metrics");
+            assertTrue(metrics.contains("fastnetmon_sensor_threats_total{sensor=\"portscan\"} 1\n"), metrics);
+        } finally {
+            detector.destroy();
+            assertTrue(detector.waitFor(30, TimeUnit.SECONDS), "the detector stops on SIGTERM");
         }
     }
 
