@@ -1,5 +1,8 @@
 package fastnetmon;
 
+import fastnetmon.action.ActionSettings;
+import fastnetmon.action.NotifyScript;
+import fastnetmon.action.ThreatScript;
 import fastnetmon.amqp.AmqpSettings;
 import fastnetmon.amqp.ThreatPublisher;
 import fastnetmon.amqp.ThreatPublisherStats;
@@ -23,7 +26,8 @@ import java.util.function.Consumer;
 /**
  * The abuse sensors of a live detector, wired: each source's shard gets a {@link SensorTap} (a bounded
  * hand-off the sensors' thread drains), the sensors' threats go to {@link RecentThreats} (log, API) and
- * to AMQP ({@link ThreatPublisher}, when amqp_enabled). Off (no tap, no thread, no broker connection)
+ * to AMQP ({@link ThreatPublisher}, when amqp_enabled) and the notify script ({@link ThreatScript}, when
+ * sensor_notify_script). Off (no tap, no thread, no broker connection)
  * when no sensor is switched on.
  *
  * <p>Threading: {@link #attach} from any thread that makes a shard (before the shard's source starts);
@@ -36,6 +40,7 @@ final class AbuseSensors implements AutoCloseable {
 
     private final Observers observers = new Observers();
     private final ThreatPublisher amqp; // null: AMQP off
+    private final ThreatScript script; // null: sensor_notify_script off
     private final RecentThreats threats;
     private final Sensors sensors;
     private final SensorRunner runner;
@@ -51,6 +56,12 @@ final class AbuseSensors implements AutoCloseable {
         List<Consumer<ThreatEvent>> sinks = new ArrayList<>();
         if (amqp != null) {
             sinks.add(amqp::offer);
+        }
+        ActionSettings actions = ActionSettings.from(config);
+        this.script = settings.anyEnabled() && actions.threatScript() && actions.script() != null
+                ? new ThreatScript(new NotifyScript(actions.script(), actions.scriptTimeout())) : null;
+        if (script != null) {
+            sinks.add(script);
         }
         this.threats = new RecentThreats(sinks);
         Sensors s = Sensors.fromConfig(config, observers::name, threats);
@@ -97,6 +108,9 @@ final class AbuseSensors implements AutoCloseable {
         }
         if (amqp != null) {
             amqp.close();
+        }
+        if (script != null) {
+            script.close();
         }
     }
 }

@@ -14,14 +14,15 @@ import java.time.Duration;
  * @param maxRunningScripts {@code notify_script_max_running}: script calls (of different hosts) running at once
  * @param detailsFolder     {@code attack_details_folder} (null: no details files)
  * @param resyncSeconds     {@code mitigation_resync_interval}: how often the mitigations announce again what is in force
+ * @param threatScript      {@code sensor_notify_script}: the notify script is called for the abuse sensors' threats too
  */
 public record ActionSettings(boolean scriptEnabled, Path scriptPath, Duration scriptTimeout, int maxRunningScripts,
-                             Path detailsFolder, long resyncSeconds) {
+                             Path detailsFolder, long resyncSeconds, boolean threatScript) {
 
     public static ActionSettings from(Configuration c) {
         return new ActionSettings(c.getBoolean("notify_script_enabled"), c.getPath("notify_script_path"),
                 Duration.ofSeconds(c.getLong("notify_script_timeout")), c.getInt("notify_script_max_running"),
-                c.getPath("attack_details_folder"), c.getInt("mitigation_resync_interval"));
+                c.getPath("attack_details_folder"), c.getInt("mitigation_resync_interval"), c.getBoolean("sensor_notify_script"));
     }
 
     /** The script to call on bans, or null when none is to be called (disabled or no path). */

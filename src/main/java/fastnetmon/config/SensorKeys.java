@@ -42,6 +42,7 @@ final class SensorKeys {
         key("sensor_cooldown", Type.INT, "600", OURS, "Seconds after a sensor reports a source during which it does not report that source again (one scan, one event)", 0, MAX_SECONDS);
         key("sensor_max_tracked_sources", Type.INT, "16384", OURS, "Sources each sensor keeps a window for at most (about 1.5 KB each, up to 35 KB for one reaching hundreds of hosts and ports); "
                 + "further sources are not tracked but counted, until idle ones expire", 16, 4_000_000);
+        key("sensor_notify_script", Type.BOOL, "off", OURS, "Also call the notify script for each threat: IP outgoing 0 threat SENSOR, the threat's JSON on stdin");
         key("sensor_outside_sources", Type.BOOL, "off", OURS, "Also watch sources outside the monitored networks (networks_list_path): scans of us from outside");
     }
 }

@@ -27,7 +27,7 @@ class ActionSettingsTest {
     void readsEveryActionKey() throws Exception {
         ActionSettings s = ActionSettings.from(config("notify_script_path = notify.sh\nnotify_script_timeout = 7\n"
                 + "notify_script_max_running = 5\nattack_details_folder = attacks\n"));
-        assertEquals(new ActionSettings(true, dir.resolve("notify.sh"), Duration.ofSeconds(7), 5, dir.resolve("attacks"), 60), s);
+        assertEquals(new ActionSettings(true, dir.resolve("notify.sh"), Duration.ofSeconds(7), 5, dir.resolve("attacks"), 60, false), s);
         assertEquals(dir.resolve("notify.sh"), s.script());
 
         ActionSettings off = ActionSettings.from(config("notify_script_enabled = off\nnotify_script_path = notify.sh\n"

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The abuse sensors on live capture: a host of ours (the peer's address is in the networks list) sweeps
  * 200 ports of an outside host with SYN probes across the monitored link; the portscan sensor reports it
  * once, with the host as offender and the capture interface as observer: in the log, the API, the metrics
- * and, published with confirms, on a real RabbitMQ's queue.
+ * and the notify script, and, published with confirms, on a real RabbitMQ's queue.
  */
 class AbuseSensorsLiveTest {
     private static final String SCANNER = "198.51.100.2";
@@ -39,9 +39,11 @@ class AbuseSensorsLiveTest {
             String host = rig.linkToHost(); // the detector, in the monitor namespace, reaches the broker there
             try (RabbitMq broker = RabbitMq.startAlsoOn(host)) {
                 broker.declareQueue("threats");
+                DetectorFiles.recordingScript(dir, dir.resolve("calls.log"), "$1 $2 $3 $4 $5");
                 Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16", "198.51.100.0/24"), "grpc_api = off",
                         "af_packet_threads = 1", "sensor_portscan = on", "amqp_enabled = on",
-                        "amqp_uri = amqp://guest:guest@" + host + ":" + broker.port + "/%2f", "amqp_routing_key = threats");
+                        "amqp_uri = amqp://guest:guest@" + host + ":" + broker.port + "/%2f", "amqp_routing_key = threats",
+                        "sensor_notify_script = on");
                 scanAndCheck(rig, conf);
                 Eventually.until(Duration.ofSeconds(20), () -> depth(broker) >= 1, "the threat on the queue");
                 List<GetResponse> messages = broker.drain("threats");
@@ -51,6 +53,8 @@ class AbuseSensorsLiveTest {
                         t.path("offender").asText(), t.path("observer").asText()), t.toString());
             }
         }
+        assertEquals(List.of(SCANNER + " outgoing 0 threat portscan"), Files.readAllLines(dir.resolve("calls.log")),
+                "the notify script, once, with the threat's action word");
         String log = Files.readString(dir.resolve("fastnetmon.log"));
         assertTrue(log.contains("abuse sensors on: portscan"), log);
         assertEquals(1, log.lines().filter(l -> l.contains("threat portscan from " + SCANNER + " seen by " + NetnsRig.MON_IF)).count(), log);
