@@ -7,6 +7,7 @@ import fastnetmon.detection.SortKey;
 import fastnetmon.detection.TrafficView;
 import fastnetmon.geoip.Asn;
 import fastnetmon.geoip.GeoIp;
+import fastnetmon.sensor.ThreatEvent;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -22,9 +23,21 @@ import java.util.Map;
  * @param bans     current bans, oldest first
  * @param notice   one line shown under the header (e.g. "daemon not answering"), or null
  * @param nowMillis the wall-clock time the "banned ... ago" durations are measured to
+ * @param threats  the abuse sensors' last threats, newest first (empty: none, or no sensor is on)
  */
 public record ConsoleData(String version, Map<Direction, Rate> totals, Map<Direction, Map<SortKey, List<Host>>> top,
-                          long packetsReceived, long packetsDropped, List<Ban> bans, String notice, long nowMillis) {
+                          long packetsReceived, long packetsDropped, List<Ban> bans, String notice, long nowMillis,
+                          List<Threat> threats) {
+
+    /** Without threats. */
+    public ConsoleData(String version, Map<Direction, Rate> totals, Map<Direction, Map<SortKey, List<Host>>> top,
+                       long packetsReceived, long packetsDropped, List<Ban> bans, String notice, long nowMillis) {
+        this(version, totals, top, packetsReceived, packetsDropped, bans, notice, nowMillis, List.of());
+    }
+
+    /** A threat line: type offender (observer), destinations, reported HH:MM:SS ago. */
+    public record Threat(String type, String offender, String observer, long destinations, long atMillis) {
+    }
 
     public record Rate(double pps, double mbps, double flows) {
         static final Rate ZERO = new Rate(0, 0, 0);
@@ -50,6 +63,7 @@ public record ConsoleData(String version, Map<Direction, Rate> totals, Map<Direc
         totals = totals == null ? Map.of() : totals;
         top = top == null ? Map.of() : top;
         bans = bans == null ? List.of() : bans;
+        threats = threats == null ? List.of() : threats;
         version = version == null ? "" : version;
     }
 
@@ -64,7 +78,7 @@ public record ConsoleData(String version, Map<Direction, Rate> totals, Map<Direc
 
     /** The same data with a notice line (or without one, for null). */
     public ConsoleData withNotice(String text) {
-        return new ConsoleData(version, totals, top, packetsReceived, packetsDropped, bans, text, nowMillis);
+        return new ConsoleData(version, totals, top, packetsReceived, packetsDropped, bans, text, nowMillis, threats);
     }
 
     private static String asnText(GeoIp geo, String ip) {
@@ -82,8 +96,15 @@ public record ConsoleData(String version, Map<Direction, Rate> totals, Map<Direc
      * (and, with an ASN database, looks up each top host's ASN).
      */
     public static ConsoleData of(DetectorAccess access, String version) {
-        return of(access.view(), access.packetsReceived(), access.packetsDropped(), version, System.currentTimeMillis(),
+        ConsoleData d = of(access.view(), access.packetsReceived(), access.packetsDropped(), version, System.currentTimeMillis(),
                 access.geoIp());
+        List<Threat> threats = new ArrayList<>();
+        for (ThreatEvent t : access.threats()) {
+            threats.add(new Threat(t.type(), t.offender(), t.observer(), t.counts().getOrDefault("destinations", 0L),
+                    t.timestamp() * 1000));
+        }
+        return new ConsoleData(d.version, d.totals, d.top, d.packetsReceived, d.packetsDropped, d.bans, d.notice, d.nowMillis,
+                List.copyOf(threats));
     }
 
     /** The same from a view and counters, at a given time (the client screen test compares both ways). */

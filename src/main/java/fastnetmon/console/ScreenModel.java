@@ -21,6 +21,8 @@ import java.util.Locale;
  * Packets dropped:        0 (0.0 %)
  * Ban list:
  * 10.10.0.5/20613 pps incoming syn_flood, banned 00:01:12 ago
+ * Threats:                                                  (only with threats from the abuse sensors)
+ * portscan 198.51.100.2 seen by eth3, 1 destinations, 00:00:41 ago
  * </pre>
  * Pure: the same input gives the same lines. Lines are cut to the width (never wrapped); when the
  * height is short, the header, the totals, the packet counters and "Ban list:" stay, and host rows
@@ -83,6 +85,13 @@ public final class ScreenModel {
                 + percent(data.packetsDropped(), data.packetsReceived()) + " %)");
         lines.add("Ban list:");
         lines.addAll(bans.subList(0, nBan));
+        if (!data.threats().isEmpty()) { // what room is left: the lines past the height are cut below
+            lines.add("Threats:");
+            for (ConsoleData.Threat t : data.threats()) {
+                lines.add(t.type() + " " + t.offender() + " seen by " + t.observer() + ", " + t.destinations()
+                        + " destinations, " + duration(data.nowMillis() - t.atMillis()) + " ago");
+            }
+        }
         List<String> shown = new ArrayList<>(Math.min(height, lines.size()));
         for (String l : lines.subList(0, Math.min(height, lines.size()))) {
             shown.add(cut(l, width));

@@ -60,6 +60,20 @@ class ScreenModelTest {
     }
 
     @Test
+    void theAbuseSensorsThreatsFollowTheBanList() {
+        ConsoleData d = sample();
+        ConsoleData withThreats = new ConsoleData(d.version(), d.totals(), d.top(), d.packetsReceived(), d.packetsDropped(),
+                d.bans(), null, NOW, List.of(new ConsoleData.Threat("portscan", "198.51.100.2", "eth3", 1, NOW - 41_000),
+                new ConsoleData.Threat("winscan", "10.10.0.7", "192.0.2.9", 120, NOW - 3_600_000)));
+        List<String> lines = ScreenModel.lines(withThreats, SortKey.PACKETS, 7, WIDE, TALL);
+        assertEquals(List.of("Ban list:", "10.10.0.5/20613 pps incoming syn_flood, banned 00:01:12 ago", "Threats:",
+                "portscan 198.51.100.2 seen by eth3, 1 destinations, 00:00:41 ago",
+                "winscan 10.10.0.7 seen by 192.0.2.9, 120 destinations, 01:00:00 ago"), lines.subList(11, lines.size()));
+        assertEquals(ScreenModel.lines(d, SortKey.PACKETS, 7, WIDE, TALL), ScreenModel.lines(withThreats, SortKey.PACKETS, 7, WIDE, 13),
+                "a short screen keeps FastNetMon's lines first");
+    }
+
+    @Test
     void sortKeyChangesTheOrderAndTheHeader() {
         List<String> bytes = ScreenModel.lines(sample(), SortKey.BYTES, 7, WIDE, TALL);
         assertEquals("FastNetMon 0.1.0 all IPs ordered by: bytes", bytes.get(0));
