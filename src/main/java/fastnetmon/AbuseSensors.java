@@ -12,6 +12,8 @@ import fastnetmon.counters.Observers;
 import fastnetmon.counters.SensorTap;
 import fastnetmon.metrics.ThreatFigures;
 import fastnetmon.sensor.RecentThreats;
+import fastnetmon.sensor.ReverseDnsSettings;
+import fastnetmon.sensor.ReverseNames;
 import fastnetmon.sensor.SensorRunner;
 import fastnetmon.sensor.SensorSettings;
 import fastnetmon.sensor.Sensors;
@@ -41,6 +43,7 @@ final class AbuseSensors implements AutoCloseable {
     private final Observers observers = new Observers();
     private final ThreatPublisher amqp; // null: AMQP off
     private final ThreatScript script; // null: sensor_notify_script off
+    private final ReverseNames names; // null: sensor_reverse_dns off
     private final RecentThreats threats;
     private final Sensors sensors;
     private final SensorRunner runner;
@@ -64,7 +67,9 @@ final class AbuseSensors implements AutoCloseable {
             sinks.add(script);
         }
         this.threats = new RecentThreats(sinks);
-        Sensors s = Sensors.fromConfig(config, observers::name, threats);
+        ReverseDnsSettings rdns = ReverseDnsSettings.from(config);
+        this.names = settings.anyEnabled() && rdns.enabled() ? new ReverseNames(rdns.timeout(), threats) : null;
+        Sensors s = Sensors.fromConfig(config, observers::name, names != null ? names : threats);
         this.sensors = s.isEmpty() ? null : s;
         this.runner = sensors == null ? null : new SensorRunner(sensors);
         if (runner != null) {
@@ -105,6 +110,9 @@ final class AbuseSensors implements AutoCloseable {
     public void close() {
         if (runner != null) {
             runner.close();
+        }
+        if (names != null) {
+            names.close();
         }
         if (amqp != null) {
             amqp.close();

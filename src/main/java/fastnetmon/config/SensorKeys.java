@@ -42,6 +42,8 @@ final class SensorKeys {
         key("sensor_cooldown", Type.INT, "600", OURS, "Seconds after a sensor reports a source during which it does not report that source again (one scan, one event)", 0, MAX_SECONDS);
         key("sensor_max_tracked_sources", Type.INT, "16384", OURS, "Sources each sensor keeps a window for at most (about 1.5 KB each, up to 35 KB for one reaching hundreds of hosts and ports); "
                 + "further sources are not tracked but counted, until idle ones expire", 16, 4_000_000);
+        key("sensor_reverse_dns", Type.BOOL, "off", OURS, "Name the attacked hosts of each threat by reverse DNS (the system's resolver), each name that answers in time replacing its address");
+        key("sensor_reverse_dns_timeout", Type.INT, "1000", OURS, "Milliseconds a threat waits for its attacked hosts' names, all together; those not in by then keep their addresses", 10, 30000);
         key("sensor_notify_script", Type.BOOL, "off", OURS, "Also call the notify script for each threat: IP outgoing 0 threat SENSOR, the threat's JSON on stdin");
         key("sensor_outside_sources", Type.BOOL, "off", OURS, "Also watch sources outside the monitored networks (networks_list_path): scans of us from outside");
     }

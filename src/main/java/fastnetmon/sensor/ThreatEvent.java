@@ -28,6 +28,11 @@ public record ThreatEvent(String type, String observer, String offender, long ti
         counts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(counts));
     }
 
+    /** The same threat with these attacked hosts (named by reverse DNS, say). */
+    public ThreatEvent withHosts(List<String> hosts) {
+        return new ThreatEvent(type, observer, offender, timestamp, hosts, counts);
+    }
+
     public ObjectNode toJson() {
         ObjectNode o = JSON.createObjectNode();
         o.put("type", type).put("observer", observer).put("offender", offender).put("timestamp", timestamp);
