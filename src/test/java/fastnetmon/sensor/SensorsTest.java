@@ -47,18 +47,6 @@ class SensorsTest {
     }
 
     @Test
-    void theRepositoryConfigurationListsEverySensorKeyWithItsDefault() throws Exception {
-        Configuration repo = Configuration.load(Path.of("conf/fastnetmon.conf"));
-        List<String> keys = fastnetmon.config.ConfigKeys.all().stream().map(fastnetmon.config.ConfigKeys.Key::name)
-                .filter(n -> n.startsWith("sensor_")).toList();
-        assertEquals(18, keys.size(), keys.toString());
-        for (String k : keys) {
-            assertTrue(repo.isSet(k), k + " is missing from conf/fastnetmon.conf");
-        }
-        assertEquals(SensorSettings.from(Configuration.defaults()).toString(), SensorSettings.from(repo).toString());
-    }
-
-    @Test
     void builtFromTheConfigurationEachSensorReportsItsOwnTraffic() throws Exception {
         Configuration c = config("""
                 sensor_portscan = on
