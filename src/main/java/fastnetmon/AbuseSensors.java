@@ -48,8 +48,14 @@ final class AbuseSensors implements AutoCloseable {
     private final Sensors sensors;
     private final SensorRunner runner;
 
-    /** Builds the sensors switched on, with AMQP (amqp_enabled) as the threats' sink beside the log and the API. */
-    AbuseSensors(Configuration config) {
+    /**
+     * Builds the sensors switched on, with AMQP (amqp_enabled), the notify script (sensor_notify_script) and
+     * reverse DNS (sensor_reverse_dns) beside the log and the API.
+     *
+     * @param live true: each source hands over through a ring drained on the sensors' thread; false (a
+     *             replay): the sensors are called on the replay's thread, every record in order
+     */
+    AbuseSensors(Configuration config, boolean live) {
         SensorSettings settings = SensorSettings.from(config);
         settings.problem().ifPresent(p -> log.error("{}: that sensor is off", p));
         AmqpSettings amqpSettings = AmqpSettings.from(config);
@@ -71,9 +77,11 @@ final class AbuseSensors implements AutoCloseable {
         this.names = settings.anyEnabled() && rdns.enabled() ? new ReverseNames(rdns.timeout(), threats) : null;
         Sensors s = Sensors.fromConfig(config, observers::name, names != null ? names : threats);
         this.sensors = s.isEmpty() ? null : s;
-        this.runner = sensors == null ? null : new SensorRunner(sensors);
+        this.runner = sensors == null || !live ? null : new SensorRunner(sensors);
         if (runner != null) {
             runner.start();
+        }
+        if (sensors != null) {
             log.info("abuse sensors on: {}", String.join(", ", sensors.types()));
         }
     }
@@ -84,6 +92,8 @@ final class AbuseSensors implements AutoCloseable {
             SensorTap tap = new SensorTap(sensors, observers, TAP_BYTES);
             shard.attachSensorTap(tap);
             runner.add(tap);
+        } else if (sensors != null) {
+            shard.attachSensorTap(new SensorTap(sensors, observers, (SensorTap.Handler) sensors));
         }
     }
 
@@ -92,10 +102,15 @@ final class AbuseSensors implements AutoCloseable {
         return threats.recent();
     }
 
+    /** Whether any sensor runs. */
+    boolean on() {
+        return sensors != null;
+    }
+
     /** The sensors' figures for the metrics ({@link ThreatFigures#NONE} when none is on). */
     ThreatFigures figures() {
         if (runner == null) {
-            return ThreatFigures.NONE;
+            return ThreatFigures.NONE; // off, or a replay
         }
         if (amqp == null) {
             return new ThreatFigures(runner.records(), runner.dropped(), sensors.statsByType(), -1, 0, 0, 0, 0, false);

@@ -49,7 +49,7 @@ public final class Detector implements ShardFactory {
     private final GeoIp geoIp;
     /** Live: bans and learned baselines are kept across restarts; a replay's traffic is not the network's. */
     private final boolean live;
-    /** The abuse sensors (live only; off when none is switched on). */
+    /** The abuse sensors (off when none is switched on; a replay's run on its thread). */
     private final AbuseSensors abuse;
     private Evaluator evaluator;
 
@@ -67,16 +67,14 @@ public final class Detector implements ShardFactory {
         this.geoIp = GeoIp.open(GeoIpSettings.from(config));
         this.actions = live ? ActionRegistry.fromConfig(config, ProcessSettings.from(config).banState(), geoIp.origins())
                 : ActionRegistry.forReplay(config, geoIp.origins());
-        this.abuse = live ? new AbuseSensors(config) : null;
+        this.abuse = new AbuseSensors(config, live);
     }
 
     /** A shard for one source thread; one made after the evaluator started is read from its next tick on. */
     @Override
     public synchronized CounterShard newShard(String name, boolean wholeSeconds) {
         CounterShard shard = new CounterShard(name, monitored, FLOW_TABLE_LOG2, trackingLimits(), wholeSeconds);
-        if (abuse != null) {
-            abuse.attach(shard);
-        }
+        abuse.attach(shard);
         shards.add(shard);
         if (evaluator != null) {
             evaluator.addCounters(shard);
@@ -183,21 +181,24 @@ public final class Detector implements ShardFactory {
         return actions;
     }
 
-    /** The abuse sensors' last threats, newest first (empty in a replay or when no sensor is on). */
+    /** The abuse sensors' last threats, newest first (empty when no sensor is on). */
     public List<ThreatEvent> threats() {
-        return abuse == null ? List.of() : abuse.threats();
+        return abuse.threats();
+    }
+
+    /** Whether any abuse sensor runs. */
+    public boolean sensorsOn() {
+        return abuse.on();
     }
 
     /** The abuse sensors' figures for the metrics. */
     public ThreatFigures threatFigures() {
-        return abuse == null ? ThreatFigures.NONE : abuse.figures();
+        return abuse.figures();
     }
 
-    /** Stops the abuse sensors (live); whoever stops the detector calls it after the sources. */
+    /** Stops the abuse sensors (and gives AMQP a few seconds); whoever stops the detector calls it after the sources. */
     public void closeSensors() {
-        if (abuse != null) {
-            abuse.close();
-        }
+        abuse.close();
     }
 
     /** The GeoIP databases ({@link GeoIp#NONE} when none is configured); whoever stops the detector closes it after the actions. */

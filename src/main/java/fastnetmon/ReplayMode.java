@@ -4,6 +4,7 @@ import fastnetmon.config.Configuration;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.metrics.Metrics;
+import fastnetmon.sensor.ThreatEvent;
 import fastnetmon.source.FileReplay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +14,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Replay of a capture file ({@code --pcap_file}), the mode beside {@link LiveMode}: the same detector,
@@ -75,6 +79,7 @@ final class ReplayMode {
         } finally {
             // Bans made before a corrupt record are still carried out in full.
             evaluator.flushDetails();
+            detector.closeSensors();
             if (!detector.actions().close(Duration.ofHours(1))) {
                 log.warn("some notify script calls were still running at exit");
                 status = 1;
@@ -93,7 +98,18 @@ final class ReplayMode {
             log.warn("{}: the last packet record is cut short (file truncated); it was not counted", file);
         }
         log.info("replayed {} packets from {} in {} s", result.packets(), file, String.format("%.3f", wall));
-        out.println(ReplaySummary.json(result, shard.unparsed(), evaluator.totals(), wall, evaluator.banHistory(), extra));
+        ReplaySummary.Extra flowsExtra = extra;
+        ReplaySummary.Extra withThreats = !detector.sensorsOn() ? extra : g -> {
+            flowsExtra.write(g);
+            List<ThreatEvent> threats = new ArrayList<>(detector.threats());
+            Collections.reverse(threats); // in the order they came
+            g.writeArrayFieldStart("threats");
+            for (ThreatEvent t : threats) {
+                g.writeTree(t.toJson());
+            }
+            g.writeEndArray();
+        };
+        out.println(ReplaySummary.json(result, shard.unparsed(), evaluator.totals(), wall, evaluator.banHistory(), withThreats));
         out.flush();
         return status;
     }

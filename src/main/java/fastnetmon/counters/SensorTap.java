@@ -25,8 +25,9 @@ public final class SensorTap {
 
     private final Filter filter;
     private final Observers observers;
-    private final OneToOneRingBuffer ring;
+    private final OneToOneRingBuffer ring; // null: direct
     private final AtomicBuffer claimBuffer;
+    private final Handler direct; // a replay's sensors, called on the source's own thread: nothing lost, same order
     private final AtomicLong offered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
 
@@ -40,6 +41,19 @@ public final class SensorTap {
         this.observers = observers;
         this.ring = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(capacityBytes + RingBufferDescriptor.TRAILER_LENGTH)));
         this.claimBuffer = ring.buffer();
+        this.direct = null;
+    }
+
+    /**
+     * A hand-off with no ring: {@link #offer} calls {@code sensors} at once on the source's thread. For a
+     * replay, whose one thread reads, counts and evaluates: every record is seen, in order, deterministically.
+     */
+    public SensorTap(Filter filter, Observers observers, Handler sensors) {
+        this.filter = filter;
+        this.observers = observers;
+        this.ring = null;
+        this.claimBuffer = null;
+        this.direct = sensors;
     }
 
     /** Which records the sensors would count. Threading: any thread; no allocation, no lock. */
@@ -53,6 +67,10 @@ public final class SensorTap {
             return;
         }
         offered.lazySet(offered.get() + 1);
+        if (direct != null) {
+            direct.onRecord(r, observer);
+            return;
+        }
         int at = ring.tryClaim(MSG_TYPE, RECORD);
         if (at <= 0) {
             dropped.lazySet(dropped.get() + 1);
@@ -84,6 +102,9 @@ public final class SensorTap {
      * {@code handler}; returns how many.
      */
     public int drain(PacketRecord into, Handler handler, int max) {
+        if (ring == null) {
+            return 0;
+        }
         return ring.read((type, buffer, at, length) -> {
             into.timestampNanos = buffer.getLong(at);
             long srcHi = buffer.getLong(at + 8), srcLo = buffer.getLong(at + 16);
