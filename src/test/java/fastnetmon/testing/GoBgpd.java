@@ -78,14 +78,7 @@ public final class GoBgpd implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Daemons.stop(process);
     }
 
     /** What {@code gobgp global rib -a FAMILY} prints: gobgpd's own table, read through its API. */
