@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread; the counters on any thread.
  */
 public final class SensorTap {
-    /** Bytes of one record in the ring: 7 longs and 5 ints, 8-aligned. */
-    private static final int RECORD = 7 * 8 + 5 * 4 + 4;
+    /** Bytes of one record in the ring: 7 longs and 8 ints. */
+    static final int RECORD = 7 * 8 + 8 * 4;
     private static final int MSG_TYPE = 1;
 
     private final Filter filter;
@@ -89,6 +89,9 @@ public final class SensorTap {
         b.putInt(at + 64, r.protocol);
         b.putInt(at + 68, r.tcpFlags);
         b.putInt(at + 72, observer);
+        b.putInt(at + 76, r.origin); // a flow record is judged by its flags as a flow, not as one packet
+        b.putInt(at + 80, r.ipLength);
+        b.putInt(at + 84, r.length);
         ring.commit(at);
     }
 
@@ -120,6 +123,9 @@ public final class SensorTap {
             into.dstPort = buffer.getInt(at + 60);
             into.protocol = buffer.getInt(at + 64);
             into.tcpFlags = buffer.getInt(at + 68);
+            into.origin = buffer.getInt(at + 76);
+            into.ipLength = buffer.getInt(at + 80);
+            into.length = buffer.getInt(at + 84);
             handler.onRecord(into, buffer.getInt(at + 72));
         }, max);
     }

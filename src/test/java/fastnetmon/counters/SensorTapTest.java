@@ -31,6 +31,9 @@ class SensorTapTest {
         r.dstPort = dstPort;
         r.packets = 3;
         r.bytes = 180;
+        r.origin = PacketRecord.ORIGIN_NETFLOW9;
+        r.ipLength = 60;
+        r.length = 74;
         r.timestampNanos = 1_700_000_000_123_000_000L;
         return r;
     }
@@ -39,7 +42,8 @@ class SensorTapTest {
         List<String> out = new ArrayList<>();
         tap.drain(new PacketRecord(), (r, observer) -> out.add(IpAddresses.format(r.srcHi, r.srcLo) + ">"
                 + IpAddresses.format(r.dstHi, r.dstLo) + ":" + r.dstPort + " p" + r.protocol + " f" + r.tcpFlags + " "
-                + r.packets + "/" + r.bytes + " t" + r.timestampNanos + " " + tap.observers().name(observer)), 1000);
+                + r.packets + "/" + r.bytes + " t" + r.timestampNanos + " o" + r.origin + " ip" + r.ipLength + " l" + r.length
+                + " " + tap.observers().name(observer)), 1000);
         return out;
     }
 
@@ -53,8 +57,8 @@ class SensorTapTest {
         tap.offer(record("192.0.2.1", "10.10.0.5", 6, PacketRecord.TCP_SYN, 80), eth3); // not ours sending
         tap.offer(record("2001:db8:10::5", "2001:db8:ff::1", 17, 0, 137), observers.id("192.0.2.9"));
         tap.offer(record("10.10.0.6", "192.0.2.2", 1, 0, 0), eth3); // ICMP
-        assertEquals(List.of("10.10.0.5>192.0.2.1:445 p6 f2 3/180 t1700000000123000000 eth3",
-                "2001:db8:10::5>2001:db8:ff::1:137 p17 f0 3/180 t1700000000123000000 192.0.2.9"), drain(tap));
+        assertEquals(List.of("10.10.0.5>192.0.2.1:445 p6 f2 3/180 t1700000000123000000 o3 ip60 l74 eth3",
+                "2001:db8:10::5>2001:db8:ff::1:137 p17 f0 3/180 t1700000000123000000 o3 ip60 l74 192.0.2.9"), drain(tap));
         assertEquals(2, tap.offered());
         assertEquals(0, tap.dropped());
     }
@@ -68,7 +72,7 @@ class SensorTapTest {
         int kept = drain(tap).size();
         assertEquals(1000, tap.offered());
         assertEquals(1000 - kept, tap.dropped());
-        assertEquals(4096 / 88, kept, "as many as the ring holds (80-byte records, 8-byte headers)");
+        assertEquals(4096 / (SensorTap.RECORD + 8), kept, "as many as the ring holds (8-byte headers)");
     }
 
     @Test

@@ -40,7 +40,7 @@ class GeoIpStartTest {
             sflowPort = d.getLocalPort();
         }
         Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16"),
-                "sflow = on", "sflow_host = 127.0.0.1", "sflow_port = " + sflowPort,
+                "mirror_afpacket = off", "sflow = on", "sflow_host = 127.0.0.1", "sflow_port = " + sflowPort,
                 "api_port = " + apiPort, "grpc_api = off", "prometheus = off",
                 "geoip_asn_database_path = GeoLite2-ASN.mmdb", "geoip_country_database_path = GeoLite2-Country.mmdb");
         Path output = dir.resolve("output.txt");

@@ -49,7 +49,7 @@ class GoBgpMitigationLiveTest {
              GoBgpd gobgpd = GoBgpd.start(dir.resolve("gobgpd"), grpcPort, bgpPort, birdPort)) {
             gobgpd.stop(); // down when the bans come
             Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16", "2001:db8:10::/48"),
-                    "sflow = on", "sflow_host = 127.0.0.1", "sflow_port = " + sflowPort, "api_port = " + apiPort,
+                    "mirror_afpacket = off", "sflow = on", "sflow_host = 127.0.0.1", "sflow_port = " + sflowPort, "api_port = " + apiPort,
                     "grpc_api = off", "prometheus = on", "prometheus_port = " + metricsPort, "ban_time = 3600",
                     "gobgp = on", "gobgp_api_port = " + grpcPort, "gobgp_next_hop = 10.0.3.114",
                     "gobgp_community_host = 65001:666", "gobgp_announce_host_ipv6 = on",
