@@ -36,8 +36,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@link AbuseSensorsLiveTest}): a host of ours (the peer, 198.51.100.2, in the networks list) opens SMTP
  * connections to many mail servers (spam), sweeps port 445 of many hosts (winscan), both captured on mon0;
  * and scans ports, then spams, with only softflowd's NetFlow v9 (exported from a capture of the link) as the
- * detector's source (portscan and spam, the exporter's address as observer; the flow spam test fails on a
- * bug in SensorTap, see its comment). Each is one threat of its type, offender and observer, in the API, the log, the
+ * detector's source (portscan and spam, the exporter's address as observer). Each is one threat of its type, offender and observer, in the API, the log, the
  * metrics and on a real RabbitMQ's queue, even though the traffic goes on well past the threshold (the
  * cool-down). Every packet stays in the rig's namespaces; every generator is bounded in count and time.
  *
@@ -182,12 +181,9 @@ class AbuseSensorsMoreLiveTest {
      * packets, SYN with ACK (ServiceRule: "a flow whose flags have SYN"). Stand-in for the peer's connections
      * that nothing answers: a SYN+ACK packet to port 25 of each mail server, one flow each in softflowd.
      *
-     * <p>FAILS because of a bug in src/main: SensorTap copies neither the record's origin nor its IP length
-     * into the ring, so the sensors' thread sees every flow as a captured packet (origin 0), and
-     * ServiceRule, asked again there by WindowSensor.onRecord (through wants), rejects a "packet" with ACK.
-     * The tap's own filter (origin still NETFLOW9) hands these flows over; the spam sensor matches none
-     * (fastnetmon_sensor_matched_total{sensor="spam"} 0): spam and winscan never fire on flows of
-     * connections that were answered (nor on flows without flags).
+     * <p>It found a bug: SensorTap did not carry the record's origin through its ring, so the sensors' thread
+     * judged every flow as one captured packet and rejected a "packet" with ACK; spam and winscan never fired
+     * on flows of connections that were answered.
      */
     @Test
     void spamSeenOnlyInFlowsOfAnsweredConnectionsIsOneThreatWithTheExporterAsObserver() throws Exception {
