@@ -72,9 +72,11 @@ class FlowDecoderExportersTest {
     @ParameterizedTest(name = "softflowd -v {0}, sampling 1:{1}")
     @CsvSource({"5,1", "9,1", "10,1", "5,10", "9,10", "10,10"})
     void softflowdMatchesTshark(int version, int sampling) throws Exception {
+        // -c none: no control socket (with one, softflowd -r may block in accept() on it, depending on its path)
         List<String> cmd = sampling == 1
-                ? List.of("softflowd", "-d", "-r", capture.toString(), "-n", "127.0.0.1:PORT", "-v", "" + version)
-                : List.of("softflowd", "-d", "-r", capture.toString(), "-n", "127.0.0.1:PORT", "-v", "" + version, "-s", "" + sampling);
+                ? List.of("softflowd", "-d", "-c", "none", "-r", capture.toString(), "-n", "127.0.0.1:PORT", "-v", "" + version)
+                : List.of("softflowd", "-d", "-c", "none", "-r", capture.toString(), "-n", "127.0.0.1:PORT", "-v", "" + version,
+                "-s", "" + sampling);
         List<DecoderExports.Datagram> datagrams = DecoderExports.receive(cmd, dir, false);
         assertTrue(datagrams.size() > 1, "softflowd sent " + datagrams.size() + " datagrams");
         Path export = keep(dir.resolve("softflowd-v" + version + "-s" + sampling + ".pcap"), datagrams);
