@@ -167,26 +167,12 @@ public final class MitigationAction implements Action, BanSource {
      */
     private List<String> reconcile() throws InterruptedException {
         synchronized (calls) {
-            List<Announcement> toWithdraw = new ArrayList<>();
-            List<Announcement> toAnnounce = new ArrayList<>();
-            Map<String, Attack> owner = new LinkedHashMap<>();
+            Gap gap;
             synchronized (this) {
-                for (MitigationLedger.Ban b : bans.values()) {
-                    for (Announcement a : b.wanted()) {
-                        if (owner.putIfAbsent(a.key(), b.attack()) == null
-                                && (!inForce.containsKey(a.key()) || reassert.contains(a.key()))) {
-                            toAnnounce.add(a);
-                        }
-                    }
-                }
-                for (Announcement a : inForce.values()) {
-                    if (!owner.containsKey(a.key())) {
-                        toWithdraw.add(a);
-                    }
-                }
+                gap = gap();
             }
             List<String> undone = new ArrayList<>();
-            for (Announcement a : toWithdraw) {
+            for (Announcement a : gap.toWithdraw()) {
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
@@ -207,11 +193,11 @@ public final class MitigationAction implements Action, BanSource {
                     break; // a daemon that failed once is not asked again in this pass: each pass costs one timeout at most
                 }
             }
-            for (Announcement a : undone.isEmpty() ? toAnnounce : List.<Announcement>of()) {
+            for (Announcement a : undone.isEmpty() ? gap.toAnnounce() : List.<Announcement>of()) {
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
-                Attack by = owner.get(a.key());
+                Attack by = gap.owner().get(a.key());
                 try {
                     speaker.announce(a);
                     boolean again;
@@ -336,19 +322,40 @@ public final class MitigationAction implements Action, BanSource {
 
     @Override
     public synchronized ActionStats.Mitigation mitigation() {
-        int pending = 0;
-        Set<String> wanted = new HashSet<>();
+        Gap gap = gap();
+        return new ActionStats.Mitigation(inForce.size(), gap.toAnnounce().size() + gap.toWithdraw().size(), announced, withdrawn,
+                announceFailures, withdrawFailures);
+    }
+
+    /**
+     * What separates the speaker from what the bans want.
+     *
+     * @param toAnnounce wanted and not in force (or to be reasserted), each once
+     * @param toWithdraw in force and wanted by no ban
+     * @param owner      each wanted announcement's key to the (first) ban wanting it
+     */
+    private record Gap(List<Announcement> toAnnounce, List<Announcement> toWithdraw, Map<String, Attack> owner) {
+    }
+
+    /** The gap now (caller holds this). */
+    private Gap gap() {
+        List<Announcement> toAnnounce = new ArrayList<>();
+        List<Announcement> toWithdraw = new ArrayList<>();
+        Map<String, Attack> owner = new LinkedHashMap<>();
         for (MitigationLedger.Ban b : bans.values()) {
             for (Announcement a : b.wanted()) {
-                if (wanted.add(a.key()) && (!inForce.containsKey(a.key()) || reassert.contains(a.key()))) {
-                    pending++;
+                if (owner.putIfAbsent(a.key(), b.attack()) == null
+                        && (!inForce.containsKey(a.key()) || reassert.contains(a.key()))) {
+                    toAnnounce.add(a);
                 }
             }
         }
-        for (String k : inForce.keySet()) {
-            pending += wanted.contains(k) ? 0 : 1;
+        for (Announcement a : inForce.values()) {
+            if (!owner.containsKey(a.key())) {
+                toWithdraw.add(a);
+            }
         }
-        return new ActionStats.Mitigation(inForce.size(), pending, announced, withdrawn, announceFailures, withdrawFailures);
+        return new Gap(toAnnounce, toWithdraw, owner);
     }
 
     /** Stops retrying; leaves every announcement in force (the bans still are; the next start takes them up). */
