@@ -125,16 +125,49 @@ public record Fingerprint(long sampledPackets, List<Top> dimensions) {
         };
     }
 
+    /** The fingerprint's protocol value back to its number ({@link #protocolName}'s inverse); -1 for none. */
+    public static int protocolNumber(String name) {
+        return switch (name) {
+            case "icmp" -> 1;
+            case "tcp" -> 6;
+            case "udp" -> 17;
+            case "gre" -> 47;
+            case "icmpv6" -> 58;
+            default -> {
+                try {
+                    yield Integer.parseInt(name);
+                } catch (NumberFormatException e) {
+                    yield -1;
+                }
+            }
+        };
+    }
+
+    /** TCP flag names by bit (fin 1, syn 2, rst 4, psh 8, ack 16, urg 32). */
+    private static final String[] TCP_FLAG_NAMES = {"fin", "syn", "rst", "psh", "ack", "urg"};
+
     /** syn, syn+ack, ack, psh+ack, rst+ack...: the flags set among fin, syn, rst, psh, ack, urg; "none" when none. */
     public static String tcpFlags(int flags) {
-        String[] names = {"fin", "syn", "rst", "psh", "ack", "urg"};
         StringBuilder sb = new StringBuilder();
-        for (int bit = 0; bit < names.length; bit++) {
+        for (int bit = 0; bit < TCP_FLAG_NAMES.length; bit++) {
             if ((flags & (1 << bit)) != 0) {
-                sb.append(sb.length() == 0 ? "" : "+").append(names[bit]);
+                sb.append(sb.length() == 0 ? "" : "+").append(TCP_FLAG_NAMES[bit]);
             }
         }
         return sb.length() == 0 ? "none" : sb.toString();
+    }
+
+    /** The fingerprint's TCP flags value ("syn+ack") back to its bits ({@link #tcpFlags}' inverse; "none": 0). */
+    public static int tcpFlagBits(String names) {
+        int bits = 0;
+        for (String n : names.split("\\+")) {
+            for (int bit = 0; bit < TCP_FLAG_NAMES.length; bit++) {
+                if (TCP_FLAG_NAMES[bit].equals(n)) {
+                    bits |= 1 << bit;
+                }
+            }
+        }
+        return bits;
     }
 
     /** A flow record's sample stands for many packets: its average size. */

@@ -39,7 +39,7 @@ public final class FlowSpecPlanner {
         Cidr dst = Cidr.parse(attack.ip + (attack.ip.indexOf(':') >= 0 ? "/128" : "/32"));
         boolean fragments = fragmentShare(attack.samples) >= min;
         Fingerprint.Share proto = dominant(f, Dimension.PROTOCOL, min);
-        int protocol = proto == null ? -1 : protocolNumber(proto.value());
+        int protocol = proto == null ? -1 : Fingerprint.protocolNumber(proto.value());
         if (protocol < 0 && !fragments) {
             return new Result(null, "no protocol covers " + percent(min) + " of the samples (" + topText(f, Dimension.PROTOCOL) + ")");
         }
@@ -49,7 +49,7 @@ public final class FlowSpecPlanner {
             dstPort = port(dominant(f, Dimension.DST_PORT, min));
             if (protocol == 6) {
                 Fingerprint.Share fl = dominant(f, Dimension.TCP_FLAGS, min);
-                flags = fl == null || fl.value().equals("none") ? -1 : tcpFlagBits(fl.value());
+                flags = fl == null || fl.value().equals("none") ? -1 : Fingerprint.tcpFlagBits(fl.value());
             }
             if (srcPort < 0 && dstPort < 0 && flags < 0 && !fragments) {
                 return new Result(null, "no port" + (protocol == 6 ? " nor TCP flags" : "") + " covers " + percent(min)
@@ -73,37 +73,6 @@ public final class FlowSpecPlanner {
             frag += p.fragmented() ? n : 0;
         }
         return all == 0 ? 0 : (double) frag / all;
-    }
-
-    static int protocolNumber(String name) {
-        return switch (name) {
-            case "icmp" -> 1;
-            case "tcp" -> 6;
-            case "udp" -> 17;
-            case "gre" -> 47;
-            case "icmpv6" -> 58;
-            default -> {
-                try {
-                    yield Integer.parseInt(name);
-                } catch (NumberFormatException e) {
-                    yield -1;
-                }
-            }
-        };
-    }
-
-    /** "syn+ack" to its bits (fin 1, syn 2, rst 4, psh 8, ack 16, urg 32). */
-    static int tcpFlagBits(String names) {
-        String[] all = {"fin", "syn", "rst", "psh", "ack", "urg"};
-        int bits = 0;
-        for (String n : names.split("\\+")) {
-            for (int i = 0; i < all.length; i++) {
-                if (all[i].equals(n)) {
-                    bits |= 1 << i;
-                }
-            }
-        }
-        return bits;
     }
 
     private static int port(Fingerprint.Share s) {

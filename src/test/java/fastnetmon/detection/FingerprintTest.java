@@ -14,6 +14,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FingerprintTest {
     @Test
+    void valuesReadBackToTheNumbersTheyName() {
+        for (int bits = 0; bits < 64; bits++) {
+            assertEquals(bits, Fingerprint.tcpFlagBits(Fingerprint.tcpFlags(bits)), Fingerprint.tcpFlags(bits));
+        }
+        for (int protocol : new int[]{1, 6, 17, 47, 58, 132}) {
+            assertEquals(protocol, Fingerprint.protocolNumber(Fingerprint.protocolName(protocol)));
+        }
+        assertEquals(-1, Fingerprint.protocolNumber("sctp?"));
+    }
+
+    @Test
     void sharesOfEachDimensionMostFirst() {
         List<SamplePacket> s = new ArrayList<>();
         for (int i = 0; i < 98; i++) {
