@@ -96,9 +96,7 @@ public final class ActionRegistry implements BanListener {
         }
         b.add(new ScriptAction(s.script(), s.scriptTimeout(), zone, origins), s.maxRunningScripts());
         MailSettings mail = MailSettings.from(config);
-        Optional<String> mailProblem = mail.problem();
-        mailProblem.ifPresent(p -> log.error("{}: no ban will be mailed", p));
-        if (mail.enabled() && mailProblem.isEmpty()) {
+        if (usable(mail.enabled(), mail.problem(), "no ban will be mailed")) {
             b.add(new MailAction(mail, origins, zone), MailAction.THREADS);
         }
         RedisSettings redis = RedisSettings.from(config);
@@ -107,15 +105,15 @@ public final class ActionRegistry implements BanListener {
         }
         if (live) { // a replay's bans are not the network's: nothing is announced for them
             BgpSettings exabgp = BgpSettings.exabgp(config);
-            if (usable(exabgp.enabled(), exabgp.problem(), "ExaBGP")) {
+            if (usable(exabgp.enabled(), exabgp.problem(), "no ban will be announced through ExaBGP")) {
                 b.add(mitigation(new ExaBgpSpeaker(exabgp.commandPipe()), new BgpPlan(exabgp, config.networks()), banState, s.resyncSeconds()), 1);
             }
             BgpSettings gobgp = BgpSettings.gobgp(config);
-            if (usable(gobgp.enabled(), gobgp.problem(), "GoBGP")) {
+            if (usable(gobgp.enabled(), gobgp.problem(), "no ban will be announced through GoBGP")) {
                 b.add(mitigation(new GoBgpSpeaker(gobgp.apiHost(), gobgp.apiPort()), new BgpPlan(gobgp, config.networks()), banState, s.resyncSeconds()), 1);
             }
             IpsetSettings ipset = IpsetSettings.from(config);
-            if (usable(ipset.enabled(), ipset.problem(), "ipset")) {
+            if (usable(ipset.enabled(), ipset.problem(), "no ban will be announced through ipset")) {
                 IpsetSpeaker speaker = new IpsetSpeaker();
                 try {
                     speaker.check();
@@ -128,9 +126,9 @@ public final class ActionRegistry implements BanListener {
         return b.build();
     }
 
-    /** Whether a switched-on part's settings can work; a problem is logged (the part stays off). */
-    private static boolean usable(boolean enabled, Optional<String> problem, String what) {
-        problem.ifPresent(p -> log.error("{}: no ban will be announced through {}", p, what));
+    /** Whether a switched-on part's settings can work; a problem is logged with what follows from it (the part stays off). */
+    private static boolean usable(boolean enabled, Optional<String> problem, String consequence) {
+        problem.ifPresent(p -> log.error("{}: {}", p, consequence));
         return enabled && problem.isEmpty();
     }
 
