@@ -80,60 +80,48 @@ class AbuseSensorsMoreLiveTest {
 
     @Test
     void smtpConnectionsToManyMailServersFromOneOfOurHostsAreOneSpamThreat() throws Exception {
-        String queue = "spam_threats";
-        broker.declareQueue(queue);
-        Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16", "198.51.100.0/24"), "grpc_api = off",
-                "af_packet_threads = 1", "sensor_spam = on", "sensor_spam_threshold = 20", "sensor_winscan = on",
-                "amqp_enabled = on", "amqp_uri = amqp://guest:guest@" + host + ":" + broker.port + "/%2f",
-                "amqp_routing_key = " + queue);
-        JsonNode t;
-        Process detector = DetectorFiles.startCapturing(DetectorFiles.inMonitor(rig, dir, conf),
-                Files.createTempFile(dir, "output", ".txt"));
-        try {
-            // 150 SYNs to port 25 of random hosts of 192.0.2.0/24, 2 ms apart: about 110 distinct mail
-            // servers, far more than the 21 that make the threat (without the cool-down, several threats)
-            rig.runInPeer(20, "hping3", "-q", "-S", "-p", "25", "--rand-dest", "-I", NetnsRig.PEER_IF,
-                    "-c", "150", "-i", "u2000", "192.0.2.x");
-            t = theOneThreat(() -> threatsInMon(), "spam");
-            assertTrue(metricsInMon().contains("fastnetmon_sensor_threats_total{sensor=\"spam\"} 1\n"), metricsInMon());
-            assertTrue(metricsInMon().contains("fastnetmon_sensor_threats_total{sensor=\"winscan\"} 0\n"), metricsInMon());
-        } finally {
-            stop(detector);
-        }
-        assertEquals(List.of("spam", OURS, NetnsRig.MON_IF), typeOffenderObserver(t), t.toString());
-        assertEquals(21, t.path("details").path("counts").path("destinations").asLong(), t.toString());
-        assertAllIn(t, "192.0.2.");
-        assertOnTheQueue(queue, "spam", OURS, NetnsRig.MON_IF);
-        assertLoggedOnce("spam", OURS, NetnsRig.MON_IF);
+        // 150 SYNs to port 25 of random hosts of 192.0.2.0/24, 2 ms apart: about 110 distinct mail servers,
+        // far more than the 21 that make the threat (without the cool-down, several threats)
+        sweepIsOneThreat("spam", 20, "winscan", 25, 150);
     }
 
     @Test
     void anSmbSweepFromOneOfOurHostsIsOneWinscanThreat() throws Exception {
-        String queue = "winscan_threats";
+        // 300 SYNs to port 445 of random hosts of 192.0.2.0/24, 2 ms apart: about 175 distinct hosts, far more
+        // than the 51 that make the threat
+        sweepIsOneThreat("winscan", 50, "spam", 445, 300);
+    }
+
+    /**
+     * The peer sends {@code count} SYNs to {@code port} of random hosts of 192.0.2.0/24, captured on mon0, with
+     * the sensors {@code sensor} (threshold {@code threshold}) and {@code other} on: exactly one threat of
+     * {@code sensor} (threshold + 1 destinations when it was made), none of {@code other}, in the API, the
+     * metrics, the queue and the log.
+     */
+    private void sweepIsOneThreat(String sensor, int threshold, String other, int port, int count) throws Exception {
+        String queue = sensor + "_threats";
         broker.declareQueue(queue);
         Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16", "198.51.100.0/24"), "grpc_api = off",
-                "af_packet_threads = 1", "sensor_winscan = on", "sensor_winscan_threshold = 50", "sensor_spam = on",
-                "amqp_enabled = on", "amqp_uri = amqp://guest:guest@" + host + ":" + broker.port + "/%2f",
-                "amqp_routing_key = " + queue);
+                "af_packet_threads = 1", "sensor_" + sensor + " = on", "sensor_" + sensor + "_threshold = " + threshold,
+                "sensor_" + other + " = on", "amqp_enabled = on",
+                "amqp_uri = amqp://guest:guest@" + host + ":" + broker.port + "/%2f", "amqp_routing_key = " + queue);
         JsonNode t;
         Process detector = DetectorFiles.startCapturing(DetectorFiles.inMonitor(rig, dir, conf),
                 Files.createTempFile(dir, "output", ".txt"));
         try {
-            // 300 SYNs to port 445 of random hosts of 192.0.2.0/24, 2 ms apart: about 175 distinct hosts,
-            // far more than the 51 that make the threat
-            rig.runInPeer(20, "hping3", "-q", "-S", "-p", "445", "--rand-dest", "-I", NetnsRig.PEER_IF,
-                    "-c", "300", "-i", "u2000", "192.0.2.x");
-            t = theOneThreat(() -> threatsInMon(), "winscan");
-            assertTrue(metricsInMon().contains("fastnetmon_sensor_threats_total{sensor=\"winscan\"} 1\n"), metricsInMon());
-            assertTrue(metricsInMon().contains("fastnetmon_sensor_threats_total{sensor=\"spam\"} 0\n"), metricsInMon());
+            rig.runInPeer(20, "hping3", "-q", "-S", "-p", Integer.toString(port), "--rand-dest", "-I", NetnsRig.PEER_IF,
+                    "-c", Integer.toString(count), "-i", "u2000", "192.0.2.x");
+            t = theOneThreat(() -> threatsInMon(), sensor);
+            assertTrue(metricsInMon().contains("fastnetmon_sensor_threats_total{sensor=\"" + sensor + "\"} 1\n"), metricsInMon());
+            assertTrue(metricsInMon().contains("fastnetmon_sensor_threats_total{sensor=\"" + other + "\"} 0\n"), metricsInMon());
         } finally {
             stop(detector);
         }
-        assertEquals(List.of("winscan", OURS, NetnsRig.MON_IF), typeOffenderObserver(t), t.toString());
-        assertEquals(51, t.path("details").path("counts").path("destinations").asLong(), t.toString());
+        assertEquals(List.of(sensor, OURS, NetnsRig.MON_IF), typeOffenderObserver(t), t.toString());
+        assertEquals(threshold + 1, t.path("details").path("counts").path("destinations").asLong(), t.toString());
         assertAllIn(t, "192.0.2.");
-        assertOnTheQueue(queue, "winscan", OURS, NetnsRig.MON_IF);
-        assertLoggedOnce("winscan", OURS, NetnsRig.MON_IF);
+        assertOnTheQueue(queue, sensor, OURS, NetnsRig.MON_IF);
+        assertLoggedOnce(sensor, OURS, NetnsRig.MON_IF);
     }
 
     @Test
