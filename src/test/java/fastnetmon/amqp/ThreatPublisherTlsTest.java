@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.rabbitmq.client.GetResponse;
 import fastnetmon.testing.RabbitMq;
+import fastnetmon.testing.TrustStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -73,24 +74,14 @@ class ThreatPublisherTlsTest {
                     "a certificate the JVM does not trust is refused: " + untrusted);
             assertEquals(0, broker.depth("threats_tls"));
 
-            String before = System.getProperty("javax.net.ssl.trustStore");
-            System.setProperty("javax.net.ssl.trustStore", trust.toString());
-            System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
-            try {
+            TrustStore.using(trust, () -> {
                 String otherName = publishOnce("amqps://guest:guest@127.0.0.1:" + broker.tlsPort, "threats_tls");
                 assertTrue(otherName != null && otherName.contains("cannot connect: "),
                         "trusted, but made out to localhost, not 127.0.0.1: refused: " + otherName);
                 assertEquals(0, broker.depth("threats_tls"));
 
                 assertNull(publishOnce("amqps://guest:guest@localhost:" + broker.tlsPort, "threats_tls"), "trusted and named: published");
-            } finally {
-                if (before == null) {
-                    System.clearProperty("javax.net.ssl.trustStore");
-                } else {
-                    System.setProperty("javax.net.ssl.trustStore", before);
-                }
-                System.clearProperty("javax.net.ssl.trustStorePassword");
-            }
+            });
             List<GetResponse> got = broker.drain("threats_tls");
             assertEquals(1, got.size());
             assertEquals(event(7).toJsonText(), new String(got.get(0).getBody(), StandardCharsets.UTF_8));

@@ -3,6 +3,7 @@ package fastnetmon.redis;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import fastnetmon.testing.TrustStore;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,23 +124,15 @@ class RedisLinkTest {
             }
             assertOneLine(lines(app), "cannot connect");
 
-            String before = System.getProperty("javax.net.ssl.trustStore");
-            System.setProperty("javax.net.ssl.trustStore", trust.toString());
-            System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
-            try (RedisLink link = new RedisLink(settings(redis.port, "", true, 0), "test", () -> {
-            })) {
-                RedisAsyncCommands<String, String> c = link.commands();
-                assertNotNull(c, "connected over TLS");
-                c.set("over", "tls").get(2, TimeUnit.SECONDS);
-                assertEquals("tls", c.get("over").get(2, TimeUnit.SECONDS));
-            } finally {
-                if (before == null) {
-                    System.clearProperty("javax.net.ssl.trustStore");
-                } else {
-                    System.setProperty("javax.net.ssl.trustStore", before);
+            TrustStore.using(trust, () -> {
+                try (RedisLink link = new RedisLink(settings(redis.port, "", true, 0), "test", () -> {
+                })) {
+                    RedisAsyncCommands<String, String> c = link.commands();
+                    assertNotNull(c, "connected over TLS");
+                    c.set("over", "tls").get(2, TimeUnit.SECONDS);
+                    assertEquals("tls", c.get("over").get(2, TimeUnit.SECONDS));
                 }
-                System.clearProperty("javax.net.ssl.trustStorePassword");
-            }
+            });
             try (RedisLink plain = new RedisLink(settings(redis.port, "", false, 0), "test", () -> {
             })) {
                 assertNull(plain.commands(), "no plain text on the TLS port");
