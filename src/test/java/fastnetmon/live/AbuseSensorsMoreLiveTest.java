@@ -124,6 +124,20 @@ class AbuseSensorsMoreLiveTest {
         assertLoggedOnce(sensor, OURS, NetnsRig.MON_IF);
     }
 
+    /**
+     * A detector whose only source is a NetFlow collector on this machine's end of the link, its API and
+     * metrics on free ports, its threats published to {@code queue}, and the sensors' {@code lines}.
+     */
+    private Path flowsOnlyConfig(int netflowPort, int apiPort, int metricsPort, String queue, String... lines) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of("grpc_api = off",
+                "mirror_afpacket = off", "netflow = on", "netflow_host = " + host, "netflow_port = " + netflowPort,
+                "flow_threads = 1", "api_port = " + apiPort, "prometheus_port = " + metricsPort,
+                "amqp_enabled = on", "amqp_uri = amqp://guest:guest@127.0.0.1:" + broker.port + "/%2f",
+                "amqp_routing_key = " + queue));
+        all.addAll(List.of(lines));
+        return DetectorFiles.config(dir, List.of("10.10.0.0/16", "198.51.100.0/24"), all.toArray(String[]::new));
+    }
+
     @Test
     void aPortScanSeenOnlyInSoftflowdsNetflowV9IsOneThreatWithTheExporterAsObserver() throws Exception {
         String queue = "flow_threats";
@@ -138,12 +152,8 @@ class AbuseSensorsMoreLiveTest {
         // SYN probes to ports 1..200 of one host: 200 flows of one SYN each
         Path capture = captureOnMon(200, "-S", "-p", "++1", "-c", "200", "-i", "u2000", SCAN_TARGET);
         int netflowPort = Ports.free(), apiPort = Ports.free(), metricsPort = Ports.free();
-        Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16", "198.51.100.0/24"), "grpc_api = off",
-                "mirror_afpacket = off", "netflow = on", "netflow_host = " + host, "netflow_port = " + netflowPort,
-                "flow_threads = 1", "api_port = " + apiPort, "prometheus_port = " + metricsPort,
-                "sensor_portscan = on", "sensor_portscan_threshold = 100",
-                "amqp_enabled = on", "amqp_uri = amqp://guest:guest@127.0.0.1:" + broker.port + "/%2f",
-                "amqp_routing_key = " + queue);
+        Path conf = flowsOnlyConfig(netflowPort, apiPort, metricsPort, queue, "sensor_portscan = on",
+                "sensor_portscan_threshold = 100");
         JsonNode t;
         Process detector = startFlowsOnly(conf);
         try {
@@ -181,12 +191,8 @@ class AbuseSensorsMoreLiveTest {
         Path capture = captureOnMon(150, "-S", "-A", "-p", "25", "--rand-dest", "-I", NetnsRig.PEER_IF, "-c", "150",
                 "-i", "u2000", "192.0.2.x");
         int netflowPort = Ports.free(), apiPort = Ports.free(), metricsPort = Ports.free();
-        Path conf = DetectorFiles.config(dir, List.of("10.10.0.0/16", "198.51.100.0/24"), "grpc_api = off",
-                "mirror_afpacket = off", "netflow = on", "netflow_host = " + host, "netflow_port = " + netflowPort,
-                "flow_threads = 1", "api_port = " + apiPort, "prometheus_port = " + metricsPort,
-                "sensor_spam = on", "sensor_spam_threshold = 20",
-                "amqp_enabled = on", "amqp_uri = amqp://guest:guest@127.0.0.1:" + broker.port + "/%2f",
-                "amqp_routing_key = " + queue);
+        Path conf = flowsOnlyConfig(netflowPort, apiPort, metricsPort, queue, "sensor_spam = on",
+                "sensor_spam_threshold = 20");
         JsonNode t;
         Process detector = startFlowsOnly(conf);
         try {
