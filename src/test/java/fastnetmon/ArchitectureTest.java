@@ -42,7 +42,7 @@ class ArchitectureTest {
             Map.entry("source", 3),
             Map.entry("detection", 4), Map.entry("sensor", 4),
             Map.entry("geoip", 5), Map.entry("redis", 5),
-            Map.entry("export", 6), Map.entry("mitigation", 6), Map.entry("amqp", 6),
+            Map.entry("export", 6), Map.entry("mitigation", 6), Map.entry("amqp", 6), Map.entry("cluster", 6),
             Map.entry("action", 7),
             Map.entry("http", 8),
             Map.entry("api", 9), Map.entry("metrics", 9), Map.entry("tools", 9),

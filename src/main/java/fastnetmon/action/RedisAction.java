@@ -9,7 +9,7 @@ import fastnetmon.geoip.Origins;
 import fastnetmon.redis.RedisLink;
 import fastnetmon.redis.RedisSettings;
 import fastnetmon.redis.RepeatedFailure;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,7 +136,7 @@ public final class RedisAction implements Action, BanSource {
             return List.of();
         }
         String where = settings.describe() + ": ban list " + settings.key("ban_list");
-        RedisAsyncCommands<String, String> c = link.commands();
+        RedisClusterAsyncCommands<String, String> c = link.commands();
         if (c == null) { // the connection has said why
             log.info("{}: not read, Redis is not reachable; the bans of the ban state file only are taken up", where);
             return List.of();

@@ -5,7 +5,7 @@ import fastnetmon.redis.RedisLink;
 import fastnetmon.redis.RedisSettings;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -133,7 +133,7 @@ final class RedisWrites {
     }
 
     private String send(Map<String, String> sets, Map<String, String> entries, List<String> deletes) {
-        RedisAsyncCommands<String, String> c = link.commands();
+        RedisClusterAsyncCommands<String, String> c = link.commands();
         if (c == null) {
             return "not connected";
         }

@@ -206,6 +206,7 @@ public final class ConfigKeys {
         MitigationKeys.define();
         SensorKeys.define();
         AmqpKeys.define();
+        ClusterKeys.define();
 
         for (Key k : KEYS.values()) {
             if (k.type() != Type.HOSTGROUP) {

@@ -7,7 +7,7 @@ import fastnetmon.redis.RedisSettings;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScoredValue;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,7 +68,7 @@ public final class RedisTopHosts implements Exporter {
 
     @Override
     public void export(TrafficView view) throws Exception {
-        RedisAsyncCommands<String, String> c = link.commands();
+        RedisClusterAsyncCommands<String, String> c = link.commands();
         if (c == null) {
             throw new IllegalStateException(settings.describe() + " not reachable");
         }
@@ -106,7 +106,7 @@ public final class RedisTopHosts implements Exporter {
      * reader sees the old value or the new one whole, and no transaction state is left on the connection
      * when a reply is lost.
      */
-    private void replace(RedisAsyncCommands<String, String> c, List<RedisFuture<?>> sent, String key,
+    private void replace(RedisClusterAsyncCommands<String, String> c, List<RedisFuture<?>> sent, String key,
                          Function<String, RedisFuture<?>> fill) {
         String next = key + "_next";
         sent.add(c.del(next));

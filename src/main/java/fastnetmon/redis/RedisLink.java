@@ -1,5 +1,6 @@
 package fastnetmon.redis;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -7,8 +8,16 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import org.slf4j.Logger;
@@ -19,7 +28,9 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One lettuce connection to the configured Redis, for one user (the ban action, the live view). Every
+ * One lettuce connection to the configured Redis (one server, or a Redis Cluster when the settings name
+ * its seeds, see {@link RedisUris}), for one user (the ban action, the live view, the cluster's counters),
+ * with text values, and a second one with binary values for whoever asks ({@link #binaryCommands}). Every
  * command and connection attempt is bounded by {@link RedisSettings#TIMEOUT}; commands issued while the
  * connection is down are rejected at once (never buffered), and at most {@link #REQUEST_QUEUE} may wait for
  * their reply. Once connected, lettuce reconnects by itself; before that, {@link #connect} tries again, no
@@ -37,12 +48,15 @@ public final class RedisLink implements AutoCloseable {
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final RedisSettings settings;
-    private final ClientResources resources;
-    private final RedisClient client;
-    /** Null when the settings make no address (an empty host): every attempt then says so. */
-    private final RedisURI uri;
     private final RepeatedFailure failures;
-    private volatile StatefulRedisConnection<String, String> connection;
+    private final ClientResources resources;
+    private final AbstractRedisClient client;
+    /** Null when the settings make no address (an empty host, a bad URI): every attempt then says so. */
+    private final RedisURI uri;
+    /** Why there is no address, when {@link #uri} is null. */
+    private final String noAddress;
+    private volatile StatefulConnection<String, String> connection;
+    private volatile StatefulConnection<byte[], byte[]> binary;
     private long nextAttemptNanos; // guarded by this
     private long backoffNanos = FIRST_BACKOFF_NANOS; // guarded by this
     private boolean closed; // guarded by this
@@ -60,15 +74,43 @@ public final class RedisLink implements AutoCloseable {
         this.settings = settings;
         this.failures = new RepeatedFailure(log, settings.describe() + ", " + user);
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
-        this.client = RedisClient.create(resources);
-        this.uri = uri(settings);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .requestQueueSize(REQUEST_QUEUE)
-                .timeoutOptions(TimeoutOptions.enabled(RedisSettings.TIMEOUT))
-                .socketOptions(SocketOptions.builder().connectTimeout(RedisSettings.TIMEOUT).keepAlive(true).build())
-                .build());
+        RedisUris uris = null;
+        String why = "redis_host '" + settings.host() + "' is not an address";
+        if (!settings.uri().isEmpty()) {
+            try {
+                uris = RedisUris.parse(settings.uri());
+            } catch (IllegalArgumentException e) {
+                why = e.getMessage();
+            }
+        }
+        this.noAddress = why;
+        SocketOptions socket = SocketOptions.builder().connectTimeout(RedisSettings.TIMEOUT).keepAlive(true).build();
+        if (uris != null && uris.cluster()) {
+            RedisClusterClient c = RedisClusterClient.create(resources, uris.uris());
+            c.setOptions(ClusterClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .requestQueueSize(REQUEST_QUEUE)
+                    .timeoutOptions(TimeoutOptions.enabled(RedisSettings.TIMEOUT))
+                    .socketOptions(socket)
+                    // A failover or a resharding is followed as soon as a MOVED or a lost node says so.
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers()
+                            .enablePeriodicRefresh(Duration.ofSeconds(30)).build())
+                    .build());
+            this.client = c;
+            this.uri = uris.uris().get(0);
+        } else {
+            RedisClient c = RedisClient.create(resources);
+            c.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .requestQueueSize(REQUEST_QUEUE)
+                    .timeoutOptions(TimeoutOptions.enabled(RedisSettings.TIMEOUT))
+                    .socketOptions(socket)
+                    .build());
+            this.client = c;
+            this.uri = uris != null ? uris.uris().get(0) : settings.uri().isEmpty() ? uri(settings) : null;
+        }
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
@@ -108,17 +150,61 @@ public final class RedisLink implements AutoCloseable {
      * The connection's commands, connecting first when there is none yet (bounded by the timeout and the
      * back-off); null when Redis cannot be reached now (said in the log).
      */
-    public RedisAsyncCommands<String, String> commands() {
-        StatefulRedisConnection<String, String> c = connection;
+    public RedisClusterAsyncCommands<String, String> commands() {
+        StatefulConnection<String, String> c = connection;
         if (c == null && connect()) {
             c = connection;
         }
-        return c == null ? null : c.async();
+        return c == null ? null : async(c);
+    }
+
+    /**
+     * As {@link #commands()} with binary keys and values, on a connection of their own (opened on first
+     * use, once the text one is); null when Redis cannot be reached now.
+     */
+    public RedisClusterAsyncCommands<byte[], byte[]> binaryCommands() {
+        StatefulConnection<byte[], byte[]> b = binary;
+        if (b == null) {
+            if (!connect()) {
+                return null;
+            }
+            synchronized (this) {
+                if (binary == null && !closed) {
+                    try {
+                        binary = open(ByteArrayCodec.INSTANCE);
+                    } catch (RuntimeException e) {
+                        failures.failed("cannot connect: " + reason(e));
+                        return null;
+                    }
+                }
+                b = binary;
+            }
+        }
+        return b == null ? null : async(b);
+    }
+
+    /** Whether the link talks to a Redis Cluster (commands on keys of several slots are refused there). */
+    public boolean isCluster() {
+        return client instanceof RedisClusterClient;
+    }
+
+    private <V> StatefulConnection<V, V> open(RedisCodec<V, V> codec) {
+        if (client instanceof RedisClusterClient c) {
+            return c.connect(codec);
+        }
+        return ((RedisClient) client).connect(codec, uri);
+    }
+
+    private static <V> RedisClusterAsyncCommands<V, V> async(StatefulConnection<V, V> c) {
+        if (c instanceof StatefulRedisClusterConnection<V, V> cluster) {
+            return cluster.async();
+        }
+        return ((StatefulRedisConnection<V, V>) c).async();
     }
 
     /** True when a connection is open now (lettuce may be reconnecting it). */
     public boolean isConnected() {
-        StatefulRedisConnection<String, String> c = connection;
+        StatefulConnection<String, String> c = connection;
         return c != null && c.isOpen();
     }
 
@@ -133,9 +219,9 @@ public final class RedisLink implements AutoCloseable {
         }
         try {
             if (uri == null) {
-                throw new IllegalArgumentException("redis_host '" + settings.host() + "' is not an address");
+                throw new IllegalArgumentException(noAddress);
             }
-            connection = client.connect(uri);
+            connection = open(StringCodec.UTF8);
             backoffNanos = FIRST_BACKOFF_NANOS;
             if (!failures.recovered("connected")) {
                 log.info("{}: connected", settings.describe());
@@ -166,15 +252,21 @@ public final class RedisLink implements AutoCloseable {
     /** Closes the connection and the client's threads (bounded: a few seconds). */
     @Override
     public void close() {
-        StatefulRedisConnection<String, String> c;
+        StatefulConnection<String, String> c;
+        StatefulConnection<byte[], byte[]> b;
         synchronized (this) {
             closed = true;
             c = connection;
+            b = binary;
             connection = null;
+            binary = null;
         }
         try {
             if (c != null) {
                 c.close();
+            }
+            if (b != null) {
+                b.close();
             }
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             resources.shutdown(0, 2, TimeUnit.SECONDS);

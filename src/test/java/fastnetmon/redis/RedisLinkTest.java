@@ -4,7 +4,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import fastnetmon.testing.TrustStore;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -96,7 +96,7 @@ class RedisLinkTest {
 
             try (RedisLink link = new RedisLink(settings(redis.port, "s3cret", false, 3), "test", () -> {
             })) {
-                RedisAsyncCommands<String, String> c = link.commands();
+                RedisClusterAsyncCommands<String, String> c = link.commands();
                 assertNotNull(c);
                 c.set("k", "in database 3").get(2, TimeUnit.SECONDS);
                 assertEquals("in database 3", c.get("k").get(2, TimeUnit.SECONDS));
@@ -127,7 +127,7 @@ class RedisLinkTest {
             TrustStore.using(trust, () -> {
                 try (RedisLink link = new RedisLink(settings(redis.port, "", true, 0), "test", () -> {
                 })) {
-                    RedisAsyncCommands<String, String> c = link.commands();
+                    RedisClusterAsyncCommands<String, String> c = link.commands();
                     assertNotNull(c, "connected over TLS");
                     c.set("over", "tls").get(2, TimeUnit.SECONDS);
                     assertEquals("tls", c.get("over").get(2, TimeUnit.SECONDS));
