@@ -1,6 +1,7 @@
 package fastnetmon;
 
 import fastnetmon.action.ActionRegistry;
+import fastnetmon.cluster.ClusterSettings;
 import fastnetmon.config.Configuration;
 import fastnetmon.config.Thresholds;
 import fastnetmon.counters.CounterShard;
@@ -51,6 +52,11 @@ public final class Detector implements ShardFactory {
     private final boolean live;
     /** The abuse sensors (off when none is switched on; a replay's run on its thread). */
     private final AbuseSensors abuse;
+    /**
+     * Live: standalone, or a cluster's sensor (its shards are read by the publisher, not the evaluator, and
+     * it takes no action) or aggregator (its bans live in the cluster's Redis, not in a ban-state file).
+     */
+    private final ClusterSettings.Role role;
     private Evaluator evaluator;
 
     /** A replay's pipeline: the actions keep no ban state. */
@@ -65,8 +71,13 @@ public final class Detector implements ShardFactory {
         this.counting = CountingSettings.from(config);
         this.monitored = MonitoredNetworks.of(config.networks());
         this.geoIp = GeoIp.open(GeoIpSettings.from(config));
-        this.actions = live ? ActionRegistry.fromConfig(config, ProcessSettings.from(config).banState(), geoIp.origins())
-                : ActionRegistry.forReplay(config, geoIp.origins());
+        this.role = live ? ClusterSettings.from(config).role() : ClusterSettings.Role.STANDALONE;
+        this.actions = switch (role) {
+            case STANDALONE -> live ? ActionRegistry.fromConfig(config, ProcessSettings.from(config).banState(), geoIp.origins())
+                    : ActionRegistry.forReplay(config, geoIp.origins());
+            case SENSOR -> ActionRegistry.builder(null).build();
+            case AGGREGATOR -> ActionRegistry.fromConfig(config, null, geoIp.origins());
+        };
         this.abuse = new AbuseSensors(config, live);
     }
 
@@ -76,7 +87,7 @@ public final class Detector implements ShardFactory {
         CounterShard shard = new CounterShard(name, monitored, FLOW_TABLE_LOG2, trackingLimits(), wholeSeconds);
         abuse.attach(shard);
         shards.add(shard);
-        if (evaluator != null) {
+        if (evaluator != null && role != ClusterSettings.Role.SENSOR) {
             evaluator.addCounters(shard);
         }
         return shard;
@@ -138,7 +149,9 @@ public final class Detector implements ShardFactory {
     /** The same, telling {@code alsoTell} (when not null) of every ban and unban before the actions run. */
     public synchronized Evaluator startEvaluator(BanListener alsoTell) {
         BaselineSettings baselines = BaselineSettings.from(config, InstancePaths.defaultBaselineState(config.file()), live);
-        evaluator = new Evaluator(DetectionSettings.from(config), baselines, shards, alsoTell == null ? actions : e -> {
+        // A sensor's shards have one reader, its publisher: its evaluator reads nothing.
+        evaluator = new Evaluator(DetectionSettings.from(config), baselines, role == ClusterSettings.Role.SENSOR ? List.of() : shards,
+                alsoTell == null ? actions : e -> {
             alsoTell.onEvent(e);
             actions.onEvent(e);
         });

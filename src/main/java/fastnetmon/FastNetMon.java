@@ -3,6 +3,7 @@ package fastnetmon;
 import fastnetmon.action.ActionSettings;
 import fastnetmon.action.NotifyScript;
 import fastnetmon.config.ConfigException;
+import fastnetmon.cluster.ClusterSettings;
 import fastnetmon.config.Configuration;
 import fastnetmon.source.CaptureSettings;
 import org.slf4j.Logger;
@@ -129,7 +130,8 @@ public final class FastNetMon implements Callable<Integer> {
             return new ReplayMode(config, out, err).run(flowExportsFile != null ? flowExportsFile : pcapFile, flowExportsFile != null);
         }
         List<String> ifaces = namedInterfaces(config);
-        if (ifaces.isEmpty() && CaptureSettings.from(config).anyEngineOn()) {
+        if (ifaces.isEmpty() && CaptureSettings.from(config).anyEngineOn()
+                && ClusterSettings.from(config).role() != ClusterSettings.Role.AGGREGATOR) {
             ifaces = DefaultRoute.interfaces();
             if (!ifaces.isEmpty()) {
                 String msg = "no interface named or configured: capturing on " + String.join(",", ifaces) + " (the default route's)";
@@ -142,7 +144,7 @@ public final class FastNetMon implements Callable<Integer> {
             live.pidLogic = !disablePidLogic;
             live.onStarted = () -> Daemon.started(out);
             live.run(ifaces);
-            return 0;
+            return live.exitStatus;
         } catch (StartupException e) {
             err.println("fastnetmon: " + e.getMessage());
             log.error(e.getMessage());

@@ -3,6 +3,7 @@ package fastnetmon;
 import fastnetmon.action.ActionRegistry;
 import fastnetmon.action.ActionSettings;
 import fastnetmon.api.ApiServer;
+import fastnetmon.cluster.ClusterSettings;
 import fastnetmon.api.DetectorAccess;
 import fastnetmon.api.EvaluatorAccess;
 import fastnetmon.source.CaptureEngine;
@@ -58,6 +59,8 @@ final class LiveMode {
     boolean pidLogic = true;
     /** Called once capture has started (the pid file is written by then); --daemonize waits for it. */
     Runnable onStarted = () -> { };
+    /** What the process exits with after {@link #run} returns: 1 when an aggregator stopped because it lost its lease. */
+    volatile int exitStatus;
 
     LiveMode(Configuration config) {
         this.config = config;
@@ -77,7 +80,8 @@ final class LiveMode {
             throw new StartupException(e.getMessage());
         }
         FlowSettings flowSettings = flowSettings(config);
-        if (plan.isEmpty() && !flowSettings.any()) {
+        ClusterRole cluster = new ClusterRole(ClusterSettings.from(config));
+        if (plan.isEmpty() && !flowSettings.any() && cluster.role() != ClusterSettings.Role.AGGREGATOR) {
             throw new StartupException("no interface to capture on: name them (./fastnetmon eth3,eth4) or set interfaces in "
                     + (config.file() != null ? config.file() : "the configuration"));
         }
@@ -87,6 +91,12 @@ final class LiveMode {
         PidFile pid = pidPath != null ? PidFile.acquire(pidPath) : null;
         if (pid != null) {
             opened.push(pid::remove);
+        }
+        opened.push(cluster);
+        if (cluster.role() == ClusterSettings.Role.AGGREGATOR && !awaitLease(cluster)) {
+            opened.forEach(LiveMode::closeQuietly);
+            stopped.countDown();
+            return;
         }
         Detector detector = new Detector(config, true);
         opened.push(detector.geoIp());
@@ -114,6 +124,11 @@ final class LiveMode {
             opened.push(() -> flows.forEach(FlowCollector::close));
             evaluator = detector.startEvaluator();
             restoreBans(detector.actions(), evaluator);
+            switch (cluster.role()) {
+                case SENSOR -> cluster.startSensor(detector, evaluator.tickNanos());
+                case AGGREGATOR -> cluster.startAggregator(detector, evaluator);
+                case STANDALONE -> { }
+            }
             exporters = Exporters.fromConfig(config, evaluator::view);
             opened.push(exporters);
             metrics = Metrics.start(config, detector.shards(), evaluator, detector.sources(), detector.actions()::stats,
@@ -177,6 +192,7 @@ final class LiveMode {
         if (!detector.actions().close(ActionSettings.from(config).scriptTimeout().plusSeconds(5))) {
             log.warn("some notify script calls were still running at exit");
         }
+        closeQuietly(cluster); // an aggregator's lease last: a standby takes over once every action is done
         closeQuietly(detector.geoIp());
         closeQuietly(metrics);
         if (pid != null) {
@@ -189,6 +205,32 @@ final class LiveMode {
         } catch (IllegalStateException alreadyShuttingDown) {
             // Stopped by a signal: the hook is running and returns once `stopped` is counted down.
         }
+    }
+
+    /** A standby aggregator's wait for the lease; false when stopped first (a signal then closes what was opened). */
+    private boolean awaitLease(ClusterRole cluster) throws InterruptedException {
+        Thread hook = new Thread(() -> {
+            requestStop();
+            try {
+                stopped.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shutdown-standby");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean acquired = cluster.awaitLease(stopRequested, this::leaseLost);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            return false;
+        }
+        return acquired;
+    }
+
+    /** The lease's thread: another aggregator acts now, so this one stops (exit status 1). */
+    private void leaseLost() {
+        exitStatus = 1;
+        requestStop();
     }
 
     private static FlowSettings flowSettings(Configuration config) throws StartupException {

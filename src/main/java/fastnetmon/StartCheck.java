@@ -4,6 +4,7 @@ import fastnetmon.action.ActionSettings;
 import fastnetmon.amqp.AmqpSettings;
 import fastnetmon.action.MailSettings;
 import fastnetmon.action.NotifyScript;
+import fastnetmon.cluster.ClusterSettings;
 import fastnetmon.config.Configuration;
 import fastnetmon.config.PresentationSettings;
 import fastnetmon.mitigation.BgpSettings;
@@ -57,7 +58,9 @@ final class StartCheck {
             problems.add(e.getMessage());
             collector = true;
         }
-        if (!engine && !collector) {
+        ClusterSettings cluster = ClusterSettings.from(config);
+        cluster.problem().ifPresent(problems::add);
+        if (!engine && !collector && cluster.role() != ClusterSettings.Role.AGGREGATOR) {
             problems.add("no capture engine or flow collector is on (mirror_afpacket, pcap or pfring)");
         }
         if (engine) {

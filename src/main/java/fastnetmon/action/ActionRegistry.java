@@ -1,5 +1,6 @@
 package fastnetmon.action;
 
+import fastnetmon.cluster.ClusterSettings;
 import fastnetmon.config.Configuration;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.BanEvent;
@@ -102,6 +103,10 @@ public final class ActionRegistry implements BanListener {
         RedisSettings redis = RedisSettings.from(config);
         if (redis.enabled()) {
             b.add(new RedisAction(redis, origins, zone, live), 1);
+        }
+        ClusterSettings cluster = ClusterSettings.from(config);
+        if (live && cluster.role() == ClusterSettings.Role.AGGREGATOR) { // where a standby takes the bans up
+            b.add(RedisAction.banListOnly("cluster_ban_list", cluster.redis()), 1);
         }
         if (live) { // a replay's bans are not the network's: nothing is announced for them
             BgpSettings exabgp = BgpSettings.exabgp(config);

@@ -44,6 +44,9 @@ public final class RedisAction implements Action, BanSource {
     private final OriginLookup origins;
     private final ZoneId zone;
     private final boolean keepBanList;
+    /** False for the cluster's ban list: FastNetMon's attack keys are the redis_* action's. */
+    private final boolean attackKeys;
+    private final String name;
     private final RedisLink link;
     private final RedisWrites writes;
     private final RepeatedFailure failures;
@@ -57,12 +60,27 @@ public final class RedisAction implements Action, BanSource {
      * @param keepBanList false in a replay: no ban list written or offered
      */
     public RedisAction(RedisSettings settings, OriginLookup origins, ZoneId zone, boolean keepBanList) {
+        this("redis", settings, origins, zone, keepBanList, true);
+    }
+
+    /**
+     * The ban list alone, as an action called {@code name}: an aggregator's, in the Redis the cluster
+     * meets in, where a standby aggregator takes it up (see {@link BanSource}).
+     */
+    public static RedisAction banListOnly(String name, RedisSettings settings) {
+        return new RedisAction(name, settings, OriginLookup.NONE, ZoneId.systemDefault(), true, false);
+    }
+
+    private RedisAction(String name, RedisSettings settings, OriginLookup origins, ZoneId zone, boolean keepBanList,
+                        boolean attackKeys) {
+        this.name = name;
         this.settings = settings;
         this.origins = origins;
         this.zone = zone;
         this.keepBanList = keepBanList;
+        this.attackKeys = attackKeys;
         this.failures = new RepeatedFailure(log, settings.describe());
-        this.link = new RedisLink(settings, "ban actions", this::reconnected);
+        this.link = new RedisLink(settings, name, this::reconnected);
         this.writes = new RedisWrites(link, settings.key("ban_list"), this::banEntry);
         this.retry = new Thread(this::retryLoop, "action-redis-retry");
         retry.setDaemon(true);
@@ -71,13 +89,19 @@ public final class RedisAction implements Action, BanSource {
 
     @Override
     public String name() {
-        return "redis";
+        return name;
     }
 
     @Override
     public void handle(BanEvent event) throws Failed {
         Attack a = event.attack();
-        switch (event.kind()) {
+        if (!attackKeys) { // the ban list alone: each step writes the ban as it stands, the unban removes it
+            if (event.kind() == BanEvent.Kind.UNBAN) {
+                writes.unbanned(a);
+            } else {
+                banned(a);
+            }
+        } else switch (event.kind()) {
             case BAN -> {
                 set(a.ip + "_information", RedisAttackJson.information(a, origins.of(a)));
                 if (a.flows != null) {
