@@ -10,8 +10,7 @@ import java.util.List;
 /**
  * The ban book's own record of one ban: the ban as made, and what changes while it lasts (peak, sample
  * packets being collected, whether attack_details went out, the postponed unban, the sensors' shares).
- * Hands out immutable
- * {@link Attack} snapshots, made anew only after a change.
+ * Hands out immutable {@link Attack} snapshots, made anew only after a change.
  *
  * <p>Threading: the evaluator's thread only.
  */
