@@ -6,6 +6,7 @@ import fastnetmon.config.TrafficClass;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.Fingerprint;
 import fastnetmon.detection.SamplePacket;
+import fastnetmon.detection.SensorShare;
 import fastnetmon.geoip.Origins;
 import fastnetmon.packet.PacketRecord;
 
@@ -60,7 +61,9 @@ public final class AttackText {
      * The description, then, when the GeoIP databases know them, the attack's origins:
      * {@code Top source ASNs: AS64500 Example Networks 62.5%, AS64501 Other 37.5%} and
      * {@code Top source countries: DE Germany 62.5%, ...} ("destination" for an outgoing attack: the other
-     * end of its traffic). No line for what is empty.
+     * end of its traffic); then, on an aggregator, which sensor saw how much of it:
+     * {@code Traffic by sensor: sensor-a 62.5% (125000 packets), sensor-b 37.5% (75000 packets)}.
+     * No line for what is empty.
      */
     public static String description(Attack a, Origins origins) {
         HostTraffic t = a.initial;
@@ -94,7 +97,23 @@ public final class AttackText {
         String end = a.direction == Direction.OUTGOING ? "destination" : "source";
         originLine(sb, "Top " + end + " ASNs: ", origins.asns());
         originLine(sb, "Top " + end + " countries: ", origins.countries());
+        sensorLine(sb, a.sensorShares);
         return sb.toString();
+    }
+
+    /** {@code Traffic by sensor: NAME 62.5% (N packets), ...} and a newline; nothing when there are no shares. */
+    private static void sensorLine(StringBuilder sb, List<SensorShare> shares) {
+        if (shares.isEmpty()) {
+            return;
+        }
+        sb.append("Traffic by sensor: ");
+        for (int i = 0; i < shares.size(); i++) {
+            SensorShare s = shares.get(i);
+            sb.append(i == 0 ? "" : ", ").append(s.sensor()).append(' ')
+                    .append(String.format(Locale.ROOT, "%.1f%%", s.share() * 100))
+                    .append(" (").append(s.packets()).append(" packets)");
+        }
+        sb.append('\n');
     }
 
     /** {@code LABEL CODE NAME 62.5%, ...} and a newline; nothing when there are no shares. */

@@ -6,6 +6,7 @@ import fastnetmon.config.TrafficClass;
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
 import fastnetmon.detection.Attack;
+import fastnetmon.detection.SensorShare;
 import fastnetmon.geoip.Origins;
 
 import java.nio.charset.StandardCharsets;
@@ -18,8 +19,9 @@ import java.util.UUID;
  * per second: {@code total_incoming_traffic} bytes, {@code ..._bits}, {@code ..._pps}, flows, per protocol),
  * with, in {@code attack_details}, the fields of older FastNetMon versions ({@code attack_type},
  * {@code initial_attack_power}, {@code peak_attack_power}, {@code attack_direction}, {@code attack_protocol})
- * and ours ({@code attack_vector}, {@code ban_reason}, {@code banned_at}, and the top source ASNs and
- * countries when GeoIP is configured).
+ * and ours ({@code attack_vector}, {@code ban_reason}, {@code banned_at}, the top source ASNs and
+ * countries when GeoIP is configured, and on an aggregator {@code sensors}: what each sensor counted of
+ * the attack, as the API has it).
  *
  * <p>Threading: stateless; any thread.
  */
@@ -67,6 +69,13 @@ final class RedisAttackJson {
         }
         if (!origins.countries().isEmpty()) {
             shares(d.putArray("top_source_countries"), origins.countries());
+        }
+        if (!a.sensorShares.isEmpty()) {
+            ArrayNode sensors = d.putArray("sensors");
+            for (SensorShare s : a.sensorShares) {
+                sensors.addObject().put("sensor", s.sensor()).put("packets", s.packets()).put("bytes", s.bytes())
+                        .put("share", s.share());
+            }
         }
         return root.toString();
     }

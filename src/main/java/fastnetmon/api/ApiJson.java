@@ -8,6 +8,7 @@ import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
 import fastnetmon.config.TrafficClass;
 import fastnetmon.detection.Attack;
+import fastnetmon.detection.SensorShare;
 import fastnetmon.detection.SortKey;
 import fastnetmon.detection.TrafficView;
 import fastnetmon.geoip.Asn;
@@ -21,7 +22,9 @@ import java.util.List;
  * {@code mbps} is megabits per second with three decimals; times are seconds since the epoch. With GeoIP
  * databases ({@link GeoIp}), a ban has its {@code top_source_asns} and {@code top_source_countries}
  * ({@code [{"code": "AS64500", "name": "Example Networks", "share": 0.625}]}, shares three decimals) and a
- * host its {@code asn} and {@code asn_organisation}, each only when known.
+ * host its {@code asn} and {@code asn_organisation}, each only when known. On an aggregator, a ban has
+ * its {@code sensors} ({@code [{"sensor": "a", "packets": 1200, "bytes": 72000, "share": 0.6}]}: what each
+ * sensor counted of the attack since the ban, most packets first), only when there are any.
  */
 final class ApiJson {
     private ApiJson() {
@@ -89,7 +92,20 @@ final class ApiJson {
                 .set("fingerprint", FingerprintJson.of(a.fingerprint()));
         shares(o, "top_source_asns", origins.asns());
         shares(o, "top_source_countries", origins.countries());
+        sensors(o, a.sensorShares);
         return o;
+    }
+
+    /** {@code sensors: [{"sensor", "packets", "bytes", "share"}]}, left out when empty. */
+    private static void sensors(ObjectNode o, List<SensorShare> shares) {
+        if (shares.isEmpty()) {
+            return;
+        }
+        ArrayNode a = o.putArray("sensors");
+        for (SensorShare s : shares) {
+            a.addObject().put("sensor", s.sensor()).put("packets", s.packets()).put("bytes", s.bytes())
+                    .put("share", Math.round(s.share() * 1000) / 1000.0);
+        }
     }
 
     /** {@code name: [{"code", "name", "share"}]}, left out when empty. */

@@ -15,6 +15,15 @@ public interface HostCounters {
     String name();
 
     /**
+     * The cluster sensor whose counters these are (on an aggregator), or null for this process's own
+     * counters. Several counters may name the same sensor (its per-tick counters and its whole-second
+     * flow counters): they are one sensor in an attack's per-sensor shares.
+     */
+    default String sensorName() {
+        return null;
+    }
+
+    /**
      * One read of what changed since the previous one. For each host the counters gave up since then
      * (idle: its counters are gone) {@link Changes#removed}; for each host they took up, {@link Changes#added}
      * before its counts; for each host counted since then, {@link Changes#counted} with what it counted

@@ -14,7 +14,7 @@ import java.util.Objects;
  * on first use and cached (benign race: any thread may compute them, all get the same value).
  *
  * <p>Two snapshots of the same ban (host, direction and ban time) are {@link #equals equal}, whatever
- * their peak and samples.
+ * their peak, samples and sensor shares.
  */
 public final class Attack {
     /** The reason of a ban made by hand (API): its ban text ends with FastNetMon's "manually triggered attack". */
@@ -45,6 +45,11 @@ public final class Attack {
     /** The host's flows at the ban (enable_connection_tracking), or null when none were tracked. */
     public final AttackFlows flows;
     /**
+     * Which cluster sensor saw how much of the attack since the ban, most packets first, unmodifiable;
+     * empty unless the counters are sensors' (an aggregator's).
+     */
+    public final List<SensorShare> sensorShares;
+    /**
      * {@link #attackVector()} and {@link #fingerprint()}, worked out from the samples on first use (off the
      * hot path, by whoever reads the ban). Racing readers may each compute them: same result, so no lock.
      */
@@ -68,6 +73,14 @@ public final class Attack {
     public Attack(String ip, long ipHi, long ipLo, Direction direction, String attackType, String protocol,
                   HostTraffic initial, String reason, String hostgroup, long bannedAtNanos,
                   long peakPps, double peakMbps, boolean unbanPostponed, List<SamplePacket> samples, AttackFlows flows) {
+        this(ip, ipHi, ipLo, direction, attackType, protocol, initial, reason, hostgroup, bannedAtNanos, peakPps, peakMbps,
+                unbanPostponed, samples, flows, List.of());
+    }
+
+    private Attack(String ip, long ipHi, long ipLo, Direction direction, String attackType, String protocol,
+                   HostTraffic initial, String reason, String hostgroup, long bannedAtNanos, long peakPps,
+                   double peakMbps, boolean unbanPostponed, List<SamplePacket> samples, AttackFlows flows,
+                   List<SensorShare> sensorShares) {
         this.ip = ip;
         this.ipHi = ipHi;
         this.ipLo = ipLo;
@@ -83,18 +96,25 @@ public final class Attack {
         this.unbanPostponed = unbanPostponed;
         this.samples = List.copyOf(samples);
         this.flows = flows;
+        this.sensorShares = List.copyOf(sensorShares);
     }
 
     /** The same ban with another peak. */
     public Attack withPeak(long pps, double mbps) {
         return new Attack(ip, ipHi, ipLo, direction, attackType, protocol, initial, reason, hostgroup, bannedAtNanos,
-                pps, mbps, unbanPostponed, samples, flows);
+                pps, mbps, unbanPostponed, samples, flows, sensorShares);
     }
 
     /** The same ban with these samples. */
     public Attack withSamples(List<SamplePacket> samples) {
         return new Attack(ip, ipHi, ipLo, direction, attackType, protocol, initial, reason, hostgroup, bannedAtNanos,
-                peakPps, peakMbps, unbanPostponed, samples, flows);
+                peakPps, peakMbps, unbanPostponed, samples, flows, sensorShares);
+    }
+
+    /** The same ban with these per-sensor shares. */
+    public Attack withSensorShares(List<SensorShare> shares) {
+        return new Attack(ip, ipHi, ipLo, direction, attackType, protocol, initial, reason, hostgroup, bannedAtNanos,
+                peakPps, peakMbps, unbanPostponed, samples, flows, shares);
     }
 
     /**

@@ -15,7 +15,8 @@ import java.util.function.IntConsumer;
 /**
  * The bans: the ones in force (by host id) and every ban made in this run; their life from ban through
  * attack details to unban after ban_time (or when the attack is over, with unban_only_if_attack_finished),
- * by hand through the API, and taken up from before a restart. Tells the {@link BanListener} of every
+ * by hand through the API, and taken up from before a restart; while a ban is in force, its
+ * {@link SensorShares} tally. Tells the {@link BanListener} of every
  * step with a fresh {@link Attack} snapshot.
  *
  * <p>Threading: the evaluator's thread only (API calls are run on it); others see the bans through the
@@ -33,17 +34,20 @@ final class BanBook implements SampleCollector.Target {
     private final BanListener listener;
     private final HostTable hosts;
     private final SampleCollector samples;
+    private final SensorShares shares;
     private final IntConsumer unbanned;
     private final Map<Integer, BanEntry> active = new LinkedHashMap<>();
     private BanEntry[] entryOf = new BanEntry[0];
     private final List<BanEntry> history = new ArrayList<>();
 
     /** @param unbanned told of each host unbanned, after the event */
-    BanBook(DetectionSettings settings, BanListener listener, HostTable hosts, SampleCollector samples, IntConsumer unbanned) {
+    BanBook(DetectionSettings settings, BanListener listener, HostTable hosts, SampleCollector samples,
+            SensorShares shares, IntConsumer unbanned) {
         this.settings = settings;
         this.listener = listener;
         this.hosts = hosts;
         this.samples = samples;
+        this.shares = shares;
         this.unbanned = unbanned;
     }
 
@@ -142,7 +146,7 @@ final class BanBook implements SampleCollector.Target {
         if (host >= entryOf.length) {
             entryOf = Arrays.copyOf(entryOf, Math.max(16, Math.max(host + 1, entryOf.length * 2)));
         }
-        BanEntry e = new BanEntry(host, a);
+        BanEntry e = new BanEntry(host, a, shares.watch(host, a.direction));
         entryOf[host] = e;
         active.put(host, e);
         return e;
@@ -218,9 +222,11 @@ final class BanBook implements SampleCollector.Target {
         }
         active.remove(e.host);
         entryOf[e.host] = null;
+        shares.unwatch(e.host);
         Attack a = e.snapshot();
         log.warn("unban {} {}", a.ip, a.direction.text());
         emit(BanEvent.Kind.UNBAN, e, nowNanos);
+        e.stopShares();
         unbanned.accept(e.host);
         return a;
     }

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * The ban book's own record of one ban: the ban as made, and what changes while it lasts (peak, sample
- * packets being collected, whether attack_details went out, the postponed unban). Hands out immutable
- * {@link Attack} snapshots, made anew only after a change.
+ * packets being collected, whether attack_details went out, the postponed unban, the sensors' shares).
+ * Hands out immutable {@link Attack} snapshots, made anew only after a change.
  *
  * <p>Threading: the evaluator's thread only.
  */
@@ -29,8 +29,11 @@ final class BanEntry {
     /** The host's flows being added up before the ban goes out (connection tracking), or null. */
     private FlowTable flowTable;
     private AttackFlows flows;
+    /** What sensors count of the attack while the ban is in force, or null (not counted, or unbanned). */
+    private SensorShares.Tally tally;
+    private List<SensorShare> shares;
 
-    BanEntry(int host, Attack start) {
+    BanEntry(int host, Attack start, SensorShares.Tally tally) {
         this.host = host;
         this.start = start;
         this.peakPps = start.peakPps;
@@ -38,17 +41,30 @@ final class BanEntry {
         this.unbanPostponed = start.unbanPostponed;
         this.samples.addAll(start.samples);
         this.flows = start.flows;
+        this.tally = tally;
+        this.shares = start.sensorShares;
         this.snapshot = start;
     }
 
     /** The ban as it stands now. */
     Attack snapshot() {
+        if (tally != null && tally.takeChanged()) {
+            shares = tally.shares();
+            snapshot = null;
+        }
         if (snapshot == null) {
-            snapshot = new Attack(start.ip, start.ipHi, start.ipLo, start.direction, start.attackType, start.protocol,
+            Attack a = new Attack(start.ip, start.ipHi, start.ipLo, start.direction, start.attackType, start.protocol,
                     start.initial, start.reason, start.hostgroup, start.bannedAtNanos, peakPps, peakMbps,
                     unbanPostponed, samples, flows);
+            snapshot = shares.isEmpty() ? a : a.withSensorShares(shares);
         }
         return snapshot;
+    }
+
+    /** At unban: the shares stay as they are now. */
+    void stopShares() {
+        snapshot();
+        tally = null;
     }
 
     Attack start() {

@@ -13,7 +13,8 @@ import java.util.function.IntConsumer;
 /**
  * The read side of a tick: what every counters instance counted since its previous read goes into the
  * host table, the sliding window's newest tick (or its whole second), the second's counts and the
- * watched networks' totals. The reader's id for a host is its id in the host table, stable while any
+ * watched networks' totals, and what sensors' counters count for banned hosts into their
+ * {@link SensorShares}. The reader's id for a host is its id in the host table, stable while any
  * counters hold it; a host that no counters hold any more is handed to {@code released}.
  *
  * <p>Threading: the evaluator's thread, except {@link #add}, which is safe from any thread (counters
@@ -29,17 +30,21 @@ final class CountersReading implements HostCounters.Changes {
     private final SlidingWindow window;
     private final SubnetTotals subnets;
     private final IntConsumer released;
+    private final SensorShares shares;
     private boolean wholeSeconds;
+    /** The sensor id of the counters being read ({@link SensorShares#sensor}), -1 for none. */
+    private int sensor = -1;
     /** The newest packet time the counters had counted at the previous read. */
     private long countedUpTo = Long.MIN_VALUE;
 
     CountersReading(List<? extends HostCounters> counters, HostTable hosts, SlidingWindow window, CountsByHost second,
-                    SubnetTotals subnets, IntConsumer released) {
+                    SubnetTotals subnets, SensorShares shares, IntConsumer released) {
         this.counters.addAll(counters);
         this.hosts = hosts;
         this.window = window;
         this.second = second;
         this.subnets = subnets;
+        this.shares = shares;
         this.released = released;
     }
 
@@ -69,6 +74,7 @@ final class CountersReading implements HostCounters.Changes {
         this.wholeSeconds = wholeSeconds;
         for (HostCounters c : counters) {
             if (c.countsWholeSeconds() == wholeSeconds) {
+                sensor = shares.sensor(c.sensorName());
                 c.read(nowSecond, this);
             }
         }
@@ -112,6 +118,9 @@ final class CountersReading implements HostCounters.Changes {
         window.add(host, counts, wholeSeconds);
         second.add(host, counts);
         subnets.counted(host, counts, wholeSeconds);
+        if (sensor >= 0) {
+            shares.counted(sensor, host, counts);
+        }
     }
 
     @Override

@@ -69,9 +69,10 @@ public final class Evaluator {
         this.averages = new Averages(settings.averageCalculationTimeSeconds());
         this.top = new TopHosts(hosts, averages);
         this.rules = new BanRules(settings);
-        this.reading = new CountersReading(counters, hosts, window, second, subnets, this::forgetIfUnused);
+        SensorShares shares = new SensorShares();
+        this.reading = new CountersReading(counters, hosts, window, second, subnets, shares, this::forgetIfUnused);
         this.samples = new SampleCollector(hosts, reading.counters());
-        this.bans = new BanBook(settings, Objects.requireNonNull(listener), hosts, samples, this::forgetIfUnused);
+        this.bans = new BanBook(settings, Objects.requireNonNull(listener), hosts, samples, shares, this::forgetIfUnused);
         this.baselines = new Baselines(baselineSettings, hosts);
     }
 

@@ -5,6 +5,7 @@ import fastnetmon.counters.HostTraffic;
 import fastnetmon.config.TrafficClass;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.SamplePacket;
+import fastnetmon.detection.SensorShare;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDateTime;
@@ -74,6 +75,22 @@ class AttackTextTest {
         Attack a = Fixtures.synFlood();
         a = a.withPeak(61000, a.peakMbps);
         assertEquals(EXPECTED_DESCRIPTION, AttackText.description(a));
+    }
+
+    @Test
+    void trafficBySensorEndsTheDescriptionAfterTheOrigins() {
+        Attack a = Fixtures.synFlood();
+        a = a.withPeak(61000, a.peakMbps).withSensorShares(List.of(new SensorShare("sensor-a", 123456, 7_407_360, 0.5),
+                new SensorShare("sensor-b", 61728, 3_703_680, 0.25), new SensorShare("sensor-c", 61728, 1, 0.25)));
+        String line = "Traffic by sensor: sensor-a 50.0% (123456 packets), sensor-b 25.0% (61728 packets), "
+                + "sensor-c 25.0% (61728 packets)\n";
+        assertEquals(EXPECTED_DESCRIPTION + line, AttackText.description(a));
+        assertEquals(EXPECTED_DESCRIPTION + AttackOriginsTextTest.LINES + line,
+                AttackText.description(a, AttackOriginsTextTest.ORIGINS));
+        Attack third = a.withSensorShares(List.of(new SensorShare("x", 1, 60, 1.0 / 3), new SensorShare("y", 2, 120, 2.0 / 3)));
+        assertTrue(AttackText.description(third).endsWith("Traffic by sensor: x 33.3% (1 packets), y 66.7% (2 packets)\n"),
+                "one decimal, in the order given");
+        assertEquals(EXPECTED_DESCRIPTION, AttackText.description(a.withSensorShares(List.of())), "no line without shares");
     }
 
     @Test

@@ -5,6 +5,10 @@ import fastnetmon.config.GroupTotals;
 import fastnetmon.config.HostGroup;
 import fastnetmon.config.Thresholds;
 import fastnetmon.counters.CounterShard;
+import fastnetmon.counters.Direction;
+import fastnetmon.counters.HostCounters;
+import fastnetmon.counters.MonitoredNetworks;
+import fastnetmon.counters.SampleRing;
 import fastnetmon.counters.TestPackets;
 import fastnetmon.config.TrafficClass;
 import fastnetmon.networks.Cidr;
@@ -64,6 +68,30 @@ final class Harness implements BanListener {
             s.onSecond(second);
         }
         evaluator = new Evaluator(settings, shards, this);
+    }
+
+    /** As {@link #Harness(DetectionSettings, List)}, the evaluator reading the given counters in place of the shards. */
+    private Harness(DetectionSettings settings, List<CounterShard> shards, List<HostCounters> read) {
+        this.shards.addAll(shards);
+        for (CounterShard s : shards) {
+            s.onSecond(second);
+        }
+        evaluator = new Evaluator(settings, read, this);
+    }
+
+    /**
+     * An aggregator's evaluator: shard i (one per name) is read as counters of the sensor {@code sensors[i]}
+     * (names may repeat: one sensor's several counters).
+     */
+    static Harness sensors(DetectionSettings settings, String... sensors) {
+        List<CounterShard> shards = new ArrayList<>();
+        List<HostCounters> read = new ArrayList<>();
+        for (String sensor : sensors) {
+            CounterShard s = TestShards.shard(sensor + "#" + shards.size(), TestPackets.networks("10.0.0.0/8", "2001:db8::/32"), 16);
+            shards.add(s);
+            read.add(new SensorCounters(s, sensor));
+        }
+        return new Harness(settings, shards, read);
     }
 
     /** Counts the packet n times in the current second on shard 0. */
@@ -143,6 +171,69 @@ final class Harness implements BanListener {
                 restored.add(attack);
                 events.add("restored " + attack.ip);
             }
+        }
+    }
+
+    /** A shard's counters as a sensor's (as an aggregator reads them): the shard's, with a sensor name. */
+    private record SensorCounters(CounterShard shard, String sensorName) implements HostCounters {
+        @Override
+        public String name() {
+            return shard.name();
+        }
+
+        @Override
+        public void read(long tickSecond, Changes changes) {
+            shard.read(tickSecond, changes);
+        }
+
+        @Override
+        public boolean countsWholeSeconds() {
+            return shard.countsWholeSeconds();
+        }
+
+        @Override
+        public long countedUpToNanos() {
+            return shard.countedUpToNanos();
+        }
+
+        @Override
+        public void readTotals(long[] dst) {
+            shard.readTotals(dst);
+        }
+
+        @Override
+        public long untrackedPackets() {
+            return shard.untrackedPackets();
+        }
+
+        @Override
+        public void requestSamples(long hi, long lo, Direction direction) {
+            shard.requestSamples(hi, lo, direction);
+        }
+
+        @Override
+        public void requestSamplesBothWays(long hi, long lo) {
+            shard.requestSamplesBothWays(hi, lo);
+        }
+
+        @Override
+        public MonitoredNetworks networks() {
+            return shard.networks();
+        }
+
+        @Override
+        public void readNetworkTotals(long[] dst) {
+            shard.readNetworkTotals(dst);
+        }
+
+        @Override
+        public long promotedHosts() {
+            return shard.promotedHosts();
+        }
+
+        @Override
+        public void drainSamples(SampleRing.Visitor visitor) {
+            shard.drainSamples(visitor);
         }
     }
 
