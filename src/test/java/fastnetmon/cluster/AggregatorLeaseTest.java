@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Two aggregators' leases on a real redis-server (started once for the class, a fresh key per test): one
  * takes it; an orderly stop hands it over at once; a killed holder's lease is taken after it expired and
- * was seen absent for ttl/2; a Redis restart leaves it with its holder; an overwritten key is lost. And the
- * same lease on a Redis Cluster.
+ * was seen absent for ttl/2; a Redis restart leaves it with its holder; an overwritten key, or no renewal
+ * for the lease time, is lost. And the same lease on a Redis Cluster.
  */
 class AggregatorLeaseTest {
     private static final Duration TTL = Duration.ofSeconds(3);
@@ -190,6 +190,25 @@ class AggregatorLeaseTest {
         assertEquals(1, a.events.lost.size(), a.events.lost.toString());
         assertTrue(a.events.lost.get(0).contains("held by intruder"), a.events.lost.get(0));
         assertEquals("intruder", value("t_" + key), "not taken back");
+    }
+
+    @Test
+    void aHolderThatCannotRenewForTheLeaseTimeLosesIt() throws Exception {
+        Aggregator a = start("a", SHORT_TTL);
+        until(SHORT_TTL.multipliedBy(2), a::held, "a takes the lease");
+        redis.stop();
+        long stopped = System.nanoTime();
+        try {
+            until(SHORT_TTL.plusSeconds(2), () -> !a.events.lost.isEmpty(), "the holder says it lost the lease");
+        } finally {
+            redis.startAgain();
+        }
+        long afterStopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
+        // Renewed at most ttl/3 before Redis went away, valid ttl from then.
+        assertTrue(afterStopMs >= SHORT_TTL.toMillis() * 2 / 3 - 100, "lost " + afterStopMs + " ms after Redis went away");
+        assertFalse(a.held());
+        assertEquals(1, a.events.lost.size(), a.events.lost.toString());
+        assertTrue(a.events.lost.get(0).contains("cannot know it still holds it"), a.events.lost.get(0));
     }
 
     @Test

@@ -74,10 +74,10 @@ class RedisClusterLinkTest {
             assertNotNull(b);
             byte[] value = {0, (byte) 0xff, 1, (byte) 0x80};
             for (String key : keys) {
-                b.set((key + "_bin").getBytes(StandardCharsets.UTF_8), value).get(2, TimeUnit.SECONDS);
+                assertEquals("OK", b.set(key.getBytes(StandardCharsets.UTF_8), value).get(2, TimeUnit.SECONDS));
             }
             for (String key : keys) {
-                assertArrayEquals(value, b.get((key + "_bin").getBytes(StandardCharsets.UTF_8)).get(2, TimeUnit.SECONDS));
+                assertArrayEquals(value, b.get(key.getBytes(StandardCharsets.UTF_8)).get(2, TimeUnit.SECONDS));
             }
         }
         for (int i = 0; i < keys.size(); i++) {
