@@ -35,6 +35,6 @@ final class ClusterKeys {
         key("cluster_sensor_backlog", Type.INT, "64", OURS,
                 "MiB of batches a sensor keeps while Redis is away, sent when it is back; beyond, the oldest are dropped and counted", 1, 4096);
         key("cluster_lease_time", Type.INT, "3", OURS,
-                "Seconds the active aggregator's lease lasts without renewal (renewed every third of it): a standby takes over this long after the active one died", 2, 300);
+                "Seconds the active aggregator's lease lasts without renewal (renewed every third of it): a standby takes over at most one and a half times this after the active one died, at once after its orderly stop", 2, 300);
     }
 }

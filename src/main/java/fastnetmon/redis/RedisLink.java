@@ -15,6 +15,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -25,7 +26,10 @@ import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One lettuce connection to the configured Redis (one server, or a Redis Cluster when the settings name
@@ -190,7 +194,22 @@ public final class RedisLink implements AutoCloseable {
 
     private <V> StatefulConnection<V, V> open(RedisCodec<V, V> codec) {
         if (client instanceof RedisClusterClient c) {
-            return c.connect(codec);
+            StatefulRedisClusterConnection<V, V> cluster = c.connect(codec);
+            // Lettuce opens a master's connection on the first command for its slots, and with commands
+            // rejected while disconnected it rejects that command (the connection is still opening): they are
+            // opened here. A master that does not answer within the timeout fails its commands until it does.
+            CompletableFuture<?>[] masters = cluster.getPartitions().stream()
+                    .filter(n -> n.is(RedisClusterNode.NodeFlag.UPSTREAM) && !n.hasNoSlots())
+                    .map(n -> cluster.getConnectionAsync(n.getUri().getHost(), n.getUri().getPort()))
+                    .toArray(CompletableFuture<?>[]::new);
+            try {
+                CompletableFuture.allOf(masters).get(RedisSettings.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                failures.failed("a cluster node cannot be reached: " + reason(e) + "; its slots' commands fail until it answers");
+            }
+            return cluster;
         }
         return ((RedisClient) client).connect(codec, uri);
     }

@@ -66,6 +66,9 @@ public record RedisUris(boolean cluster, List<RedisURI> uris) {
             if (uri.getHost() == null || uri.getHost().isEmpty()) {
                 throw new IllegalArgumentException("no host");
             }
+            if (uri.getHost().contains(":") && !text.contains("[")) { // lettuce takes "h:x" for a host; IPv6 is [::1]
+                throw new IllegalArgumentException("the port is not a number");
+            }
             uri.setTimeout(RedisSettings.TIMEOUT);
             return uri;
         } catch (RuntimeException e) {

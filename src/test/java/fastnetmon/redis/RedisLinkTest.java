@@ -32,21 +32,21 @@ class RedisLinkTest {
         return new RedisSettings(true, "127.0.0.1", port, "", password, tls, database, 60);
     }
 
-    private static ListAppender<ILoggingEvent> capture() {
+    static ListAppender<ILoggingEvent> capture() {
         ListAppender<ILoggingEvent> app = new ListAppender<>();
         app.start();
         ((Logger) LoggerFactory.getLogger(RedisLink.class)).addAppender(app);
         return app;
     }
 
-    private static List<ILoggingEvent> lines(ListAppender<ILoggingEvent> app) {
+    static List<ILoggingEvent> lines(ListAppender<ILoggingEvent> app) {
         ((Logger) LoggerFactory.getLogger(RedisLink.class)).detachAppender(app);
         synchronized (app) {
             return List.copyOf(app.list);
         }
     }
 
-    private static void assertOneLine(List<ILoggingEvent> lines, String expected) {
+    static void assertOneLine(List<ILoggingEvent> lines, String expected) {
         assertEquals(1, lines.size(), lines.toString());
         assertTrue(lines.get(0).getFormattedMessage().contains(expected), lines.get(0).getFormattedMessage());
         assertNull(lines.get(0).getThrowableProxy(), "no stack trace");
@@ -100,7 +100,11 @@ class RedisLinkTest {
                 assertNotNull(c);
                 c.set("k", "in database 3").get(2, TimeUnit.SECONDS);
                 assertEquals("in database 3", c.get("k").get(2, TimeUnit.SECONDS));
-                assertEquals("OK", ((io.lettuce.core.api.async.RedisAsyncCommands<String, String>) c).select(0).get(2, TimeUnit.SECONDS));
+            }
+            try (RedisLink link = new RedisLink(settings(redis.port, "s3cret", false, 0), "test", () -> {
+            })) {
+                RedisClusterAsyncCommands<String, String> c = link.commands();
+                assertNotNull(c);
                 assertNull(c.get("k").get(2, TimeUnit.SECONDS), "written in database 3 only");
             }
         }

@@ -46,23 +46,36 @@ public final class TestRedis implements AutoCloseable {
 
     /** Starts the server (empty: nothing is saved) and waits until it answers PING. */
     public void startAgain() throws Exception {
+        List<String> args = new ArrayList<>();
+        for (String a : extra) {
+            args.add(a.replace("PORT", Integer.toString(port)));
+        }
+        process = launch(port, dir, args);
+    }
+
+    /**
+     * Starts a redis-server on {@code port} of the loopback, without persistence, working in {@code dir} (its
+     * output in dir/redis.log), with more options {@code args}; returns once it is ready to accept
+     * connections (10 s at most, else it fails with the server's output).
+     */
+    static Process launch(int port, Path dir, List<String> args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString()));
-        for (String a : extra) {
-            cmd.add(a.replace("PORT", Integer.toString(port)));
-        }
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        cmd.addAll(args);
+        Path log = dir.resolve("redis.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server exited: " + Files.readString(dir.resolve("redis.log")));
+            if (!p.isAlive()) {
+                throw new IllegalStateException("redis-server exited: " + Files.readString(log));
             }
-            if (Files.readString(dir.resolve("redis.log")).contains("Ready to accept connections")) {
-                Files.writeString(dir.resolve("redis.log"), ""); // the next start's line is its own
-                return;
+            if (Files.readString(log).contains("Ready to accept connections")) {
+                Files.writeString(log, ""); // the next start's line is its own
+                return p;
             }
             Thread.sleep(20);
         }
+        p.destroyForcibly();
         throw new IllegalStateException("redis-server did not answer on port " + port);
     }
 
@@ -77,6 +90,11 @@ public final class TestRedis implements AutoCloseable {
 
     /** One command in RESP, its first reply line ("+OK", ":1", "$5" ...), or null when not reachable. */
     public String command(String... args) {
+        return command(port, args);
+    }
+
+    /** As {@link #command(String...)}, to the server on {@code port} of the loopback. */
+    static String command(int port, String... args) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             s.setSoTimeout(2000);
@@ -120,6 +138,11 @@ public final class TestRedis implements AutoCloseable {
             client.shutdown();
         }
         stop();
+        delete(dir);
+    }
+
+    /** Deletes a directory and what it holds. */
+    static void delete(Path dir) throws IOException {
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

@@ -5,7 +5,7 @@ import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Waits, bounded, for something another thread makes true. */
+/** Waits, bounded, for something another thread makes true (or checks it stays true for a while). */
 public final class Eventually {
     private Eventually() {
     }
@@ -19,5 +19,16 @@ public final class Eventually {
             }
             Thread.sleep(10);
         }
+    }
+
+    /** Polls {@code condition} every 10 ms for {@code period}; fails with {@code what} as soon as it is false. */
+    public static void throughout(Duration period, BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + period.toNanos();
+        do {
+            if (!condition.getAsBoolean()) {
+                fail("no longer true: " + what);
+            }
+            Thread.sleep(10);
+        } while (System.nanoTime() - end < 0);
     }
 }
