@@ -3,8 +3,10 @@ package fastnetmon;
 import fastnetmon.cluster.AggregatorLease;
 import fastnetmon.cluster.ClusterFeed;
 import fastnetmon.cluster.ClusterSettings;
+import fastnetmon.cluster.LeaseGate;
 import fastnetmon.cluster.SensorPublisher;
 import fastnetmon.cluster.SensorStatus;
+import fastnetmon.detection.BanListener;
 import fastnetmon.detection.Evaluator;
 import fastnetmon.redis.RedisLink;
 import org.slf4j.Logger;
@@ -28,6 +30,9 @@ final class ClusterRole implements AutoCloseable {
     private final ClusterSettings settings;
     private final RedisLink link;
     private AggregatorLease lease;
+    /** An aggregator's ban events on their way to the actions, once its evaluator exists. */
+    private LeaseGate gate; // guarded by this
+    private String unsureWhy; // guarded by this: not null while the lease is not sure
     private SensorPublisher publisher;
     private ClusterFeed feed;
 
@@ -56,8 +61,33 @@ final class ClusterRole implements AutoCloseable {
             }
 
             @Override
+            public void unsure(String why) {
+                synchronized (ClusterRole.this) {
+                    unsureWhy = why;
+                    if (gate != null) {
+                        gate.hold(why);
+                    }
+                }
+            }
+
+            @Override
+            public void confirmed() {
+                synchronized (ClusterRole.this) {
+                    unsureWhy = null;
+                    if (gate != null) {
+                        gate.release();
+                    }
+                }
+            }
+
+            @Override
             public void lost(String why) {
                 log.error("cluster: lost the aggregator lease ({}); stopping so that the other aggregator acts alone", why);
+                synchronized (ClusterRole.this) {
+                    if (gate != null) {
+                        gate.close();
+                    }
+                }
                 lost.run();
             }
         });
@@ -73,6 +103,21 @@ final class ClusterRole implements AutoCloseable {
         }
         log.info("cluster: active aggregator ({}): holding the lease {}", owner, settings.leaseKey());
         return true;
+    }
+
+    /**
+     * What the evaluator's ban events go through on their way to {@code actions}: an aggregator's lease
+     * gate (held back while the lease is not sure), or the actions themselves.
+     */
+    synchronized BanListener gate(BanListener actions) {
+        if (settings.role() != ClusterSettings.Role.AGGREGATOR) {
+            return actions;
+        }
+        gate = new LeaseGate(actions);
+        if (unsureWhy != null) {
+            gate.hold(unsureWhy);
+        }
+        return gate;
     }
 
     /** A sensor's publisher over the detector's shards (those made later too). */

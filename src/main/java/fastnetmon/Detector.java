@@ -148,12 +148,18 @@ public final class Detector implements ShardFactory {
 
     /** The same, telling {@code alsoTell} (when not null) of every ban and unban before the actions run. */
     public synchronized Evaluator startEvaluator(BanListener alsoTell) {
+        return startEvaluator(alsoTell, java.util.function.UnaryOperator.identity());
+    }
+
+    /** The same, the events reaching the actions through {@code beforeActions} (e.g. an aggregator's lease gate). */
+    public synchronized Evaluator startEvaluator(BanListener alsoTell, java.util.function.UnaryOperator<BanListener> beforeActions) {
+        BanListener acting = beforeActions.apply(actions);
         BaselineSettings baselines = BaselineSettings.from(config, InstancePaths.defaultBaselineState(config.file()), live);
         // A sensor's shards have one reader, its publisher: its evaluator reads nothing.
         evaluator = new Evaluator(DetectionSettings.from(config), baselines, role == ClusterSettings.Role.SENSOR ? List.of() : shards,
-                alsoTell == null ? actions : e -> {
+                alsoTell == null ? acting : e -> {
             alsoTell.onEvent(e);
-            actions.onEvent(e);
+            acting.onEvent(e);
         });
         return evaluator;
     }

@@ -122,7 +122,7 @@ final class LiveMode {
             opened.push(() -> engines.forEach(CaptureEngine::close));
             flows = FlowCollectors.open(flowSettings, detector);
             opened.push(() -> flows.forEach(FlowCollector::close));
-            evaluator = detector.startEvaluator();
+            evaluator = detector.startEvaluator(null, cluster::gate);
             restoreBans(detector.actions(), evaluator);
             switch (cluster.role()) {
                 case SENSOR -> cluster.startSensor(detector, evaluator.tickNanos());

@@ -25,9 +25,11 @@ import java.util.function.Predicate;
  * <p>A standby polls the key every {@value #POLL_MS} ms and takes it ({@code SET NX PX}) once it has seen it
  * absent for {@code ttl/2}; a holder renews it every {@code ttl/3} by a script that extends it when it holds
  * our name, sets it again when it is absent (Redis restarted and lost it) and says who holds it otherwise. A
- * holder that learns another owner holds the key, or has failed to renew it for longer than {@code ttl}, gets
- * {@link Listener#lost}: the aggregator then exits (its supervisor starts it again, as a standby) rather
- * than go on acting beside the new active one; the lease itself goes back to standby behaviour. With a ttl
+ * holder that has failed to renew it for longer than {@code ttl} cannot know it still holds it: it gets
+ * {@link Listener#unsure} (the aggregator holds its actions back) and goes on trying; renewed again (or set
+ * again after a Redis restart) it gets {@link Listener#confirmed}. A holder that learns another owner holds
+ * the key gets {@link Listener#lost}: the aggregator then exits (its supervisor starts it again, as a
+ * standby) rather than act beside the new active one; the lease itself goes back to standby behaviour. With a ttl
  * of 3 s, a standby takes over at most 4.5 s after the active one died (the key lasts up to ttl, then
  * ttl/2 of absence), and the first aggregator started takes it ttl/2 after its start. On an orderly stop
  * ({@link #close}) the key is released: not deleted (a standby would wait ttl/2 before taking an absent
@@ -81,7 +83,19 @@ public final class AggregatorLease implements AutoCloseable {
         /** This aggregator holds the lease now: it is the active one. */
         void acquired();
 
-        /** It does not any more ({@code why}, one line): the aggregator exits. */
+        /**
+         * Not renewed for longer than the lease time ({@code why}, one line): another aggregator may hold it
+         * now, or Redis is only away. The aggregator holds back what it would do until {@link #confirmed}
+         * or {@link #lost}.
+         */
+        default void unsure(String why) {
+        }
+
+        /** Renewed again after {@link #unsure}: this aggregator still is the active one. */
+        default void confirmed() {
+        }
+
+        /** Another aggregator holds it ({@code why}, one line): the aggregator exits. */
         void lost(String why);
     }
 
@@ -101,6 +115,7 @@ public final class AggregatorLease implements AutoCloseable {
     private long absentSinceNanos;
     private long renewedNanos; // when the last successful take or renewal was sent
     private String lastError; // why the last renewal failed, null after one worked
+    private boolean unsure; // held, but not renewed for longer than the ttl
 
     /**
      * @param key   the lease's key (the caller's prefix included)
@@ -158,19 +173,25 @@ public final class AggregatorLease implements AutoCloseable {
     private long renew() {
         long sent = System.nanoTime();
         long validMs = TimeUnit.NANOSECONDS.toMillis(renewedNanos - sent) + ttlMs;
-        if (validMs <= 0) {
-            lose("not renewed for longer than the lease time (" + ttlMs + " ms" + (lastError != null ? "; " + lastError : "")
-                    + "): this aggregator cannot know it still holds it");
-            return POLL_MS;
+        if (validMs <= 0 && !unsure) {
+            unsure = true;
+            String why = "not renewed for longer than the lease time (" + ttlMs + " ms" + (lastError != null ? "; " + lastError : "")
+                    + "): this aggregator cannot know it still holds it";
+            log.warn("{}: {}", what, why);
+            try {
+                listener.unsure(why);
+            } catch (RuntimeException e) {
+                log.error("{}: unsure: {}", what, RedisLink.reason(e));
+            }
         }
         String reply;
         try {
             reply = call(c -> c.<String>eval(RENEW, ScriptOutputType.VALUE, new String[] {key}, owner, Long.toString(ttlMs)),
-                    Math.min(validMs, RedisSettings.TIMEOUT.toMillis()));
+                    unsure ? RedisSettings.TIMEOUT.toMillis() : Math.min(validMs, RedisSettings.TIMEOUT.toMillis()));
         } catch (Unavailable e) {
             lastError = e.getMessage();
             failures.failed("cannot renew the lease: " + lastError + "; trying again every " + POLL_MS + " ms");
-            return Math.min(POLL_MS, validMs);
+            return unsure ? POLL_MS : Math.max(1, Math.min(POLL_MS, validMs));
         }
         if ("renewed".equals(reply) || "restored".equals(reply)) {
             renewedNanos = sent;
@@ -179,6 +200,15 @@ public final class AggregatorLease implements AutoCloseable {
                 log.info("{}: the key was gone (Redis restarted or failed over); set again for {}", what, owner);
             }
             failures.recovered("the lease is renewed again");
+            if (unsure) {
+                unsure = false;
+                log.info("{}: renewed again: {} is still the active aggregator", what, owner);
+                try {
+                    listener.confirmed();
+                } catch (RuntimeException e) {
+                    log.error("{}: confirmed: {}", what, RedisLink.reason(e));
+                }
+            }
             return ttlMs / 3;
         }
         lose("the lease is " + reply);
@@ -249,6 +279,7 @@ public final class AggregatorLease implements AutoCloseable {
 
     private void lose(String why) {
         held = false;
+        unsure = false;
         absentSeen = false;
         log.warn("{}: lost by {}: {}", what, owner, why);
         try {

@@ -63,6 +63,8 @@ class AggregatorLeaseTest {
     private static final class Events implements AggregatorLease.Listener {
         final AtomicInteger acquired = new AtomicInteger();
         final List<String> lost = Collections.synchronizedList(new ArrayList<>());
+        final List<String> unsure = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger confirmed = new AtomicInteger();
         volatile long acquiredNanos;
 
         @Override
@@ -75,6 +77,16 @@ class AggregatorLeaseTest {
         @Override
         public void lost(String why) {
             lost.add(why);
+        }
+
+        @Override
+        public void unsure(String why) {
+            unsure.add(why);
+        }
+
+        @Override
+        public void confirmed() {
+            confirmed.incrementAndGet();
         }
     }
 
@@ -193,22 +205,41 @@ class AggregatorLeaseTest {
     }
 
     @Test
-    void aHolderThatCannotRenewForTheLeaseTimeLosesIt() throws Exception {
+    void aHolderThatCannotRenewForTheLeaseTimeIsUnsureUntilItRenewsAgain() throws Exception {
         Aggregator a = start("a", SHORT_TTL);
         until(SHORT_TTL.multipliedBy(2), a::held, "a takes the lease");
         redis.stop();
         long stopped = System.nanoTime();
         try {
-            until(SHORT_TTL.plusSeconds(2), () -> !a.events.lost.isEmpty(), "the holder says it lost the lease");
+            until(SHORT_TTL.plusSeconds(2), () -> !a.events.unsure.isEmpty(), "the holder says it is unsure of the lease");
         } finally {
             redis.startAgain();
         }
         long afterStopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
         // Renewed at most ttl/3 before Redis went away, valid ttl from then.
-        assertTrue(afterStopMs >= SHORT_TTL.toMillis() * 2 / 3 - 100, "lost " + afterStopMs + " ms after Redis went away");
+        assertTrue(afterStopMs >= SHORT_TTL.toMillis() * 2 / 3 - 100, "unsure " + afterStopMs + " ms after Redis went away");
+        assertEquals(1, a.events.unsure.size(), a.events.unsure.toString());
+        assertTrue(a.events.unsure.get(0).contains("cannot know it still holds it"), a.events.unsure.get(0));
+        until(SHORT_TTL.plusSeconds(10), () -> a.events.confirmed.get() == 1, "renewed again once Redis is back");
+        assertTrue(a.held());
+        assertEquals(List.of(), a.events.lost, "nobody else took it");
+        assertEquals("a", value("t_" + key), "the key names the holder again");
+    }
+
+    @Test
+    void anUnsureHolderThatFindsTheLeaseTakenLosesIt() throws Exception {
+        Aggregator a = start("a", SHORT_TTL);
+        until(SHORT_TTL.multipliedBy(2), a::held, "a takes the lease");
+        redis.stop();
+        try {
+            until(SHORT_TTL.plusSeconds(2), () -> !a.events.unsure.isEmpty(), "the holder is unsure");
+        } finally {
+            redis.startAgain();
+        }
+        redis.sync().set("t_" + key, "b"); // the standby took it meanwhile
+        until(SHORT_TTL.plusSeconds(10), () -> !a.events.lost.isEmpty(), "the holder learns it lost the lease");
         assertFalse(a.held());
-        assertEquals(1, a.events.lost.size(), a.events.lost.toString());
-        assertTrue(a.events.lost.get(0).contains("cannot know it still holds it"), a.events.lost.get(0));
+        assertEquals(0, a.events.confirmed.get());
     }
 
     @Test

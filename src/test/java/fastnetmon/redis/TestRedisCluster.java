@@ -18,15 +18,26 @@ public final class TestRedisCluster implements AutoCloseable {
     private static final int NODES = 3;
     private static final long READY_SECONDS = 20;
 
+    /** The address the nodes listen on (beside 127.0.0.1) and announce to clients. */
+    private final String host;
     private final List<Integer> ports = new ArrayList<>();
     private final List<Path> dirs = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
 
-    private TestRedisCluster() {
+    private TestRedisCluster(String host) {
+        this.host = host;
     }
 
     public static TestRedisCluster start() throws Exception {
-        TestRedisCluster c = new TestRedisCluster();
+        return startOn("127.0.0.1");
+    }
+
+    /**
+     * The same with the nodes listening on {@code host} too (an address of this machine's, e.g. a
+     * {@code ClusterRig}'s hub) and announcing it, so that clients in network namespaces reach every node.
+     */
+    public static TestRedisCluster startOn(String host) throws Exception {
+        TestRedisCluster c = new TestRedisCluster(host);
         try {
             for (int i = 0; i < NODES; i++) {
                 int port = TestRedis.freePort();
@@ -34,11 +45,15 @@ public final class TestRedisCluster implements AutoCloseable {
                 c.ports.add(port);
                 c.dirs.add(dir);
                 // The bus port is chosen too: port + 10000, Redis's default, may be out of range or taken.
-                c.processes.add(TestRedis.launch(port, dir, List.of("--cluster-enabled", "yes",
-                        "--cluster-config-file", "nodes.conf", "--cluster-port", Integer.toString(TestRedis.freePort()))));
+                List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                        "--cluster-port", Integer.toString(TestRedis.freePort())));
+                if (!host.equals("127.0.0.1")) {
+                    args.addAll(List.of("--bind", "127.0.0.1", host, "--protected-mode", "no", "--cluster-announce-ip", host));
+                }
+                c.processes.add(TestRedis.launch(port, dir, args));
             }
             List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
-            c.ports.forEach(p -> create.add("127.0.0.1:" + p));
+            c.ports.forEach(p -> create.add(host + ":" + p));
             create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
             c.run(create);
             c.awaitOk();
@@ -86,9 +101,9 @@ public final class TestRedisCluster implements AutoCloseable {
         return List.copyOf(ports);
     }
 
-    /** {@code redis-cluster://127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3}. */
+    /** {@code redis-cluster://HOST:P1,HOST:P2,HOST:P3}. */
     public String uri() {
-        return "redis-cluster://" + ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+        return "redis-cluster://" + ports.stream().map(p -> host + ":" + p).collect(Collectors.joining(","));
     }
 
     /** The settings of a detector writing here under {@code prefix} (ban_time 60). */
