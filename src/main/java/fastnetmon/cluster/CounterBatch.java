@@ -347,7 +347,7 @@ public final class CounterBatch {
             }
             untrackedPackets = r.delta();
             promotedHosts = r.delta();
-            networks = r.count(MAX_NETWORKS, "networks");
+            networks = r.count(Math.min(MAX_NETWORKS, r.left() / 4), "networks"); // 4 values of a byte at least each
             if (networkTotals.length < 4 * networks) {
                 networkTotals = new long[4 * networks];
             }
@@ -355,7 +355,7 @@ public final class CounterBatch {
                 networkTotals[i] = r.delta();
             }
         }
-        // Each host takes 6 bytes at least, each removal 5, each sample 20: counts beyond what is left are malformed.
+        // Each host takes 6 bytes at least, each removal 5, each sample 17: counts beyond what is left are malformed.
         int n = r.count(r.left() / 6, "hosts");
         if (hostHi.length < n) {
             hostHi = new long[n];
@@ -387,7 +387,7 @@ public final class CounterBatch {
             removedLo[i] = r.lo;
         }
         removed = m;
-        int s = r.count(Math.min(MAX_SAMPLES, r.left() / 20), "samples");
+        int s = r.count(Math.min(MAX_SAMPLES, r.left() / 17), "samples");
         if (sampleTime.length < s) {
             growSamples(s);
         }
