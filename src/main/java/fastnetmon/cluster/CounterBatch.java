@@ -4,6 +4,9 @@ import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
 import fastnetmon.networks.IpAddresses;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -334,7 +337,7 @@ public final class CounterBatch {
         hasTotals = (flags & FLAG_TOTALS) != 0;
         wholeSeconds = (flags & FLAG_WHOLE_SECONDS) != 0;
         int nameLength = r.u8();
-        sensor = new String(r.bytes(nameLength), StandardCharsets.UTF_8);
+        sensor = utf8(r.bytes(nameLength));
         partition = r.count(Integer.MAX_VALUE, "partition");
         sequence = r.varint();
         endNanos = r.varint();
@@ -413,6 +416,16 @@ public final class CounterBatch {
         samples = s;
         if (r.left() != 0) {
             throw new Malformed(r.left() + " bytes after the batch's end (byte " + r.pos + ")");
+        }
+    }
+
+    /** Strictly: a name with a replacement character could grow beyond what {@link #encode} takes. */
+    private static String utf8(byte[] b) throws Malformed {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            throw new Malformed("the sensor's name is not UTF-8");
         }
     }
 
