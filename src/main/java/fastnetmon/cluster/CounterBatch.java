@@ -41,7 +41,7 @@ public final class CounterBatch {
     private static final int C = CounterShard.COUNTERS;
     /** Most networks a batch's totals carry (networks_list is bounded far below). */
     static final int MAX_NETWORKS = 1 << 16;
-    /** Most samples a batch carries; a sensor keeps the rest for its next batch. */
+    /** Most samples a batch carries; a sensor drops (and counts) the rest. */
     public static final int MAX_SAMPLES = 4096;
 
     public String sensor = "";

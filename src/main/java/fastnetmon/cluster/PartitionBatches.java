@@ -12,7 +12,7 @@ import java.util.List;
  * that reaches {@link #MAX_HOSTS} hosts or removals is encoded there and a new one started (the next
  * sequence, the same period), which bounds the memory and the size of a stream entry.
  *
- * <p>Threading: one thread (the publisher's).
+ * <p>Threading: one thread (the publisher's); {@link #droppedSamples} from any thread.
  */
 final class PartitionBatches implements PendingCounts.Sink, SampleRing.Visitor {
     /** Hosts (or removals) per batch at most: about 0.3 MB encoded for light hosts. */
@@ -29,7 +29,7 @@ final class PartitionBatches implements PendingCounts.Sink, SampleRing.Visitor {
     private final CounterBatch.Bytes bytes = new CounterBatch.Bytes();
     private List<Encoded> out;
     private long endNanos, coveredNanos, countedUpToNanos;
-    private long droppedSamples;
+    private volatile long droppedSamples; // read by stats() from any thread
 
     PartitionBatches(String sensor, int partitions, boolean wholeSeconds) {
         this.sensor = sensor;
@@ -96,7 +96,7 @@ final class PartitionBatches implements PendingCounts.Sink, SampleRing.Visitor {
         }
     }
 
-    /** Samples not published because their batch had {@link CounterBatch#MAX_SAMPLES}, since the start. */
+    /** Samples not published because their batch had {@link CounterBatch#MAX_SAMPLES}, since the start; any thread. */
     long droppedSamples() {
         return droppedSamples;
     }

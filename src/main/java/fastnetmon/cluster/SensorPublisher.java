@@ -26,6 +26,12 @@ import java.util.concurrent.TimeUnit;
  * sensor's heartbeat. Once a second the aggregator's sample requests are read and passed on, and every
  * tick the sample packets go into the sampled host's partition's batch.
  *
+ * <p>What an aggregator can count on: sequence numbers start at 0 when the sensor starts and go up by one
+ * per batch of a partition and kind; a tick may have several batches of a partition and kind (same
+ * {@code endNanos}) when one would exceed {@link PartitionBatches#MAX_HOSTS} hosts; a batch may arrive
+ * twice after a late Redis reply (same sequence); a host's removal comes after its last deltas, and
+ * means that this sensor's counters of that kind gave it up.
+ *
  * <p>Threading: its own daemon thread "cluster-sensor" is the one reader of every counters instance (no
  * evaluator runs on a sensor); the capture threads only write their counters and never wait for it.
  * {@link #start}, {@link #close} and {@link #stats} from any thread; the counters list may grow while it runs.

@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * new flow now and then. Prints, per host count, the bytes per second, per host, the batches per second
  * and the CPU time of the batching per second.
  *
- * <pre>mvn -q test-compile && java -Xmx3g -cp target/test-classes:target/classes fastnetmon.cluster.SensorBandwidth [HOSTS...]</pre>
+ * <pre>mvn -q test-compile &amp;&amp; java -Xmx3g -cp target/test-classes:target/classes fastnetmon.cluster.SensorBandwidth [HOSTS...]</pre>
  */
 public final class SensorBandwidth {
     private static final int C = CounterShard.COUNTERS;
