@@ -29,7 +29,7 @@ final class PendingCounts implements HostCounters.Changes {
     private static final int IN_BYTES = IN_PACKETS + 1;
     private static final int OUT_PACKETS = CounterShard.counter(Direction.OUTGOING, TrafficClass.TOTAL, 0);
     private static final int OUT_BYTES = OUT_PACKETS + 1;
-    private static final byte PENDING = 1, GONE = 2;
+    private static final byte PENDING = 1, GONE = 2, FAST = 4;
     private static final int MIN_SLOTS = 1024;
 
     /** Where the hosts handed over go. */
@@ -49,8 +49,13 @@ final class PendingCounts implements HostCounters.Changes {
     /** Counters instances holding the host. */
     private int[] holders = new int[MIN_SLOTS];
     private byte[] state = new byte[MIN_SLOTS];
+    /** Hosts that had deltas pending this second (a host sent at a tick and counted again is here twice). */
     private int[] pending = new int[64];
     private int pendingCount;
+    /** Hosts that reached the fast level since the previous tick: a tick looks at these only. */
+    private int[] fast = new int[64];
+    private int fastCount;
+    private int pendingHosts;
     private int[] gone = new int[64];
     private int goneCount;
 
@@ -103,10 +108,18 @@ final class PendingCounts implements HostCounters.Changes {
         }
         if ((state[slot] & PENDING) == 0) {
             state[slot] |= PENDING;
+            pendingHosts++;
             if (pendingCount == pending.length) {
                 pending = Arrays.copyOf(pending, pendingCount * 2);
             }
             pending[pendingCount++] = slot;
+        }
+        if ((state[slot] & FAST) == 0 && fast(base)) {
+            state[slot] |= FAST;
+            if (fastCount == fast.length) {
+                fast = Arrays.copyOf(fast, fastCount * 2);
+            }
+            fast[fastCount++] = slot;
         }
     }
 
@@ -126,21 +139,23 @@ final class PendingCounts implements HostCounters.Changes {
      * and then the hosts no instance holds any more; returns how many hosts it handed over.
      */
     int tick(boolean endOfSecond, Sink sink) {
-        int kept = 0, handed = 0;
-        for (int i = 0; i < pendingCount; i++) {
-            int slot = pending[i];
-            if (endOfSecond || fast(slot * C)) {
+        int[] hosts = endOfSecond ? pending : fast;
+        int n = endOfSecond ? pendingCount : fastCount;
+        int handed = 0;
+        for (int i = 0; i < n; i++) {
+            int slot = hosts[i];
+            if ((state[slot] & PENDING) != 0) { // not sent at a tick since it was listed
                 int base = slot * C;
                 sink.host(keys[2 * slot], keys[2 * slot + 1], counts, base);
                 Arrays.fill(counts, base, base + C, 0);
-                state[slot] &= ~PENDING;
+                state[slot] &= ~(PENDING | FAST);
                 handed++;
-            } else {
-                pending[kept++] = slot;
             }
         }
-        pendingCount = kept;
+        pendingHosts -= handed;
+        fastCount = 0;
         if (endOfSecond) {
+            pendingCount = 0;
             for (int i = 0; i < goneCount; i++) {
                 int slot = gone[i];
                 state[slot] &= ~GONE;
@@ -168,7 +183,7 @@ final class PendingCounts implements HostCounters.Changes {
 
     /** Hosts with deltas not handed over yet. */
     int pendingHosts() {
-        return pendingCount;
+        return pendingHosts;
     }
 
     private void room(int slot) {
@@ -181,7 +196,7 @@ final class PendingCounts implements HostCounters.Changes {
     /** After many hosts left, the arrays follow the index's slots down (called with nothing pending above them). */
     private void trim() {
         int cap = Math.max(MIN_SLOTS, index.slotLimit() * 2);
-        if (holders.length > 2 * cap && pendingCount == 0) {
+        if (holders.length > 2 * cap && pendingHosts == 0) {
             resize(cap);
         }
     }
