@@ -4,6 +4,9 @@ import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
 import fastnetmon.networks.IpAddresses;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -38,7 +41,7 @@ public final class CounterBatch {
     private static final int C = CounterShard.COUNTERS;
     /** Most networks a batch's totals carry (networks_list is bounded far below). */
     static final int MAX_NETWORKS = 1 << 16;
-    /** Most samples a batch carries; a sensor keeps the rest for its next batch. */
+    /** Most samples a batch carries; a sensor drops (and counts) the rest. */
     public static final int MAX_SAMPLES = 4096;
 
     public String sensor = "";
@@ -334,7 +337,7 @@ public final class CounterBatch {
         hasTotals = (flags & FLAG_TOTALS) != 0;
         wholeSeconds = (flags & FLAG_WHOLE_SECONDS) != 0;
         int nameLength = r.u8();
-        sensor = new String(r.bytes(nameLength), StandardCharsets.UTF_8);
+        sensor = utf8(r.bytes(nameLength));
         partition = r.count(Integer.MAX_VALUE, "partition");
         sequence = r.varint();
         endNanos = r.varint();
@@ -347,7 +350,7 @@ public final class CounterBatch {
             }
             untrackedPackets = r.delta();
             promotedHosts = r.delta();
-            networks = r.count(MAX_NETWORKS, "networks");
+            networks = r.count(Math.min(MAX_NETWORKS, r.left() / 4), "networks"); // 4 values of a byte at least each
             if (networkTotals.length < 4 * networks) {
                 networkTotals = new long[4 * networks];
             }
@@ -355,7 +358,7 @@ public final class CounterBatch {
                 networkTotals[i] = r.delta();
             }
         }
-        // Each host takes 6 bytes at least, each removal 5, each sample 20: counts beyond what is left are malformed.
+        // Each host takes 6 bytes at least, each removal 5, each sample 17: counts beyond what is left are malformed.
         int n = r.count(r.left() / 6, "hosts");
         if (hostHi.length < n) {
             hostHi = new long[n];
@@ -387,7 +390,7 @@ public final class CounterBatch {
             removedLo[i] = r.lo;
         }
         removed = m;
-        int s = r.count(Math.min(MAX_SAMPLES, r.left() / 20), "samples");
+        int s = r.count(Math.min(MAX_SAMPLES, r.left() / 17), "samples");
         if (sampleTime.length < s) {
             growSamples(s);
         }
@@ -413,6 +416,16 @@ public final class CounterBatch {
         samples = s;
         if (r.left() != 0) {
             throw new Malformed(r.left() + " bytes after the batch's end (byte " + r.pos + ")");
+        }
+    }
+
+    /** Strictly: a name with a replacement character could grow beyond what {@link #encode} takes. */
+    private static String utf8(byte[] b) throws Malformed {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            throw new Malformed("the sensor's name is not UTF-8");
         }
     }
 
