@@ -50,7 +50,7 @@ public final class SensorPublisher implements AutoCloseable {
     private final PendingCounts packetCounts, secondCounts;
     private final PartitionBatches packetBatches, secondBatches;
     private final SensorTotals totals = new SensorTotals();
-    private final SampleRequests sampleRequests = new SampleRequests();
+    private final SensorSampleRequests sampleRequests = new SensorSampleRequests();
     private final StreamPublisher publisher;
     private final List<PartitionBatches.Encoded> encoded = new ArrayList<>();
     private final CountDownLatch stopping = new CountDownLatch(1);

@@ -20,7 +20,7 @@ import java.util.Set;
  *
  * <p>Threading: one thread (the publisher's, the counters' reader).
  */
-final class SampleRequests {
+final class SensorSampleRequests {
     private static final int BOTH = 1 << Direction.INCOMING.hostIndex() | 1 << Direction.OUTGOING.hostIndex();
 
     private record Host(long hi, long lo) {

@@ -15,7 +15,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class SampleRequestsTest {
+class SensorSampleRequestsTest {
     private static final HostCounters.Changes IGNORE = new HostCounters.Changes() {
         @Override
         public int added(long hi, long lo) {
@@ -56,7 +56,7 @@ class SampleRequestsTest {
         CounterShard first = TestShards.shard("a", TestPackets.networks("10.0.0.0/8"), 10);
         List<CounterShard> shards = new ArrayList<>(List.of(first));
         sampled(first, "10.0.0.1"); // the shard holds the host before the request
-        SampleRequests requests = new SampleRequests();
+        SensorSampleRequests requests = new SensorSampleRequests();
         requests.update(hash("10.0.0.1", "1", "not an address", "3", "10.0.0.2", "x"), shards);
         assertEquals(1, requests.size(), "only addresses with flags");
         assertEquals(List.of(Direction.INCOMING), sampled(first, "10.0.0.1"));
