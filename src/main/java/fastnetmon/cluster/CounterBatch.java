@@ -319,6 +319,20 @@ public final class CounterBatch {
      * the batch in an unspecified state (clear it before reuse).
      */
     public void decode(byte[] data) throws Malformed {
+        Reader r = header(data);
+        body(r);
+    }
+
+    /**
+     * Decodes the header and the totals only (what an aggregator needs to route a batch and follow its
+     * sensor: sensor, kind, partition, sequence, times, totals); the batch then holds no hosts, removals
+     * or samples. Throws {@link Malformed} when that much is not well-formed.
+     */
+    public void decodeHeader(byte[] data) throws Malformed {
+        header(data);
+    }
+
+    private Reader header(byte[] data) throws Malformed {
         Reader r = new Reader(data);
         clear();
         for (byte b : MAGIC) {
@@ -355,7 +369,11 @@ public final class CounterBatch {
                 networkTotals[i] = r.delta();
             }
         }
-        // Each host takes 6 bytes at least, each removal 5, each sample 20: counts beyond what is left are malformed.
+        return r;
+    }
+
+    private void body(Reader r) throws Malformed {
+        // Each host takes 6 bytes at least, each removal 5, each sample 17: counts beyond what is left are malformed.
         int n = r.count(r.left() / 6, "hosts");
         if (hostHi.length < n) {
             hostHi = new long[n];
@@ -387,7 +405,7 @@ public final class CounterBatch {
             removedLo[i] = r.lo;
         }
         removed = m;
-        int s = r.count(Math.min(MAX_SAMPLES, r.left() / 20), "samples");
+        int s = r.count(Math.min(MAX_SAMPLES, r.left() / 17), "samples");
         if (sampleTime.length < s) {
             growSamples(s);
         }

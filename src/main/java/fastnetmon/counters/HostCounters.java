@@ -14,6 +14,9 @@ public interface HostCounters {
     /** As in logs, e.g. the source's name. */
     String name();
 
+    /** The cluster sensor whose counters these are (aggregator role), or null for this process's own counters. Several instances may name one sensor (its per-tick and its whole-second counters). */
+    default String sensorName() { return null; }
+
     /**
      * One read of what changed since the previous one. For each host the counters gave up since then
      * (idle: its counters are gone) {@link Changes#removed}; for each host they took up, {@link Changes#added}
