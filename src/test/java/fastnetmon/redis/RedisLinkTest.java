@@ -100,7 +100,7 @@ class RedisLinkTest {
                 assertNotNull(c);
                 c.set("k", "in database 3").get(2, TimeUnit.SECONDS);
                 assertEquals("in database 3", c.get("k").get(2, TimeUnit.SECONDS));
-                assertEquals("OK", c.select(0).get(2, TimeUnit.SECONDS));
+                assertEquals("OK", ((io.lettuce.core.api.async.RedisAsyncCommands<String, String>) c).select(0).get(2, TimeUnit.SECONDS));
                 assertNull(c.get("k").get(2, TimeUnit.SECONDS), "written in database 3 only");
             }
         }
