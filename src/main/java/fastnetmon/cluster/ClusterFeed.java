@@ -90,7 +90,7 @@ public final class ClusterFeed implements AutoCloseable {
             keys[p] = settings.streamKey(p).getBytes(StandardCharsets.UTF_8);
         }
         this.failures = new RepeatedFailure(log, link.settings().describe() + ", cluster counter streams");
-        this.unattributed = new RepeatedFailure(log, "cluster: entry of no sensor dropped");
+        this.unattributed = new RepeatedFailure(log, "cluster: malformed stream entry dropped");
     }
 
     /** Starts reading, {@code cluster_max_lag} back from now. */
