@@ -3,7 +3,9 @@ package fastnetmon.cluster;
 import fastnetmon.counters.Direction;
 import fastnetmon.networks.IpAddresses;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,8 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * sensor: setting the same flags again changes nothing. At most {@link #MAX_HOSTS} hosts are wanted at a
  * time; requests beyond are refused (counted).
  *
- * <p>Threading: {@link #set} on the evaluator's thread (any thread is safe); {@link #flush} on the feed's
- * thread only, which alone keeps what it wrote.
+ * <p>Threading: {@link #set} on one thread (the evaluator's, through every sensor's counters);
+ * {@link #flush} and {@link #forgetWritten} on the feed's thread only, which alone keeps what it wrote;
+ * {@link #wanted()} and {@link #refused()} from any thread.
  */
 public final class SampleRequests {
     /** Most hosts wanted at once (a ban wants one or two; this is far above any ban list). */
@@ -38,7 +41,7 @@ public final class SampleRequests {
             return;
         }
         if (!wanted.containsKey(host) && wanted.size() >= MAX_HOSTS) {
-            refused++; // the evaluator's thread is the only writer
+            refused++; // one writer
             return;
         }
         Integer before = wanted.put(host, flags);
@@ -47,11 +50,12 @@ public final class SampleRequests {
         }
     }
 
-    /** The flags of a direction, or of both when null; see {@link #set}. */
+    /** The flags of a direction; 0 (stop) for null. */
     static int flags(Direction direction) {
         return direction == null ? 0 : 1 << direction.hostIndex();
     }
 
+    /** The flags of both of a host's directions. */
     static final int BOTH_WAYS = 1 << Direction.INCOMING.hostIndex() | 1 << Direction.OUTGOING.hostIndex();
 
     /** Requests refused because {@link #MAX_HOSTS} hosts were wanted already. */
@@ -70,7 +74,7 @@ public final class SampleRequests {
     }
 
     /** What one flush has to do: replace the hash whole, or set and delete fields. */
-    record Writes(boolean rewrite, Map<String, String> set, java.util.List<String> delete) {
+    record Writes(boolean rewrite, Map<String, String> set, List<String> delete) {
         boolean none() {
             return !rewrite && set.isEmpty() && delete.isEmpty();
         }
@@ -82,12 +86,12 @@ public final class SampleRequests {
      */
     Writes flush() {
         if (!changed && written != null) {
-            return new Writes(false, Map.of(), java.util.List.of());
+            return new Writes(false, Map.of(), List.of());
         }
         changed = false; // before the read: a change made during it is seen by the next flush
         Map<String, Integer> now = new HashMap<>(wanted);
         Map<String, String> set = new HashMap<>();
-        java.util.List<String> delete = new java.util.ArrayList<>();
+        List<String> delete = new ArrayList<>();
         boolean rewrite = written == null;
         now.forEach((host, flags) -> {
             if (rewrite || !flags.equals(written.get(host))) {
