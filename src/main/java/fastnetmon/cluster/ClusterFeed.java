@@ -181,7 +181,7 @@ public final class ClusterFeed implements AutoCloseable {
         if (failed != null) {
             throw failed;
         }
-        writeSampleRequests();
+        requests.writeTo(link, settings.sampleRequestsKey());
         return any;
     }
 
@@ -228,36 +228,6 @@ public final class ClusterFeed implements AutoCloseable {
         SensorCounters c = new SensorCounters(sensor, wholeSeconds, maxHosts, requests, networks, settings.maxLag(), wallNanos);
         newCounters.accept(c);
         return c;
-    }
-
-    private void writeSampleRequests() throws Exception {
-        SampleRequests.Writes w = requests.flush();
-        if (w.none()) {
-            return;
-        }
-        try {
-            RedisClusterAsyncCommands<String, String> redis = link.commands();
-            if (redis == null) {
-                throw new IllegalStateException("Redis cannot be reached");
-            }
-            String key = settings.sampleRequestsKey();
-            List<RedisFuture<?>> writes = new ArrayList<>();
-            if (w.rewrite()) {
-                writes.add(redis.del(key));
-            }
-            if (!w.set().isEmpty()) {
-                writes.add(redis.hset(key, w.set()));
-            }
-            if (!w.delete().isEmpty()) {
-                writes.add(redis.hdel(key, w.delete().toArray(String[]::new)));
-            }
-            for (RedisFuture<?> f : writes) {
-                f.get(RedisSettings.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (Exception e) {
-            requests.forgetWritten();
-            throw e;
-        }
     }
 
     /** Says which sensors went down or came back, and renews the snapshot when one did or when due. */

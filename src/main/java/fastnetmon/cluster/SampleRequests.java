@@ -2,12 +2,17 @@ package fastnetmon.cluster;
 
 import fastnetmon.counters.Direction;
 import fastnetmon.networks.IpAddresses;
+import fastnetmon.redis.RedisLink;
+import fastnetmon.redis.RedisSettings;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The hosts the aggregator wants sample packets of, and in which directions, as the sensors read them
@@ -16,6 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Every {@link SensorCounters} forwards the evaluator's requests here, so one request arrives once per
  * sensor: setting the same flags again changes nothing. At most {@link #MAX_HOSTS} hosts are wanted at a
  * time; requests beyond are refused (counted).
+ *
+ * The feed writes them to Redis ({@link #writeTo}): the whole hash at first and after a failure (a
+ * reconnection), then only what changed.
  *
  * <p>Threading: {@link #set} on one thread (the evaluator's, through every sensor's counters);
  * {@link #flush} and {@link #forgetWritten} on the feed's thread only, which alone keeps what it wrote;
@@ -71,6 +79,39 @@ public final class SampleRequests {
     /** The next {@link #flush} rewrites the whole hash (after a reconnection or a failed write). */
     void forgetWritten() {
         written = null;
+    }
+
+    /**
+     * Writes what the hash lacks ({@link #flush}), each command bounded by the timeout; when one fails, the
+     * next call rewrites the hash whole. Feed thread only.
+     */
+    void writeTo(RedisLink link, String key) throws Exception {
+        Writes w = flush();
+        if (w.none()) {
+            return;
+        }
+        try {
+            RedisClusterAsyncCommands<String, String> redis = link.commands();
+            if (redis == null) {
+                throw new IllegalStateException("Redis cannot be reached");
+            }
+            List<RedisFuture<?>> writes = new ArrayList<>();
+            if (w.rewrite()) {
+                writes.add(redis.del(key));
+            }
+            if (!w.set().isEmpty()) {
+                writes.add(redis.hset(key, w.set()));
+            }
+            if (!w.delete().isEmpty()) {
+                writes.add(redis.hdel(key, w.delete().toArray(String[]::new)));
+            }
+            for (RedisFuture<?> f : writes) {
+                f.get(RedisSettings.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (Exception e) {
+            forgetWritten();
+            throw e;
+        }
     }
 
     /** What one flush has to do: replace the hash whole, or set and delete fields. */
