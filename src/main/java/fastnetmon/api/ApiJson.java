@@ -112,8 +112,8 @@ final class ApiJson {
         return a;
     }
 
-    /** GET /api/sensors: the cluster's sensors, as {@link SensorStatus} gives them. */
-    static ArrayNode sensors(List<SensorStatus> sensors) {
+    /** GET /api/sensors: the cluster's sensors as this aggregator sees them, as {@link SensorStatus} gives them. */
+    static ArrayNode sensorStatuses(List<SensorStatus> sensors) {
         ArrayNode a = MAPPER.createArrayNode();
         for (SensorStatus s : sensors) {
             a.addObject().put("name", s.name()).put("up", s.up())

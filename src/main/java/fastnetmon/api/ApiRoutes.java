@@ -99,7 +99,7 @@ final class ApiRoutes {
                 return get(method, () -> {
                     noParameters(query, Set.of());
                     ObjectNode o = ApiJson.object();
-                    o.set("sensors", ApiJson.sensors(access.sensors()));
+                    o.set("sensors", ApiJson.sensorStatuses(access.sensors()));
                     return o;
                 });
             default:

@@ -14,8 +14,14 @@ public interface HostCounters {
     /** As in logs, e.g. the source's name. */
     String name();
 
-    /** The cluster sensor whose counters these are (aggregator role), or null for this process's own counters. Several instances may name one sensor (its per-tick and its whole-second counters). */
-    default String sensorName() { return null; }
+    /**
+     * The cluster sensor whose counters these are (on an aggregator), or null for this process's own
+     * counters. Several counters may name the same sensor (its per-tick counters and its whole-second
+     * flow counters): they are one sensor in an attack's per-sensor shares.
+     */
+    default String sensorName() {
+        return null;
+    }
 
     /**
      * One read of what changed since the previous one. For each host the counters gave up since then
