@@ -119,7 +119,8 @@ final class ApiJson {
             a.addObject().put("name", s.name()).put("up", s.up())
                     .put("seconds_since_last_batch", s.secondsSinceLastBatch())
                     .put("batches", s.batches()).put("bytes", s.bytes())
-                    .put("lost_batches", s.lostBatches()).put("late_batches", s.lateBatches())
+                    .put("lost_batches", s.lostBatches()).put("duplicate_batches", s.duplicateBatches())
+                    .put("late_batches", s.lateBatches())
                     .put("malformed_batches", s.malformedBatches()).put("dropped_batches", s.droppedBatches())
                     .put("pps_in", s.packetsPerSecondIn()).put("pps_out", s.packetsPerSecondOut())
                     .put("bps_in", s.bitsPerSecondIn()).put("bps_out", s.bitsPerSecondOut());

@@ -27,7 +27,7 @@ import java.util.function.LongSupplier;
  * hands each batch to its sensor's {@link SensorCounters} (made on the sensor's first batch of a kind and
  * given to {@code newCounters}, the evaluator's {@code addCounters}), follows each sensor
  * ({@link SensorTrack}: batches, lost and malformed ones, up or down, one log line each way) and writes
- * the evaluator's sample requests ({@link SampleRequests}) to the hash the sensors read.
+ * the evaluator's sample requests ({@link WantedSamples}) to the hash the sensors read.
  *
  * <p>Each round reads all partitions at once (XREAD without BLOCK, {@value #COUNT} entries each, one
  * command per stream: a Redis Cluster may hold them in different slots), each bounded by the command
@@ -54,7 +54,7 @@ public final class ClusterFeed implements AutoCloseable {
     private final int maxHosts;
     private final MonitoredNetworks networks;
     private final LongSupplier wallNanos = () -> System.currentTimeMillis() * 1_000_000L;
-    private final SampleRequests requests = new SampleRequests();
+    private final WantedSamples requests = new WantedSamples();
     private final byte[][] keys;
     private final String[] lastIds;
     private final RepeatedFailure failures;
@@ -112,7 +112,7 @@ public final class ClusterFeed implements AutoCloseable {
     }
 
     /** The sample requests the feed writes to Redis (every sensor's counters forward theirs here). */
-    public SampleRequests sampleRequests() {
+    public WantedSamples wantedSamples() {
         return requests;
     }
 

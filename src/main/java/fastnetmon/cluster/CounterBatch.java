@@ -319,20 +319,20 @@ public final class CounterBatch {
      * the batch in an unspecified state (clear it before reuse).
      */
     public void decode(byte[] data) throws Malformed {
-        Reader r = header(data);
-        body(r);
+        decode(data, false);
     }
 
     /**
-     * Decodes the header and the totals only (what an aggregator needs to route a batch and follow its
-     * sensor: sensor, kind, partition, sequence, times, totals); the batch then holds no hosts, removals
-     * or samples. Throws {@link Malformed} when that much is not well-formed.
+     * Decodes the header only (what an aggregator needs to route a batch and follow its sensor: sensor,
+     * kind, partition, sequence, times, whether totals follow); the batch then holds no totals' values,
+     * hosts, removals or samples.
+     * Throws {@link Malformed} when that much is not well-formed.
      */
     public void decodeHeader(byte[] data) throws Malformed {
-        header(data);
+        decode(data, true);
     }
 
-    private Reader header(byte[] data) throws Malformed {
+    private void decode(byte[] data, boolean headerOnly) throws Malformed {
         Reader r = new Reader(data);
         clear();
         for (byte b : MAGIC) {
@@ -355,6 +355,9 @@ public final class CounterBatch {
         coveredNanos = r.varint();
         long upTo = r.varint();
         countedUpToNanos = upTo == 0 ? Long.MIN_VALUE : upTo - 1;
+        if (headerOnly) {
+            return;
+        }
         if (hasTotals) {
             for (int i = 0; i < totals.length; i++) {
                 totals[i] = r.delta();
@@ -369,10 +372,6 @@ public final class CounterBatch {
                 networkTotals[i] = r.delta();
             }
         }
-        return r;
-    }
-
-    private void body(Reader r) throws Malformed {
         // Each host takes 6 bytes at least, each removal 5, each sample 17: counts beyond what is left are malformed.
         int n = r.count(r.left() / 6, "hosts");
         if (hostHi.length < n) {

@@ -30,8 +30,8 @@ import java.util.function.LongSupplier;
  * <p>Threading: {@link #offer} on one feeding thread; the {@link HostCounters} methods on the reader's
  * thread (the evaluator's), which takes no lock: the two meet in a bounded single-producer
  * single-consumer queue, and a batch offered when it is full is dropped (counted). {@link #name()},
- * {@link #sensorName()} and the counts ({@link #late()}, {@link #dropped()}, {@link #malformed()},
- * {@link #untrackedHosts()}) are safe from any thread.
+ * {@link #sensorName()}, the counts ({@link #late()}, {@link #dropped()}, {@link #malformed()},
+ * {@link #untrackedHosts()}) and {@link #lastSecond()} are safe from any thread.
  */
 public final class SensorCounters implements HostCounters {
     private static final Logger log = LoggerFactory.getLogger(SensorCounters.class);
@@ -46,7 +46,7 @@ public final class SensorCounters implements HostCounters {
     private final String sensor;
     private final boolean wholeSeconds;
     private final int maxHosts;
-    private final SampleRequests requests;
+    private final WantedSamples requests;
     private final MonitoredNetworks networks;
     private final long maxLagNanos;
     private final LongSupplier wallNanos;
@@ -69,6 +69,7 @@ public final class SensorCounters implements HostCounters {
     private long untracked, promoted;
     private long countedUpTo = Long.MIN_VALUE;
     private long sweptSecond = Long.MIN_VALUE;
+    private final SecondRates rates = new SecondRates();
 
     /**
      * @param sensor       the sensor's name, as its batches give it
@@ -79,7 +80,7 @@ public final class SensorCounters implements HostCounters {
      * @param maxLag       how far behind the aggregator's clock a batch may end and still count
      * @param wallNanos    the aggregator's clock (ns since the epoch)
      */
-    public SensorCounters(String sensor, boolean wholeSeconds, int maxHosts, SampleRequests requests,
+    public SensorCounters(String sensor, boolean wholeSeconds, int maxHosts, WantedSamples requests,
                           MonitoredNetworks networks, Duration maxLag, LongSupplier wallNanos) {
         this.sensor = sensor;
         this.wholeSeconds = wholeSeconds;
@@ -193,6 +194,7 @@ public final class SensorCounters implements HostCounters {
             }
         }
         if (b.hasTotals) {
+            rates.add(b);
             for (int i = 0; i < totals.length; i++) {
                 totals[i] += b.totals[i];
             }
@@ -249,6 +251,14 @@ public final class SensorCounters implements HostCounters {
         }
     }
 
+    /**
+     * The sensor's traffic of its last complete second from its totals, as of the last read: packets in,
+     * packets out, bytes in, bytes out (do not modify). Any thread.
+     */
+    public long[] lastSecond() {
+        return rates.last();
+    }
+
     /** Hosts held now. Reader's thread. */
     public int hosts() {
         return index.size();
@@ -286,12 +296,12 @@ public final class SensorCounters implements HostCounters {
 
     @Override
     public void requestSamples(long hi, long lo, Direction direction) {
-        requests.set(hi, lo, SampleRequests.flags(direction));
+        requests.set(hi, lo, WantedSamples.flags(direction));
     }
 
     @Override
     public void requestSamplesBothWays(long hi, long lo) {
-        requests.set(hi, lo, SampleRequests.BOTH_WAYS);
+        requests.set(hi, lo, WantedSamples.BOTH_WAYS);
     }
 
     @Override

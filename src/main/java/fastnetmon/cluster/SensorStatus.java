@@ -9,6 +9,7 @@ package fastnetmon.cluster;
  * @param batches               batches read from its streams
  * @param bytes                 bytes of those batches
  * @param lostBatches           batches missing from its sequences (never read: trimmed from a stream, or lost with Redis)
+ * @param duplicateBatches      batches that came twice (the sensor sent one again after a late reply), counted once
  * @param lateBatches           batches dropped because they ended more than cluster_max_lag ago
  * @param malformedBatches      batches dropped because they did not decode
  * @param droppedBatches        batches dropped because the evaluator had not taken the earlier ones
@@ -18,6 +19,6 @@ package fastnetmon.cluster;
  * @param bitsPerSecondOut      outgoing bits of that second
  */
 public record SensorStatus(String name, boolean up, long secondsSinceLastBatch, long batches, long bytes,
-                           long lostBatches, long lateBatches, long malformedBatches, long droppedBatches,
+                           long lostBatches, long duplicateBatches, long lateBatches, long malformedBatches, long droppedBatches,
                            long packetsPerSecondIn, long packetsPerSecondOut, long bitsPerSecondIn, long bitsPerSecondOut) {
 }

@@ -1,16 +1,13 @@
 package fastnetmon.cluster;
 
-import fastnetmon.counters.CounterShard;
-import fastnetmon.counters.Direction;
 import org.agrona.collections.Long2LongHashMap;
 
 import java.util.function.Function;
 
 /**
  * What the feed follows of one sensor: its counters (per tick, and whole seconds once such a batch
- * comes), its batches and bytes, the gaps in its sequences per partition and kind, its malformed batches,
- * when its last batch came and whether it is up, and its traffic of the last complete second from the
- * totals its batches carry.
+ * comes), its batches and bytes, the gaps in its sequences per partition and kind, the batches that came
+ * twice and its malformed ones, when its last batch came and whether it is up.
  *
  * <p>Threading: the feed's thread only; it makes {@link SensorStatus} snapshots for the others.
  */
@@ -20,12 +17,11 @@ final class SensorTrack {
     final String name;
     private final Function<Boolean, SensorCounters> make;
     private SensorCounters ticks, flows;
-    private long batches, bytes, gaps, malformed;
-    /** Per partition * 2 + kind, the last sequence read. */
-    private final Long2LongHashMap sequences = new Long2LongHashMap(-1);
+    private long batches, bytes, gaps, duplicates, malformed;
+    /** Per partition * 2 + kind, the last sequence read and the latest end of a batch. */
+    private final Long2LongHashMap sequences = new Long2LongHashMap(-1), ends = new Long2LongHashMap(Long.MIN_VALUE);
     private long lastBatchNanos;
     private boolean up = true;
-    private final Rate tickRate = new Rate(), flowRate = new Rate();
 
     /** @param make makes the sensor's counters of a kind (true: whole seconds), and hands them to the evaluator */
     SensorTrack(String name, Function<Boolean, SensorCounters> make, long nowNanos) {
@@ -43,16 +39,17 @@ final class SensorTrack {
         bytes += data.length;
         lastBatchNanos = nowNanos;
         long key = header.partition * 2L + (header.wholeSeconds ? 1 : 0);
-        long last = sequences.get(key);
+        long last = sequences.get(key), lastEnd = ends.get(key);
+        if (last >= 0 && header.sequence <= last && header.endNanos <= lastEnd) {
+            duplicates++; // the sensor sent it again after a late reply: counted once already
+            return;
+        }
         if (last >= 0 && header.sequence > last + 1) {
             gaps += header.sequence - last - 1;
         }
-        if (header.sequence != last) { // lower: the sensor started again and counts from the start
-            sequences.put(key, header.sequence);
-        }
-        if (header.hasTotals) {
-            (header.wholeSeconds ? flowRate : tickRate).add(header);
-        }
+        // A lower sequence ending later: the sensor started again and counts from 0.
+        sequences.put(key, header.sequence);
+        ends.put(key, Math.max(lastEnd, header.endNanos));
         counters(header.wholeSeconds).offer(data, header.endNanos);
     }
 
@@ -94,47 +91,15 @@ final class SensorTrack {
             }
         }
         long[] r = new long[4];
-        if (up) {
-            tickRate.last(r);
-            flowRate.last(r);
-        }
-        return new SensorStatus(name, up, silentSeconds(nowNanos), batches, bytes, gaps, late, bad, dropped,
-                r[0], r[1], r[2] * 8, r[3] * 8);
-    }
-
-    /**
-     * Packets and bytes in and out per second of the sensor's clock, from its totals' deltas: a batch
-     * counts in the second its end falls in (one ending on the second's turn, in the second before), and a
-     * second is complete when a batch of a later one comes.
-     */
-    private static final class Rate {
-        private long second = Long.MIN_VALUE;
-        private final long[] current = new long[4], last = new long[4];
-
-        void add(CounterBatch b) {
-            long s = Math.floorDiv(b.endNanos - 1, SECOND);
-            if (s < second) {
-                return; // out of order: its second is gone
-            }
-            if (s > second) {
+        for (SensorCounters c : new SensorCounters[] {ticks, flows}) {
+            if (c != null && up) {
+                long[] l = c.lastSecond();
                 for (int i = 0; i < 4; i++) {
-                    last[i] = s == second + 1 ? current[i] : 0;
-                    current[i] = 0;
+                    r[i] += l[i];
                 }
-                second = s;
-            }
-            for (int v = 4; v <= 6; v += 2) {
-                current[0] += b.totals[CounterShard.totalIndex(Direction.INCOMING, v, 0)];
-                current[1] += b.totals[CounterShard.totalIndex(Direction.OUTGOING, v, 0)];
-                current[2] += b.totals[CounterShard.totalIndex(Direction.INCOMING, v, 1)];
-                current[3] += b.totals[CounterShard.totalIndex(Direction.OUTGOING, v, 1)];
             }
         }
-
-        void last(long[] into) {
-            for (int i = 0; i < 4; i++) {
-                into[i] += last[i];
-            }
-        }
+        return new SensorStatus(name, up, silentSeconds(nowNanos), batches, bytes, gaps, duplicates, late, bad, dropped,
+                r[0], r[1], r[2] * 8, r[3] * 8);
     }
 }

@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 
 /**
  * The cluster's sensors as the aggregator sees them, read at scrape time ({@code ClusterFeed::sensors}):
- * per sensor whether it is up, its batches and bytes, the batches lost, late, malformed and dropped, and its
+ * per sensor whether it is up, its batches and bytes, the batches lost, sent twice, late, malformed and dropped, and its
  * traffic of its last complete second; and how many sensors are down. Nothing unless this detector is an
  * aggregator that has seen a sensor. Stateless: safe from several scrape threads at once.
  */
@@ -33,6 +33,8 @@ final class ClusterMetrics {
         MetricFamily.Builder lost = MetricFamily.builder("fastnetmon_cluster_sensor_lost_batches_total",
                 "Batches missing from the sensor's sequences (trimmed from a stream before they were read, or lost with Redis)",
                 Type.COUNTER);
+        MetricFamily.Builder duplicate = MetricFamily.builder("fastnetmon_cluster_sensor_duplicate_batches_total",
+                "Batches that came twice (the sensor sent one again after a late reply), counted once", Type.COUNTER);
         MetricFamily.Builder late = MetricFamily.builder("fastnetmon_cluster_sensor_late_batches_total",
                 "Batches dropped because they ended more than cluster_max_lag ago", Type.COUNTER);
         MetricFamily.Builder malformed = MetricFamily.builder("fastnetmon_cluster_sensor_malformed_batches_total",
@@ -51,6 +53,7 @@ final class ClusterMetrics {
             batches.sample(s.batches(), "sensor", name);
             bytes.sample(s.bytes(), "sensor", name);
             lost.sample(s.lostBatches(), "sensor", name);
+            duplicate.sample(s.duplicateBatches(), "sensor", name);
             late.sample(s.lateBatches(), "sensor", name);
             malformed.sample(s.malformedBatches(), "sensor", name);
             dropped.sample(s.droppedBatches(), "sensor", name);
@@ -61,7 +64,7 @@ final class ClusterMetrics {
         }
         return List.of(up.build(), MetricFamily.gauge("fastnetmon_cluster_sensors_down",
                         "Sensors from which no batch came within cluster_sensor_timeout", down),
-                batches.build(), bytes.build(), lost.build(), late.build(), malformed.build(), dropped.build(),
+                batches.build(), bytes.build(), lost.build(), duplicate.build(), late.build(), malformed.build(), dropped.build(),
                 packets.build(), bits.build());
     }
 }

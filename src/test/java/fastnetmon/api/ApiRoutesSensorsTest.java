@@ -43,14 +43,14 @@ class ApiRoutesSensorsTest {
     @Test
     void eachSensorWithItsFigures() throws Exception {
         ApiRoutes routes = routes(aggregator(List.of(
-                new SensorStatus("edge-1", true, 0, 1200, 345_678, 3, 2, 1, 4, 50_000, 700, 400_000_000, 5_600_000),
-                new SensorStatus("edge-2", false, 42, 10, 999, 0, 0, 0, 0, 0, 0, 0, 0))));
+                new SensorStatus("edge-1", true, 0, 1200, 345_678, 3, 5, 2, 1, 4, 50_000, 700, 400_000_000, 5_600_000),
+                new SensorStatus("edge-2", false, 42, 10, 999, 0, 0, 0, 0, 0, 0, 0, 0, 0))));
         ApiRoutes.Reply r = routes.route("GET", "/api/sensors", null, null);
         assertEquals(200, r.status());
         JsonNode list = r.body().path("sensors");
         assertEquals(2, list.size(), r.body().toString());
         assertEquals("{\"name\":\"edge-1\",\"up\":true,\"seconds_since_last_batch\":0,\"batches\":1200,"
-                + "\"bytes\":345678,\"lost_batches\":3,\"late_batches\":2,\"malformed_batches\":1,\"dropped_batches\":4,"
+                + "\"bytes\":345678,\"lost_batches\":3,\"duplicate_batches\":5,\"late_batches\":2,\"malformed_batches\":1,\"dropped_batches\":4,"
                 + "\"pps_in\":50000,\"pps_out\":700,\"bps_in\":400000000,\"bps_out\":5600000}", list.get(0).toString());
         assertEquals("edge-2", list.get(1).path("name").asText());
         assertEquals(false, list.get(1).path("up").asBoolean());

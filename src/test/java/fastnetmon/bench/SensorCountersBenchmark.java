@@ -2,9 +2,9 @@ package fastnetmon.bench;
 
 import fastnetmon.Detector;
 import fastnetmon.cluster.CounterBatch;
-import fastnetmon.cluster.SampleRequests;
+import fastnetmon.cluster.WantedSamples;
 import fastnetmon.cluster.SensorCounters;
-import fastnetmon.cluster.TestBatches;
+import fastnetmon.cluster.SensorBatches;
 import fastnetmon.counters.HostCounters;
 import fastnetmon.counters.MonitoredNetworks;
 import fastnetmon.detection.Evaluator;
@@ -24,8 +24,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The aggregator's evaluator side: each of {@value #SENSORS} sensors sends one batch of the same
- * {@value #HOSTS} hosts (one packet each), which its {@link SensorCounters} decodes and applies in
+ * The aggregator's evaluator side: each of {@value #SENSORS} sensors sends the same {@value #HOSTS}
+ * hosts (one packet each, in batches of {@value #BATCH_HOSTS}), which its {@link SensorCounters} decodes and applies in
  * {@link HostCounters#read}. Scores are host records per second on one core (sensors times hosts per
  * invocation). Run with bench/jmh (never part of mvn test).
  *
@@ -40,6 +40,8 @@ import java.util.concurrent.TimeUnit;
 public class SensorCountersBenchmark {
     static final int HOSTS = 100_000;
     static final int SENSORS = 4;
+    /** Hosts in a sensor's batch at most (its publisher's PartitionBatches.MAX_HOSTS). */
+    static final int BATCH_HOSTS = 16_384;
     static final long NANOS = 1_000_000_000L;
 
     /** Changes that give every host id 0 and count nothing. */
@@ -62,22 +64,26 @@ public class SensorCountersBenchmark {
     public static class Sensors {
         final long second = 1_767_225_600L;
         final SensorCounters[] counters = new SensorCounters[SENSORS];
-        final byte[][] batches = new byte[SENSORS][];
+        /** Per sensor, its batches of at most {@value #BATCH_HOSTS} hosts (as a sensor splits them). */
+        final byte[][][] batches = new byte[SENSORS][][];
         Detector detector;
         Evaluator evaluator;
         long tickSecond = second;
 
         @Setup(Level.Trial)
         public void start() throws IOException {
-            SampleRequests requests = new SampleRequests();
+            WantedSamples requests = new WantedSamples();
             for (int s = 0; s < SENSORS; s++) {
                 counters[s] = new SensorCounters("s" + s, false, 4 * HOSTS, requests, MonitoredNetworks.NONE,
                         Duration.ofSeconds(5), () -> second * NANOS);
-                CounterBatch b = TestBatches.batch("s" + s, 0, 1, second * NANOS);
-                for (int h = 0; h < HOSTS; h++) {
-                    TestBatches.host(b, "10." + (h >> 16) + "." + ((h >> 8) & 0xff) + "." + (h & 0xff), 1, 64);
+                batches[s] = new byte[(HOSTS + BATCH_HOSTS - 1) / BATCH_HOSTS][];
+                for (int i = 0; i < batches[s].length; i++) {
+                    CounterBatch b = SensorBatches.batch("s" + s, 0, i, second * NANOS);
+                    for (int h = i * BATCH_HOSTS; h < Math.min(HOSTS, (i + 1) * BATCH_HOSTS); h++) {
+                        SensorBatches.host(b, "10." + (h >> 16) + "." + ((h >> 8) & 0xff) + "." + (h & 0xff), 1, 64);
+                    }
+                    batches[s][i] = SensorBatches.bytes(b);
                 }
-                batches[s] = TestBatches.bytes(b);
             }
         }
 
@@ -95,8 +101,10 @@ public class SensorCountersBenchmark {
 
         void offer() {
             for (int s = 0; s < SENSORS; s++) {
-                if (!counters[s].offer(batches[s], second * NANOS)) {
-                    throw new IllegalStateException("batch dropped");
+                for (byte[] b : batches[s]) {
+                    if (!counters[s].offer(b, second * NANOS)) {
+                        throw new IllegalStateException("batch dropped");
+                    }
                 }
             }
         }

@@ -1,6 +1,6 @@
 package fastnetmon.cluster;
 
-import fastnetmon.cluster.TestBatches.Recording;
+import fastnetmon.cluster.SensorBatches.Recording;
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.MonitoredNetworks;
@@ -12,11 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static fastnetmon.cluster.TestBatches.batch;
-import static fastnetmon.cluster.TestBatches.bytes;
-import static fastnetmon.cluster.TestBatches.host;
-import static fastnetmon.cluster.TestBatches.removed;
-import static fastnetmon.cluster.TestBatches.totals;
+import static fastnetmon.cluster.SensorBatches.batch;
+import static fastnetmon.cluster.SensorBatches.bytes;
+import static fastnetmon.cluster.SensorBatches.host;
+import static fastnetmon.cluster.SensorBatches.removed;
+import static fastnetmon.cluster.SensorBatches.totals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,7 +28,7 @@ class SensorCountersTest {
     private static final long NANOS = 1_000_000_000L;
     /** The aggregator's clock, set by the tests. */
     private long now = SECOND * NANOS;
-    private final SampleRequests requests = new SampleRequests();
+    private final WantedSamples requests = new WantedSamples();
 
     private SensorCounters counters(int maxHosts) {
         return new SensorCounters("s1", false, maxHosts, requests, MonitoredNetworks.NONE, Duration.ofSeconds(5), () -> now);
@@ -57,7 +57,7 @@ class SensorCountersTest {
         c.read(SECOND, r);
         assertEquals(List.of("added 10.0.0.1", "added 2001:db8::1", "removed 2001:db8::1"), r.events);
         assertEquals(150, r.packets("10.0.0.1"));
-        assertEquals(9600, r.sums.get("10.0.0.1")[TestBatches.IN_BYTES]);
+        assertEquals(9600, r.sums.get("10.0.0.1")[SensorBatches.IN_BYTES]);
         assertEquals(7, r.packets("2001:db8::1"));
         assertEquals(1, c.hosts());
         CounterBatch b3 = batch("s1", 0, 3, now);

@@ -17,9 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The cluster's sensors on /metrics: a series per sensor, the sensors down, nothing when not an aggregator. */
 class ClusterMetricsTest {
-    private static final SensorStatus EDGE = new SensorStatus("edge-1", true, 0, 1200, 345_678, 3, 2, 1, 4,
+    private static final SensorStatus EDGE = new SensorStatus("edge-1", true, 0, 1200, 345_678, 3, 5, 2, 1, 4,
             50_000, 700, 400_000_000, 5_600_000);
-    private static final SensorStatus SILENT = new SensorStatus("edge-\"2\"", false, 42, 10, 999, 0, 0, 0, 0, 0, 0, 0, 0);
+    private static final SensorStatus SILENT = new SensorStatus("edge-\"2\"", false, 42, 10, 999, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     @Test
     void eachSensorIsASeriesAndTheDownOnesAreCounted() {
@@ -34,6 +34,7 @@ class ClusterMetricsTest {
                 "fastnetmon_cluster_sensor_batches_total{sensor=\"edge-1\"} 1200",
                 "fastnetmon_cluster_sensor_bytes_total{sensor=\"edge-1\"} 345678",
                 "fastnetmon_cluster_sensor_lost_batches_total{sensor=\"edge-1\"} 3",
+                "fastnetmon_cluster_sensor_duplicate_batches_total{sensor=\"edge-1\"} 5",
                 "fastnetmon_cluster_sensor_late_batches_total{sensor=\"edge-1\"} 2",
                 "fastnetmon_cluster_sensor_malformed_batches_total{sensor=\"edge-1\"} 1",
                 "fastnetmon_cluster_sensor_dropped_batches_total{sensor=\"edge-1\"} 4",

@@ -18,13 +18,13 @@ import java.util.Set;
  * Counter batches as a sensor would publish them, built in a line ({@link #batch}), and a recording
  * {@link HostCounters.Changes} that checks the reader-id contract. For the cluster's tests and benchmark.
  */
-public final class TestBatches {
+public final class SensorBatches {
     public static final int C = CounterShard.COUNTERS;
     public static final int IN_PACKETS = CounterShard.counter(Direction.INCOMING, TrafficClass.TOTAL, 0);
     public static final int IN_BYTES = CounterShard.counter(Direction.INCOMING, TrafficClass.TOTAL, 1);
     public static final int OUT_PACKETS = CounterShard.counter(Direction.OUTGOING, TrafficClass.TOTAL, 0);
 
-    private TestBatches() {
+    private SensorBatches() {
     }
 
     /** A batch of one sensor: {@link #host} and {@link #removed} add to it, {@link #bytes} encodes it. */

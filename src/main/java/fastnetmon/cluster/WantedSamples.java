@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #flush} and {@link #forgetWritten} on the feed's thread only, which alone keeps what it wrote;
  * {@link #wanted()} and {@link #refused()} from any thread.
  */
-public final class SampleRequests {
+public final class WantedSamples {
     /** Most hosts wanted at once (a ban wants one or two; this is far above any ban list). */
     public static final int MAX_HOSTS = 10_000;
 
