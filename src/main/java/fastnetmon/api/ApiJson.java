@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import fastnetmon.action.AttackText;
+import fastnetmon.cluster.SensorStatus;
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
 import fastnetmon.config.TrafficClass;
@@ -123,6 +124,22 @@ final class ApiJson {
         ArrayNode a = MAPPER.createArrayNode();
         for (Attack b : bans) {
             a.add(ban(b, geo));
+        }
+        return a;
+    }
+
+    /** GET /api/sensors: the cluster's sensors as this aggregator sees them, as {@link SensorStatus} gives them. */
+    static ArrayNode sensorStatuses(List<SensorStatus> sensors) {
+        ArrayNode a = MAPPER.createArrayNode();
+        for (SensorStatus s : sensors) {
+            a.addObject().put("name", s.name()).put("up", s.up())
+                    .put("seconds_since_last_batch", s.secondsSinceLastBatch())
+                    .put("batches", s.batches()).put("bytes", s.bytes())
+                    .put("lost_batches", s.lostBatches()).put("duplicate_batches", s.duplicateBatches())
+                    .put("late_batches", s.lateBatches())
+                    .put("malformed_batches", s.malformedBatches()).put("dropped_batches", s.droppedBatches())
+                    .put("pps_in", s.packetsPerSecondIn()).put("pps_out", s.packetsPerSecondOut())
+                    .put("bps_in", s.bitsPerSecondIn()).put("bps_out", s.bitsPerSecondOut());
         }
         return a;
     }

@@ -33,7 +33,7 @@ final class ApiRoutes {
     static final int DEFAULT_TOP_LIMIT = 7;
     private static final Set<String> TOP_PARAMETERS = Set.of("direction", "sort", "limit");
     private static final Set<String> BAN_PARAMETERS = Set.of("direction", "force");
-    private static final String ENDPOINTS = "GET /api/traffic, /api/top, /api/host/IP, /api/bans, /api/threats; POST /api/ban/IP, /api/unban/IP";
+    private static final String ENDPOINTS = "GET /api/traffic, /api/top, /api/host/IP, /api/bans, /api/threats, /api/sensors; POST /api/ban/IP, /api/unban/IP";
 
     private final DetectorAccess access;
     private final ApiInfo info;
@@ -93,6 +93,13 @@ final class ApiRoutes {
                     ObjectNode o = ApiJson.object();
                     ArrayNode list = o.putArray("threats");
                     access.threats().forEach(t -> list.add(t.toJson()));
+                    return o;
+                });
+            case "/api/sensors":
+                return get(method, () -> {
+                    noParameters(query, Set.of());
+                    ObjectNode o = ApiJson.object();
+                    o.set("sensors", ApiJson.sensorStatuses(access.sensors()));
                     return o;
                 });
             default:

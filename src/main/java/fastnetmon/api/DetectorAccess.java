@@ -1,5 +1,6 @@
 package fastnetmon.api;
 
+import fastnetmon.cluster.SensorStatus;
 import fastnetmon.counters.Direction;
 import fastnetmon.counters.HostTraffic;
 import fastnetmon.detection.Attack;
@@ -46,6 +47,11 @@ public interface DetectorAccess {
 
     /** The abuse sensors' last threats, newest first (empty: no sensor is on). */
     default List<ThreatEvent> threats() {
+        return List.of();
+    }
+
+    /** The cluster's sensors as this aggregator sees them, by name (empty: not an aggregator). */
+    default List<SensorStatus> sensors() {
         return List.of();
     }
 

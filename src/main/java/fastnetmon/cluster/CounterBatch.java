@@ -322,6 +322,20 @@ public final class CounterBatch {
      * the batch in an unspecified state (clear it before reuse).
      */
     public void decode(byte[] data) throws Malformed {
+        decode(data, false);
+    }
+
+    /**
+     * Decodes the header only (what an aggregator needs to route a batch and follow its sensor: sensor,
+     * kind, partition, sequence, times, whether totals follow); the batch then holds no totals' values,
+     * hosts, removals or samples.
+     * Throws {@link Malformed} when that much is not well-formed.
+     */
+    public void decodeHeader(byte[] data) throws Malformed {
+        decode(data, true);
+    }
+
+    private void decode(byte[] data, boolean headerOnly) throws Malformed {
         Reader r = new Reader(data);
         clear();
         for (byte b : MAGIC) {
@@ -344,6 +358,9 @@ public final class CounterBatch {
         coveredNanos = r.varint();
         long upTo = r.varint();
         countedUpToNanos = upTo == 0 ? Long.MIN_VALUE : upTo - 1;
+        if (headerOnly) {
+            return;
+        }
         if (hasTotals) {
             for (int i = 0; i < totals.length; i++) {
                 totals[i] = r.delta();

@@ -1,6 +1,7 @@
 package fastnetmon.metrics;
 
 import fastnetmon.action.ActionStats;
+import fastnetmon.cluster.SensorStatus;
 import fastnetmon.export.ExportStats;
 import fastnetmon.config.HttpLimits;
 import fastnetmon.http.BoundedHttpServer;
@@ -66,7 +67,15 @@ public final class MetricsServer implements AutoCloseable {
     public static MetricsServer start(String host, int port, MetricsSource source, HttpLimits limits,
                                       Supplier<List<ActionStats>> actions, Supplier<List<ExportStats>> exports,
                                       Supplier<ThreatFigures> threats) throws IOException {
+        return start(host, port, source, limits, actions, exports, threats, List::of);
+    }
+
+    /** The same, with the cluster's sensors ({@code ClusterFeed::sensors}; empty: not an aggregator) read at every scrape. */
+    public static MetricsServer start(String host, int port, MetricsSource source, HttpLimits limits,
+                                      Supplier<List<ActionStats>> actions, Supplier<List<ExportStats>> exports,
+                                      Supplier<ThreatFigures> threats, Supplier<List<SensorStatus>> sensors) throws IOException {
         ThreatMetrics threatFamilies = new ThreatMetrics(threats);
+        ClusterMetrics clusterFamilies = new ClusterMetrics(sensors);
         FastNetMonCollector detector = new FastNetMonCollector(source);
         FlowMetrics flows = new FlowMetrics(FlowPipeline::active);
         ActionMetrics actionFamilies = new ActionMetrics(actions);
@@ -94,6 +103,7 @@ public final class MetricsServer implements AutoCloseable {
                         families.addAll(actionFamilies.collect());
                         families.addAll(exportFamilies.collect());
                         families.addAll(threatFamilies.collect());
+                        families.addAll(clusterFamilies.collect());
                         byte[] body = TextExposition.write(families).getBytes(StandardCharsets.UTF_8);
                         response.setStatus(200);
                         response.getHeaders().put(HttpHeader.CONTENT_TYPE, TextExposition.CONTENT_TYPE);

@@ -477,7 +477,7 @@ class ApiServerTest {
         assertEquals(405, rig.call("PUT", "/api/traffic").status());
         Answer c = rig.get("/api/nothing");
         assertEquals(404, c.status());
-        assertEquals("no such endpoint: /api/nothing (the API has GET /api/traffic, /api/top, /api/host/IP, /api/bans, /api/threats; "
+        assertEquals("no such endpoint: /api/nothing (the API has GET /api/traffic, /api/top, /api/host/IP, /api/bans, /api/threats, /api/sensors; "
                 + "POST /api/ban/IP, /api/unban/IP)", c.error());
         assertEquals(404, rig.get("/").status());
         assertEquals(0, rig.get("/api/bans").json().path("bans").size());
