@@ -2,6 +2,7 @@ package fastnetmon;
 
 import fastnetmon.cluster.AggregatorLease;
 import fastnetmon.cluster.ClusterFeed;
+import fastnetmon.cluster.ClusterFigures;
 import fastnetmon.cluster.ClusterSettings;
 import fastnetmon.cluster.LeaseGate;
 import fastnetmon.cluster.SensorPublisher;
@@ -33,8 +34,8 @@ final class ClusterRole implements AutoCloseable {
     /** An aggregator's ban events on their way to the actions, once its evaluator exists. */
     private LeaseGate gate; // guarded by this
     private String unsureWhy; // guarded by this: not null while the lease is not sure
-    private SensorPublisher publisher;
-    private ClusterFeed feed;
+    private volatile SensorPublisher publisher;
+    private volatile ClusterFeed feed;
 
     ClusterRole(ClusterSettings settings) {
         this.settings = settings;
@@ -130,7 +131,7 @@ final class ClusterRole implements AutoCloseable {
 
     /** An aggregator's feed: every sensor's counters join the evaluator as they first publish. */
     void startAggregator(Detector detector, Evaluator evaluator) {
-        feed = new ClusterFeed(settings, link, evaluator::addCounters, detector.maxTrackedHosts());
+        feed = new ClusterFeed(settings, link, evaluator::addCounters, detector.maxTrackedHosts(), detector.monitoredNetworks());
         feed.start();
         log.info("cluster: aggregating the sensors' counters from {} ({} partitions)", settings.redis().describe(),
                 settings.partitions());
@@ -142,8 +143,10 @@ final class ClusterRole implements AutoCloseable {
         return f == null ? List.of() : f.sensors();
     }
 
-    SensorPublisher publisher() {
-        return publisher;
+    /** The metrics' figures: an aggregator's sensors, or a sensor's publisher. */
+    ClusterFigures figures() {
+        SensorPublisher p = publisher;
+        return new ClusterFigures(sensors(), p == null ? null : p.stats());
     }
 
     /** Stops the publisher (after its last batch) or the feed, then releases the lease (a standby takes over at once). */

@@ -164,6 +164,11 @@ public final class Detector implements ShardFactory {
         return evaluator;
     }
 
+    /** The monitored networks (networks_list) whose totals the counters keep. */
+    public MonitoredNetworks monitoredNetworks() {
+        return monitored;
+    }
+
     /** The monitored networks (networks_list). */
     public PrefixMatcher monitored() {
         return monitored.matcher();

@@ -132,11 +132,11 @@ final class LiveMode {
             exporters = Exporters.fromConfig(config, evaluator::view);
             opened.push(exporters);
             metrics = Metrics.start(config, detector.shards(), evaluator, detector.sources(), detector.actions()::stats,
-                    exporters::stats, detector::threatFigures);
+                    exporters::stats, detector::threatFigures, cluster::figures);
             opened.push(metrics);
             access = new EvaluatorAccess(evaluator, ticker, detector.monitored(),
                     () -> captureSum(detector, Source::received), () -> captureSum(detector, Source::dropped), detector.geoIp(),
-                    detector::threats);
+                    detector::threats, cluster::sensors);
             api = ApiServer.start(config, access, FastNetMon.Version.VERSION);
             opened.push(api);
             opened.push(grpcApi = GrpcApiServer.start(config, access));

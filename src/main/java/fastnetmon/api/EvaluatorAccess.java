@@ -7,6 +7,7 @@ import fastnetmon.detection.Evaluator;
 import fastnetmon.detection.TrafficView;
 import fastnetmon.geoip.GeoIp;
 import fastnetmon.networks.PrefixMatcher;
+import fastnetmon.cluster.SensorStatus;
 import fastnetmon.sensor.ThreatEvent;
 
 import java.util.List;
@@ -35,6 +36,7 @@ public final class EvaluatorAccess implements DetectorAccess {
     private final LongSupplier dropped;
     private final GeoIp geoIp;
     private final Supplier<List<ThreatEvent>> threats;
+    private final Supplier<List<SensorStatus>> sensors;
 
     public EvaluatorAccess(Evaluator evaluator, ExecutorService evaluatorThread, PrefixMatcher monitored,
                            LongSupplier received, LongSupplier dropped) {
@@ -50,7 +52,15 @@ public final class EvaluatorAccess implements DetectorAccess {
     /** @param threats the abuse sensors' last threats, newest first */
     public EvaluatorAccess(Evaluator evaluator, ExecutorService evaluatorThread, PrefixMatcher monitored,
                            LongSupplier received, LongSupplier dropped, GeoIp geoIp, Supplier<List<ThreatEvent>> threats) {
+        this(evaluator, evaluatorThread, monitored, received, dropped, geoIp, threats, List::of);
+    }
+
+    /** @param sensors the cluster's sensors as this aggregator sees them (empty: not an aggregator) */
+    public EvaluatorAccess(Evaluator evaluator, ExecutorService evaluatorThread, PrefixMatcher monitored,
+                           LongSupplier received, LongSupplier dropped, GeoIp geoIp, Supplier<List<ThreatEvent>> threats,
+                           Supplier<List<SensorStatus>> sensors) {
         this.threats = threats;
+        this.sensors = sensors;
         this.evaluator = evaluator;
         this.evaluatorThread = evaluatorThread;
         this.monitored = monitored;
@@ -67,6 +77,11 @@ public final class EvaluatorAccess implements DetectorAccess {
     @Override
     public List<ThreatEvent> threats() {
         return threats.get();
+    }
+
+    @Override
+    public List<SensorStatus> sensors() {
+        return sensors.get();
     }
 
     @Override

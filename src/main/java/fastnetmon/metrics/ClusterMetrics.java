@@ -1,26 +1,57 @@
 package fastnetmon.metrics;
 
+import fastnetmon.cluster.ClusterFigures;
+import fastnetmon.cluster.SensorPublisherStats;
 import fastnetmon.cluster.SensorStatus;
+
+import java.util.ArrayList;
 import fastnetmon.metrics.MetricFamily.Type;
 
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The cluster's sensors as the aggregator sees them, read at scrape time ({@code ClusterFeed::sensors}):
- * per sensor whether it is up, its batches and bytes, the batches lost, sent twice, late, malformed and dropped, and its
- * traffic of its last complete second; and how many sensors are down. Nothing unless this detector is an
- * aggregator that has seen a sensor. Stateless: safe from several scrape threads at once.
+ * The cluster's figures, read at scrape time: on an aggregator, its sensors as it sees them (per sensor
+ * whether it is up, its batches and bytes, the batches lost, sent twice, late, malformed and dropped, and its
+ * traffic of its last complete second; and how many sensors are down); on a sensor, what its publisher sent,
+ * dropped and keeps. Nothing on a standalone detector. Stateless: safe from several scrape threads at once.
  */
 final class ClusterMetrics {
-    private final Supplier<List<SensorStatus>> sensors;
+    private final Supplier<ClusterFigures> figures;
 
-    ClusterMetrics(Supplier<List<SensorStatus>> sensors) {
-        this.sensors = sensors;
+    ClusterMetrics(Supplier<ClusterFigures> figures) {
+        this.figures = figures;
     }
 
     List<MetricFamily> collect() {
-        List<SensorStatus> all = sensors.get();
+        ClusterFigures f = figures.get();
+        if (f == null) {
+            return List.of();
+        }
+        List<MetricFamily> out = new ArrayList<>(publisher(f.publisher()));
+        out.addAll(sensors(f.sensors()));
+        return out;
+    }
+
+    private static List<MetricFamily> publisher(SensorPublisherStats p) {
+        if (p == null) {
+            return List.of();
+        }
+        return List.of(
+                MetricFamily.counter("fastnetmon_cluster_published_batches_total", "Counter batches this sensor published to Redis", p.batches()),
+                MetricFamily.counter("fastnetmon_cluster_published_bytes_total", "Bytes of the counter batches this sensor published", p.bytes()),
+                MetricFamily.counter("fastnetmon_cluster_publish_failures_total",
+                        "Batches whose XADD failed or was not answered in time (kept in the backlog)", p.failedSends()),
+                MetricFamily.counter("fastnetmon_cluster_publish_dropped_batches_total",
+                        "Batches dropped, oldest first, because the backlog was over cluster_sensor_backlog", p.droppedBatches()),
+                MetricFamily.counter("fastnetmon_cluster_publish_dropped_samples_total",
+                        "Sample packets not published because their batch was full", p.droppedSamples()),
+                MetricFamily.gauge("fastnetmon_cluster_publish_backlog_bytes", "Bytes of batches waiting for Redis", p.backlogBytes()),
+                MetricFamily.gauge("fastnetmon_cluster_published_hosts_per_second", "Host records published in the last second",
+                        p.hostsLastSecond()));
+    }
+
+    private static List<MetricFamily> sensors(List<SensorStatus> all) {
         if (all == null || all.isEmpty()) {
             return List.of();
         }

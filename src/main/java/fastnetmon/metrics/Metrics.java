@@ -1,7 +1,7 @@
 package fastnetmon.metrics;
 
 import fastnetmon.action.ActionStats;
-import fastnetmon.cluster.SensorStatus;
+import fastnetmon.cluster.ClusterFigures;
 import fastnetmon.export.ExportStats;
 import fastnetmon.config.Configuration;
 import fastnetmon.counters.CounterShard;
@@ -47,21 +47,21 @@ public final class Metrics {
     public static AutoCloseable start(Configuration config, List<CounterShard> shards, Evaluator evaluator,
                                       Collection<? extends Source> sources, Supplier<List<ActionStats>> actions,
                                       Supplier<List<ExportStats>> exports, Supplier<ThreatFigures> threats) throws IOException {
-        return start(config, shards, evaluator, sources, actions, exports, threats, List::of);
+        return start(config, shards, evaluator, sources, actions, exports, threats, () -> ClusterFigures.NONE);
     }
 
-    /** The same, with the cluster's sensors read at every scrape ({@code ClusterFeed::sensors}; empty: not an aggregator). */
+    /** The same, with the cluster's figures read at every scrape (an aggregator's sensors, a sensor's publisher). */
     public static AutoCloseable start(Configuration config, List<CounterShard> shards, Evaluator evaluator,
                                       Collection<? extends Source> sources, Supplier<List<ActionStats>> actions,
                                       Supplier<List<ExportStats>> exports, Supplier<ThreatFigures> threats,
-                                      Supplier<List<SensorStatus>> sensors) throws IOException {
+                                      Supplier<ClusterFigures> cluster) throws IOException {
         PresentationSettings settings = PresentationSettings.from(config);
         PresentationSettings.Endpoint at = settings.metrics();
         if (!at.enabled()) {
             return () -> { };
         }
         MetricsServer server = MetricsServer.start(at.host(), at.port(), MetricsSource.of(config.networks(), shards, evaluator, sources),
-                settings.http(), actions, exports, threats, sensors);
+                settings.http(), actions, exports, threats, cluster);
         LoggerFactory.getLogger(Metrics.class).info("serving Prometheus metrics on http://{}/metrics",
                 new PresentationSettings.Endpoint(true, at.host(), server.port()).where());
         return server;

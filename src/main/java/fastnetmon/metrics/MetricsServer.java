@@ -1,7 +1,7 @@
 package fastnetmon.metrics;
 
 import fastnetmon.action.ActionStats;
-import fastnetmon.cluster.SensorStatus;
+import fastnetmon.cluster.ClusterFigures;
 import fastnetmon.export.ExportStats;
 import fastnetmon.config.HttpLimits;
 import fastnetmon.http.BoundedHttpServer;
@@ -67,15 +67,15 @@ public final class MetricsServer implements AutoCloseable {
     public static MetricsServer start(String host, int port, MetricsSource source, HttpLimits limits,
                                       Supplier<List<ActionStats>> actions, Supplier<List<ExportStats>> exports,
                                       Supplier<ThreatFigures> threats) throws IOException {
-        return start(host, port, source, limits, actions, exports, threats, List::of);
+        return start(host, port, source, limits, actions, exports, threats, () -> ClusterFigures.NONE);
     }
 
-    /** The same, with the cluster's sensors ({@code ClusterFeed::sensors}; empty: not an aggregator) read at every scrape. */
+    /** The same, with the cluster's figures (an aggregator's sensors, a sensor's publisher) read at every scrape. */
     public static MetricsServer start(String host, int port, MetricsSource source, HttpLimits limits,
                                       Supplier<List<ActionStats>> actions, Supplier<List<ExportStats>> exports,
-                                      Supplier<ThreatFigures> threats, Supplier<List<SensorStatus>> sensors) throws IOException {
+                                      Supplier<ThreatFigures> threats, Supplier<ClusterFigures> cluster) throws IOException {
         ThreatMetrics threatFamilies = new ThreatMetrics(threats);
-        ClusterMetrics clusterFamilies = new ClusterMetrics(sensors);
+        ClusterMetrics clusterFamilies = new ClusterMetrics(cluster);
         FastNetMonCollector detector = new FastNetMonCollector(source);
         FlowMetrics flows = new FlowMetrics(FlowPipeline::active);
         ActionMetrics actionFamilies = new ActionMetrics(actions);

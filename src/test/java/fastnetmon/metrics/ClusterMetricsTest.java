@@ -1,5 +1,7 @@
 package fastnetmon.metrics;
 
+import fastnetmon.cluster.ClusterFigures;
+import fastnetmon.cluster.SensorPublisherStats;
 import fastnetmon.cluster.SensorStatus;
 import fastnetmon.config.HttpLimits;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,7 @@ class ClusterMetricsTest {
 
     @Test
     void eachSensorIsASeriesAndTheDownOnesAreCounted() {
-        String page = TextExposition.write(new ClusterMetrics(() -> List.of(EDGE, SILENT)).collect());
+        String page = TextExposition.write(new ClusterMetrics(() -> new ClusterFigures(List.of(EDGE, SILENT), null)).collect());
         for (String line : List.of(
                 "# TYPE fastnetmon_cluster_sensor_up gauge",
                 "fastnetmon_cluster_sensor_up{sensor=\"edge-1\"} 1",
@@ -49,19 +51,32 @@ class ClusterMetricsTest {
     }
 
     @Test
-    void notAnAggregatorHasNoClusterSeries() {
-        assertEquals(List.of(), new ClusterMetrics(List::of).collect());
+    void aStandaloneDetectorHasNoClusterSeries() {
+        assertEquals(List.of(), new ClusterMetrics(() -> ClusterFigures.NONE).collect());
+    }
+
+    @Test
+    void aSensorHasItsPublishersSeries() {
+        String page = TextExposition.write(new ClusterMetrics(() -> new ClusterFigures(List.of(),
+                new SensorPublisherStats(120, 45_000, 3, 2048, 7, 1500, 2, "timeout"))).collect());
+        for (String line : List.of("fastnetmon_cluster_published_batches_total 120", "fastnetmon_cluster_published_bytes_total 45000",
+                "fastnetmon_cluster_publish_dropped_batches_total 3", "fastnetmon_cluster_publish_backlog_bytes 2048",
+                "fastnetmon_cluster_publish_failures_total 7", "fastnetmon_cluster_published_hosts_per_second 1500",
+                "fastnetmon_cluster_publish_dropped_samples_total 2")) {
+            assertTrue(page.contains(line + "\n"), line + " in " + page);
+        }
+        assertFalse(page.contains("fastnetmon_cluster_sensor"), "no sensors' series on a sensor: " + page);
     }
 
     @Test
     void theEndpointServesThemReadAtEveryScrape() throws Exception {
-        AtomicReference<List<SensorStatus>> now = new AtomicReference<>(List.of());
+        AtomicReference<ClusterFigures> now = new AtomicReference<>(ClusterFigures.NONE);
         try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, new MetricsServerTest.FakeSource(), HttpLimits.defaults(),
                 List::of, List::of, () -> ThreatFigures.NONE, now::get)) {
             HttpClient http = HttpClient.newHttpClient();
             HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build();
             assertFalse(http.send(get, HttpResponse.BodyHandlers.ofString()).body().contains("fastnetmon_cluster_"));
-            now.set(List.of(EDGE));
+            now.set(new ClusterFigures(List.of(EDGE), null));
             String page = http.send(get, HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(page.contains("fastnetmon_cluster_sensor_up{sensor=\"edge-1\"} 1\n"), page);
             assertTrue(page.contains("fastnetmon_cluster_sensors_down 0\n"), page);
