@@ -17,13 +17,13 @@ import java.util.Optional;
  * @param redis             {@code cluster_redis_uri} with {@code cluster_key_prefix} (and ban_time, for the ban list)
  * @param sensorName        {@code cluster_sensor_name}, or the host name
  * @param partitions        {@code cluster_partitions}
- * @param streamLength      {@code cluster_stream_length}
+ * @param streamRetention   {@code cluster_stream_retention}
  * @param maxLag            {@code cluster_max_lag}
  * @param sensorTimeout     {@code cluster_sensor_timeout}
  * @param backlogBytes      {@code cluster_sensor_backlog} in bytes
  * @param leaseTime         {@code cluster_lease_time}
  */
-public record ClusterSettings(Role role, RedisSettings redis, String sensorName, int partitions, int streamLength,
+public record ClusterSettings(Role role, RedisSettings redis, String sensorName, int partitions, Duration streamRetention,
                               Duration maxLag, Duration sensorTimeout, long backlogBytes, Duration leaseTime) {
     public enum Role {
         STANDALONE, SENSOR, AGGREGATOR;
@@ -37,7 +37,7 @@ public record ClusterSettings(Role role, RedisSettings redis, String sensorName,
         String name = c.getString("cluster_sensor_name").trim();
         return new ClusterSettings(Role.valueOf(c.getString("cluster_role").trim().toUpperCase(Locale.ROOT)),
                 RedisSettings.ofUri(c.getString("cluster_redis_uri"), c.getString("cluster_key_prefix").trim(), c.getLong("ban_time")),
-                name.isEmpty() ? hostName() : name, c.getInt("cluster_partitions"), c.getInt("cluster_stream_length"),
+                name.isEmpty() ? hostName() : name, c.getInt("cluster_partitions"), Duration.ofSeconds(c.getInt("cluster_stream_retention")),
                 Duration.ofSeconds(c.getInt("cluster_max_lag")), Duration.ofSeconds(c.getInt("cluster_sensor_timeout")),
                 c.getInt("cluster_sensor_backlog") * 1024L * 1024L, Duration.ofSeconds(c.getInt("cluster_lease_time")));
     }

@@ -33,7 +33,7 @@ final class StreamPublisher {
 
     private final RedisLink link;
     private final byte[][] streamKeys;
-    private final XAddArgs trim;
+    private final long retentionMillis;
     private final StreamBacklog backlog;
     private final RepeatedFailure failures;
     private final List<PartitionBatches.Encoded> round = new ArrayList<>();
@@ -48,7 +48,7 @@ final class StreamPublisher {
         for (int p = 0; p < streamKeys.length; p++) {
             streamKeys[p] = settings.streamKey(p).getBytes(StandardCharsets.UTF_8);
         }
-        this.trim = new XAddArgs().maxlen(settings.streamLength()).approximateTrimming();
+        this.retentionMillis = settings.streamRetention().toMillis();
         this.backlog = new StreamBacklog(settings.backlogBytes());
         this.failures = new RepeatedFailure(log, settings.redis().describe() + ", cluster sensor");
     }
@@ -82,6 +82,8 @@ final class StreamPublisher {
         replies.clear();
         unsent.clear();
         backlog.take(ROUND_BATCHES, ROUND_BYTES, round);
+        // Entries older than the retention go (stream ids are Redis' clock in ms; ours is close enough for a bound).
+        XAddArgs trim = new XAddArgs().minId((System.currentTimeMillis() - retentionMillis) + "-0").approximateTrimming();
         for (PartitionBatches.Encoded e : round) {
             replies.add(redis.xadd(streamKeys[e.partition()], trim, FIELD, e.data()));
         }

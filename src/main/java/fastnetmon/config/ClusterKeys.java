@@ -27,8 +27,9 @@ final class ClusterKeys {
         key("cluster_partitions", Type.INT, "4", OURS,
                 "Streams the counters are spread over by host prefix (/24, /48), so that a Redis Cluster spreads them over its masters; "
                         + "every sensor and aggregator must agree", 1, 1024);
-        key("cluster_stream_length", Type.INT, "2000", OURS,
-                "Batches each stream keeps (approximate MAXLEN): the backlog an aggregator that starts or takes over can read, and the bound on Redis' memory", 100, 1_000_000);
+        key("cluster_stream_retention", Type.INT, "10", OURS,
+                "Seconds of batches each stream keeps (each XADD trims older ones, MINID ~): what an aggregator that starts or takes over can read back, "
+                        + "and the bound on Redis' memory (about this many seconds of every sensor's bytes)", 2, 3600);
         key("cluster_max_lag", Type.INT, "3", OURS,
                 "Seconds a sensor's batch may be late (its own clock against the aggregator's) and still be counted; older ones are dropped and counted", 1, 60);
         key("cluster_sensor_timeout", Type.INT, "3", OURS, "Seconds without a batch after which a sensor is shown as down", 1, 3600);

@@ -1,6 +1,7 @@
 package fastnetmon.console;
 
 import fastnetmon.api.DetectorAccess;
+import fastnetmon.cluster.SensorStatus;
 import fastnetmon.counters.Direction;
 import fastnetmon.detection.Attack;
 import fastnetmon.detection.SortKey;
@@ -24,10 +25,18 @@ import java.util.Map;
  * @param notice   one line shown under the header (e.g. "daemon not answering"), or null
  * @param nowMillis the wall-clock time the "banned ... ago" durations are measured to
  * @param threats  the abuse sensors' last threats, newest first (empty: none, or no sensor is on)
+ * @param sensors  the cluster's sensors, by name (empty: not an aggregator)
  */
 public record ConsoleData(String version, Map<Direction, Rate> totals, Map<Direction, Map<SortKey, List<Host>>> top,
                           long packetsReceived, long packetsDropped, List<Ban> bans, String notice, long nowMillis,
-                          List<Threat> threats) {
+                          List<Threat> threats, List<Sensor> sensors) {
+
+    /** Without sensors. */
+    public ConsoleData(String version, Map<Direction, Rate> totals, Map<Direction, Map<SortKey, List<Host>>> top,
+                       long packetsReceived, long packetsDropped, List<Ban> bans, String notice, long nowMillis,
+                       List<Threat> threats) {
+        this(version, totals, top, packetsReceived, packetsDropped, bans, notice, nowMillis, threats, List.of());
+    }
 
     /** Without threats. */
     public ConsoleData(String version, Map<Direction, Rate> totals, Map<Direction, Map<SortKey, List<Host>>> top,
@@ -37,6 +46,10 @@ public record ConsoleData(String version, Map<Direction, Rate> totals, Map<Direc
 
     /** A threat line: type offender (observer), destinations, reported HH:MM:SS ago. */
     public record Threat(String type, String offender, String observer, long destinations, long atMillis) {
+    }
+
+    /** A sensor line: name, up or down (and since when its last batch came), its last second in and out. */
+    public record Sensor(String name, boolean up, long secondsSinceLastBatch, long ppsIn, long ppsOut, long bitsIn, long bitsOut) {
     }
 
     public record Rate(double pps, double mbps, double flows) {
@@ -64,6 +77,7 @@ public record ConsoleData(String version, Map<Direction, Rate> totals, Map<Direc
         top = top == null ? Map.of() : top;
         bans = bans == null ? List.of() : bans;
         threats = threats == null ? List.of() : threats;
+        sensors = sensors == null ? List.of() : sensors;
         version = version == null ? "" : version;
     }
 
@@ -78,7 +92,7 @@ public record ConsoleData(String version, Map<Direction, Rate> totals, Map<Direc
 
     /** The same data with a notice line (or without one, for null). */
     public ConsoleData withNotice(String text) {
-        return new ConsoleData(version, totals, top, packetsReceived, packetsDropped, bans, text, nowMillis, threats);
+        return new ConsoleData(version, totals, top, packetsReceived, packetsDropped, bans, text, nowMillis, threats, sensors);
     }
 
     private static String asnText(GeoIp geo, String ip) {
@@ -103,8 +117,13 @@ public record ConsoleData(String version, Map<Direction, Rate> totals, Map<Direc
             threats.add(new Threat(t.type(), t.offender(), t.observer(), t.counts().getOrDefault("destinations", 0L),
                     t.timestamp() * 1000));
         }
+        List<Sensor> sensors = new ArrayList<>();
+        for (SensorStatus s : access.sensors()) {
+            sensors.add(new Sensor(s.name(), s.up(), s.secondsSinceLastBatch(), s.packetsPerSecondIn(), s.packetsPerSecondOut(),
+                    s.bitsPerSecondIn(), s.bitsPerSecondOut()));
+        }
         return new ConsoleData(d.version, d.totals, d.top, d.packetsReceived, d.packetsDropped, d.bans, d.notice, d.nowMillis,
-                List.copyOf(threats));
+                List.copyOf(threats), List.copyOf(sensors));
     }
 
     /** The same from a view and counters, at a given time (the client screen test compares both ways). */

@@ -21,6 +21,9 @@ import java.util.Locale;
  * Packets dropped:        0 (0.0 %)
  * Ban list:
  * 10.10.0.5/20613 pps incoming syn_flood, banned 00:01:12 ago
+ * Sensors:                                                  (only on an aggregator)
+ * s1 up, 4012 pps 2 mbps in, 0 pps 0 mbps out
+ * s4 down, no batch for 12 s
  * Threats:                                                  (only with threats from the abuse sensors)
  * portscan 198.51.100.2 seen by eth3, 1 destinations, 00:00:41 ago
  * </pre>
@@ -85,7 +88,15 @@ public final class ScreenModel {
                 + percent(data.packetsDropped(), data.packetsReceived()) + " %)");
         lines.add("Ban list:");
         lines.addAll(bans.subList(0, nBan));
-        if (!data.threats().isEmpty()) { // what room is left: the lines past the height are cut below
+        if (!data.sensors().isEmpty()) { // what room is left: the lines past the height are cut below
+            lines.add("Sensors:");
+            for (ConsoleData.Sensor s : data.sensors()) {
+                lines.add(s.up() ? s.name() + " up, " + s.ppsIn() + " pps " + s.bitsIn() / 1_000_000 + " mbps in, "
+                        + s.ppsOut() + " pps " + s.bitsOut() / 1_000_000 + " mbps out"
+                        : s.name() + " down, no batch for " + s.secondsSinceLastBatch() + " s");
+            }
+        }
+        if (!data.threats().isEmpty()) {
             lines.add("Threats:");
             for (ConsoleData.Threat t : data.threats()) {
                 lines.add(t.type() + " " + t.offender() + " seen by " + t.observer() + ", " + t.destinations()

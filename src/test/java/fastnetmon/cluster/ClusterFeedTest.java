@@ -76,7 +76,7 @@ class ClusterFeedTest {
 
     private void startFeed(Duration sensorTimeout) {
         settings = new ClusterSettings(ClusterSettings.Role.AGGREGATOR, redis.settings("feed" + PREFIXES.incrementAndGet()),
-                "aggregator", 2, 1000, Duration.ofSeconds(5), sensorTimeout, 0, Duration.ofSeconds(10));
+                "aggregator", 2, Duration.ofSeconds(60), Duration.ofSeconds(5), sensorTimeout, 0, Duration.ofSeconds(10));
         link = new RedisLink(settings.redis(), "cluster feed", () -> {
         });
         feed = new ClusterFeed(settings, link, joined::add, 1000);

@@ -107,6 +107,6 @@ class PublisherToFeedTest {
 
     static ClusterSettings settings(TestRedis redis, String name) {
         return new ClusterSettings(ClusterSettings.Role.SENSOR, RedisSettings.ofUri("redis://127.0.0.1:" + redis.port, "ix", 60),
-                "sensor-" + name, 4, 100_000, Duration.ofSeconds(5), Duration.ofSeconds(3), 64 << 20, Duration.ofSeconds(3));
+                "sensor-" + name, 4, Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(3), 64 << 20, Duration.ofSeconds(3));
     }
 }

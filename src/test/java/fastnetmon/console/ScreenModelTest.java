@@ -74,6 +74,19 @@ class ScreenModelTest {
     }
 
     @Test
+    void anAggregatorShowsItsSensorsAfterTheBans() {
+        ConsoleData d = sample();
+        ConsoleData withSensors = new ConsoleData(d.version(), d.totals(), d.top(), d.packetsReceived(), d.packetsDropped(),
+                d.bans(), null, NOW, List.of(), List.of(new ConsoleData.Sensor("s1", true, 0, 4012, 3, 2_500_000, 1_000),
+                new ConsoleData.Sensor("s4", false, 12, 0, 0, 0, 0)));
+        List<String> lines = ScreenModel.lines(withSensors, SortKey.PACKETS, 7, WIDE, TALL);
+        assertEquals(List.of("Ban list:", "10.10.0.5/20613 pps incoming syn_flood, banned 00:01:12 ago", "Sensors:",
+                "s1 up, 4012 pps 2 mbps in, 3 pps 0 mbps out", "s4 down, no batch for 12 s"), lines.subList(11, lines.size()));
+        assertEquals(ScreenModel.lines(d, SortKey.PACKETS, 7, WIDE, TALL), ScreenModel.lines(withSensors, SortKey.PACKETS, 7, WIDE, 13),
+                "a short screen keeps FastNetMon's lines first");
+    }
+
+    @Test
     void sortKeyChangesTheOrderAndTheHeader() {
         List<String> bytes = ScreenModel.lines(sample(), SortKey.BYTES, 7, WIDE, TALL);
         assertEquals("FastNetMon 0.1.0 all IPs ordered by: bytes", bytes.get(0));

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 public final class ClusterDeployment implements AutoCloseable {
     public static final String TARGET = "10.10.0.50";
-    public static final long THRESHOLD_PPS = 6000;
+    public static final long THRESHOLD_PPS = 5000;
     private static final List<String> JVM = List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     public final ClusterRig rig;
@@ -34,6 +34,7 @@ public final class ClusterDeployment implements AutoCloseable {
     public final Path dir;
     public final List<Process> sensors = new ArrayList<>();
     private final List<Process> all = new ArrayList<>();
+    private final List<Process> aggregators = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public ClusterDeployment(ClusterRig rig, String redisUri, Path dir) {
@@ -113,6 +114,7 @@ public final class ClusterDeployment implements AutoCloseable {
         Process p = new ProcessBuilder(DetectorFiles.command(JVM, "--configuration_file", conf.toString(), "--log_to_console"))
                 .directory(d.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         all.add(p);
+        aggregators.add(p);
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline) {
             String text = Files.exists(out) ? Files.readString(out) : "";
@@ -188,6 +190,14 @@ public final class ClusterDeployment implements AutoCloseable {
     public static void kill(Process p) throws InterruptedException {
         p.destroyForcibly();
         p.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Kills every aggregator started so far (a test's own, before the next test starts its). */
+    public void killAggregators() throws InterruptedException {
+        for (Process p : aggregators) {
+            kill(p);
+        }
+        aggregators.clear();
     }
 
     @Override
