@@ -146,7 +146,11 @@ final class ClusterRole implements AutoCloseable {
     /** The metrics' figures: an aggregator's sensors, or a sensor's publisher. */
     ClusterFigures figures() {
         SensorPublisher p = publisher;
-        return new ClusterFigures(sensors(), p == null ? null : p.stats());
+        LeaseGate g;
+        synchronized (this) {
+            g = gate;
+        }
+        return new ClusterFigures(sensors(), p == null ? null : p.stats(), g == null ? 0 : g.heldCount(), g == null ? 0 : g.dropped());
     }
 
     /** Stops the publisher (after its last batch) or the feed, then releases the lease (a standby takes over at once). */

@@ -30,6 +30,12 @@ final class ClusterMetrics {
         }
         List<MetricFamily> out = new ArrayList<>(publisher(f.publisher()));
         out.addAll(sensors(f.sensors()));
+        if (!f.sensors().isEmpty()) {
+            out.add(MetricFamily.gauge("fastnetmon_cluster_held_ban_events",
+                    "Ban events held back while this aggregator is not sure it holds the lease", f.heldBanEvents()));
+            out.add(MetricFamily.counter("fastnetmon_cluster_dropped_ban_events_total",
+                    "Ban events dropped: held beyond the bound, or after another aggregator took the lease", f.droppedBanEvents()));
+        }
         return out;
     }
 
