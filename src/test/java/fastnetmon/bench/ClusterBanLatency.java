@@ -34,7 +34,7 @@ public final class ClusterBanLatency {
              ClusterDeployment c = new ClusterDeployment(rig, "redis://" + rig.hub + ":" + redis.port, tmp)) {
             for (int r = 1; r <= rounds; r++) {
                 Path calls = tmp.resolve("standalone-" + r);
-                Process alone = c.startStandalone(0, calls);
+                Process alone = c.startStandalone("standalone" + r, 0, calls);
                 long start = System.currentTimeMillis();
                 List<Process> flood = floodOneLink(c, 4 * linkPps, 4);
                 long ms = banDelay(calls, start);

@@ -73,11 +73,12 @@ public final class ClusterDeployment implements AutoCloseable {
     }
 
     /**
-     * A standalone detector (no cluster) capturing link i, for comparison: its script appends as an
-     * aggregator's does. Link i's sensor must not be running (they would share the capture).
+     * A standalone detector (no cluster) named {@code name} (its folder) capturing link i, for comparison:
+     * its script appends as an aggregator's does. Link i's sensor must not be running (they would share the
+     * capture).
      */
-    public Process startStandalone(int i, Path calls) throws IOException, InterruptedException {
-        Path d = Files.createDirectories(dir.resolve("standalone" + (i + 1)));
+    public Process startStandalone(String name, int i, Path calls) throws IOException, InterruptedException {
+        Path d = Files.createDirectories(dir.resolve(name));
         DetectorFiles.recordingScript(d, calls, "$4 $1 $2 $3 $(date +%s%3N)");
         Path conf = DetectorFiles.config(d, List.of("10.10.0.0/16"), "threshold_pps = " + THRESHOLD_PPS, "grpc_api = off",
                 "prometheus = off", "api = off", "af_packet_threads = 1", "ban_time = 60");
