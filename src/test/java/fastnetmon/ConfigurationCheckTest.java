@@ -84,6 +84,19 @@ class ConfigurationCheckTest {
                 r.err().lines().toList());
     }
 
+    /** An aggregator needs no capture, but a Redis it can name; a sensor the same Redis. */
+    @Test
+    void anAggregatorNeedsNoCaptureButAUsableRedisUri() throws Exception {
+        Result ok = check(ports() + "mirror_afpacket = off\ncluster_role = aggregator\ncluster_redis_uri = redis-cluster://10.0.0.1:7000,10.0.0.2:7000\n");
+        assertEquals(0, ok.exit(), ok.toString());
+        Result bad = check(ports() + "mirror_afpacket = off\ncluster_role = sensor\ncluster_redis_uri = http://:s3cret@10.0.0.1:6379\nsflow = on\n");
+        assertEquals(1, bad.exit(), bad.toString());
+        assertEquals(1, bad.err().lines().count(), bad.err());
+        assertTrue(bad.err().startsWith("fastnetmon: cluster_redis_uri: 'http://:***@10.0.0.1:6379' is not a Redis URI"), bad.err());
+        Result standalone = check(ports() + "cluster_redis_uri = http://10.0.0.1\n", "lo");
+        assertEquals(0, standalone.exit(), "a standalone detector does not use it: " + standalone);
+    }
+
     @Test
     void unimplementedKeysWarnOneByOneOnlyWhenSwitchedOn() throws Exception {
         Result r = check(ports() + "enable_subnet_counters = on\nmongodb_enabled = off\nmongodb_port = 27017\n"
