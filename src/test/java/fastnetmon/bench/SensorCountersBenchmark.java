@@ -6,6 +6,7 @@ import fastnetmon.cluster.WantedSamples;
 import fastnetmon.cluster.SensorCounters;
 import fastnetmon.cluster.SensorBatches;
 import fastnetmon.counters.HostCounters;
+import fastnetmon.counters.TestShards;
 import fastnetmon.counters.MonitoredNetworks;
 import fastnetmon.detection.Evaluator;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -44,21 +45,6 @@ public class SensorCountersBenchmark {
     static final int BATCH_HOSTS = 16_384;
     static final long NANOS = 1_000_000_000L;
 
-    /** Changes that give every host id 0 and count nothing. */
-    static final HostCounters.Changes NOTHING = new HostCounters.Changes() {
-        @Override
-        public int added(long hi, long lo) {
-            return 0;
-        }
-
-        @Override
-        public void counted(int id, long[] counts) {
-        }
-
-        @Override
-        public void removed(int id) {
-        }
-    };
 
     @State(Scope.Thread)
     public static class Sensors {
@@ -122,7 +108,7 @@ public class SensorCountersBenchmark {
     public void decodeAndApply(Sensors s) {
         s.offer();
         for (SensorCounters c : s.counters) {
-            c.read(s.second, NOTHING);
+            c.read(s.second, TestShards.NO_CHANGES);
         }
     }
 

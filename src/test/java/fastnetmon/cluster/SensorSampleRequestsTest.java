@@ -2,7 +2,6 @@ package fastnetmon.cluster;
 
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
-import fastnetmon.counters.HostCounters;
 import fastnetmon.counters.TestPackets;
 import fastnetmon.counters.TestShards;
 import org.junit.jupiter.api.Test;
@@ -16,20 +15,6 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class SensorSampleRequestsTest {
-    private static final HostCounters.Changes IGNORE = new HostCounters.Changes() {
-        @Override
-        public int added(long hi, long lo) {
-            return 0;
-        }
-
-        @Override
-        public void counted(int id, long[] counts) {
-        }
-
-        @Override
-        public void removed(int id) {
-        }
-    };
 
     private static Map<byte[], byte[]> hash(String... fieldsAndValues) {
         Map<byte[], byte[]> m = new HashMap<>();
@@ -45,7 +30,7 @@ class SensorSampleRequestsTest {
         s.count(TestPackets.udp("198.51.100.1", 1000, host, 53));
         s.count(TestPackets.udp(host, 53, "198.51.100.1", 1000));
         s.publish();
-        s.read(1_767_225_600L, IGNORE);
+        s.read(1_767_225_600L, TestShards.NO_CHANGES);
         List<Direction> d = new ArrayList<>();
         s.drainSamples((t, sHi, sLo, dHi, dLo, sp, dp, proto, flags, ttl, frag, packets, length, direction) -> d.add(direction));
         return d;

@@ -38,20 +38,7 @@ class HostAdmissionTest {
 
     /** A read as the evaluator makes it, its changes dropped. */
     private static void pass(CounterShard s) {
-        s.read(1_000, new HostCounters.Changes() {
-            @Override
-            public int added(long hi, long lo) {
-                return 0;
-            }
-
-            @Override
-            public void counted(int id, long[] counts) {
-            }
-
-            @Override
-            public void removed(int id) {
-            }
-        });
+        s.read(1_000, TestShards.NO_CHANGES);
     }
 
     private static void send(CounterShard s, int n, String dst) {

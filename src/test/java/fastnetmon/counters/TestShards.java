@@ -6,6 +6,22 @@ import java.util.List;
 
 /** Counter shards for tests, in the shapes tests need; the detector makes its own through {@code Detector}. */
 public final class TestShards {
+    /** A reader that gives every host id 0 and keeps nothing: for reads whose only effect is the shard's. */
+    public static final HostCounters.Changes NO_CHANGES = new HostCounters.Changes() {
+        @Override
+        public int added(long hi, long lo) {
+            return 0;
+        }
+
+        @Override
+        public void counted(int id, long[] counts) {
+        }
+
+        @Override
+        public void removed(int id) {
+        }
+    };
+
     private TestShards() {
     }
 
