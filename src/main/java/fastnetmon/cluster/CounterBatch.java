@@ -2,7 +2,6 @@ package fastnetmon.cluster;
 
 import fastnetmon.counters.CounterShard;
 import fastnetmon.counters.Direction;
-import fastnetmon.networks.IpAddresses;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -173,10 +172,8 @@ public final class CounterBatch {
         return hosts == 0 && removed == 0 && samples == 0 && !hasTotals;
     }
 
-    // ---- encoding
-
     /** The batch's bytes, written into {@code out} (grown as needed; reuse it). */
-    public Bytes encode(Bytes out) {
+    public BatchBytes encode(BatchBytes out) {
         out.clear();
         out.put(MAGIC);
         out.put((byte) VERSION);
@@ -239,76 +236,6 @@ public final class CounterBatch {
         return out;
     }
 
-    /** A growable byte buffer the encoding writes into. */
-    public static final class Bytes {
-        private byte[] buf = new byte[4096];
-        private int size;
-
-        public void clear() {
-            size = 0;
-        }
-
-        public int size() {
-            return size;
-        }
-
-        /** A copy of what was written. */
-        public byte[] toArray() {
-            return Arrays.copyOf(buf, size);
-        }
-
-        private void room(int n) {
-            if (size + n > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
-            }
-        }
-
-        void put(byte b) {
-            room(1);
-            buf[size++] = b;
-        }
-
-        void put(byte[] b) {
-            room(b.length);
-            System.arraycopy(b, 0, buf, size, b.length);
-            size += b.length;
-        }
-
-        void varint(long v) {
-            room(10);
-            while ((v & ~0x7fL) != 0) {
-                buf[size++] = (byte) ((v & 0x7f) | 0x80);
-                v >>>= 7;
-            }
-            buf[size++] = (byte) v;
-        }
-
-        private void putLong(long v) {
-            room(8);
-            for (int i = 7; i >= 0; i--) {
-                buf[size++] = (byte) (v >>> (8 * i));
-            }
-        }
-
-        void address(long hi, long lo) {
-            if (IpAddresses.isV4Mapped(hi, lo)) {
-                room(5);
-                buf[size++] = 4;
-                int v4 = (int) lo;
-                buf[size++] = (byte) (v4 >>> 24);
-                buf[size++] = (byte) (v4 >>> 16);
-                buf[size++] = (byte) (v4 >>> 8);
-                buf[size++] = (byte) v4;
-            } else {
-                put((byte) 6);
-                putLong(hi);
-                putLong(lo);
-            }
-        }
-    }
-
-    // ---- decoding
-
     /** A batch that is not one: where and what, in one line. */
     public static final class Malformed extends Exception {
         Malformed(String message) {
@@ -336,7 +263,7 @@ public final class CounterBatch {
     }
 
     private void decode(byte[] data, boolean headerOnly) throws Malformed {
-        Reader r = new Reader(data);
+        BatchReader r = new BatchReader(data);
         clear();
         for (byte b : MAGIC) {
             if (r.u8() != (b & 0xff)) {
@@ -443,94 +370,6 @@ public final class CounterBatch {
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
         } catch (CharacterCodingException e) {
             throw new Malformed("the sensor's name is not UTF-8");
-        }
-    }
-
-    /** Bounds-checked reads from a byte array. */
-    private static final class Reader {
-        private final byte[] data;
-        private int pos;
-        long hi, lo;
-
-        Reader(byte[] data) {
-            this.data = data;
-        }
-
-        int left() {
-            return data.length - pos;
-        }
-
-        int u8() throws Malformed {
-            if (pos >= data.length) {
-                throw new Malformed("truncated at byte " + pos + " of " + data.length);
-            }
-            return data[pos++] & 0xff;
-        }
-
-        byte[] bytes(int n) throws Malformed {
-            if (n > left()) {
-                throw new Malformed("truncated at byte " + pos + " of " + data.length);
-            }
-            byte[] b = Arrays.copyOfRange(data, pos, pos + n);
-            pos += n;
-            return b;
-        }
-
-        long varint() throws Malformed {
-            long v = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                int b = u8();
-                v |= (long) (b & 0x7f) << shift;
-                if ((b & 0x80) == 0) {
-                    return v;
-                }
-            }
-            throw new Malformed("varint longer than 10 bytes at byte " + pos);
-        }
-
-        long delta() throws Malformed {
-            long v = varint();
-            if (v < 0) {
-                throw new Malformed("negative count at byte " + pos);
-            }
-            return v;
-        }
-
-        int count(int max, String what) throws Malformed {
-            long v = varint();
-            if (v < 0 || v > max) {
-                throw new Malformed(what + ": " + v + " is more than the batch can hold (byte " + pos + ")");
-            }
-            return (int) v;
-        }
-
-        void address() throws Malformed {
-            int kind = u8();
-            if (kind == 4) {
-                if (left() < 4) {
-                    throw new Malformed("truncated at byte " + pos + " of " + data.length);
-                }
-                int v4 = (data[pos] & 0xff) << 24 | (data[pos + 1] & 0xff) << 16 | (data[pos + 2] & 0xff) << 8 | (data[pos + 3] & 0xff);
-                pos += 4;
-                hi = 0;
-                lo = IpAddresses.v4ToLo(v4);
-            } else if (kind == 6) {
-                if (left() < 16) {
-                    throw new Malformed("truncated at byte " + pos + " of " + data.length);
-                }
-                hi = readLong();
-                lo = readLong();
-            } else {
-                throw new Malformed("address kind " + kind + " at byte " + (pos - 1) + " (4 or 6)");
-            }
-        }
-
-        private long readLong() {
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = v << 8 | (data[pos++] & 0xff);
-            }
-            return v;
         }
     }
 }

@@ -26,7 +26,7 @@ final class PartitionBatches implements PendingCounts.Sink, SampleRing.Visitor {
     private final boolean wholeSeconds;
     private final CounterBatch[] batches;
     private final long[] sequences;
-    private final CounterBatch.Bytes bytes = new CounterBatch.Bytes();
+    private final BatchBytes bytes = new BatchBytes();
     private List<Encoded> out;
     private long endNanos, coveredNanos, countedUpToNanos;
     private volatile long droppedSamples; // read by stats() from any thread

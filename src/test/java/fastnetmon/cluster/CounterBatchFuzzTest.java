@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 class CounterBatchFuzzTest {
     private final CounterBatch batch = new CounterBatch();
     private final CounterBatch again = new CounterBatch();
-    private final CounterBatch.Bytes out = new CounterBatch.Bytes();
+    private final BatchBytes out = new BatchBytes();
 
     @FuzzTest(maxDuration = "15s")
     void decode(byte[] input) {

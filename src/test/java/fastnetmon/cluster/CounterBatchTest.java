@@ -24,7 +24,7 @@ class CounterBatchTest {
 
     private static CounterBatch roundTrip(CounterBatch b) throws CounterBatch.Malformed {
         CounterBatch back = new CounterBatch();
-        back.decode(b.encode(new CounterBatch.Bytes()).toArray());
+        back.decode(b.encode(new BatchBytes()).toArray());
         return back;
     }
 
@@ -55,16 +55,16 @@ class CounterBatchTest {
     @Test
     void aReusedBatchDecodesTheNextOneAlone() throws Exception {
         CounterBatch reused = new CounterBatch();
-        reused.decode(TestBatches.full(1).encode(new CounterBatch.Bytes()).toArray());
+        reused.decode(TestBatches.full(1).encode(new BatchBytes()).toArray());
         CounterBatch small = new CounterBatch();
         small.sensor = "x";
-        reused.decode(small.encode(new CounterBatch.Bytes()).toArray());
+        reused.decode(small.encode(new BatchBytes()).toArray());
         TestBatches.assertSame(small, reused);
     }
 
     @Test
     void everyTruncationIsMalformed() {
-        byte[] data = TestBatches.full(0).encode(new CounterBatch.Bytes()).toArray();
+        byte[] data = TestBatches.full(0).encode(new BatchBytes()).toArray();
         CounterBatch b = new CounterBatch();
         for (int n = 0; n < data.length; n++) {
             byte[] cut = Arrays.copyOf(data, n);
@@ -76,7 +76,7 @@ class CounterBatchTest {
     void corruptionsThrowOnlyMalformed() {
         Random rnd = new Random(42);
         CounterBatch b = new CounterBatch();
-        List<byte[]> valid = Stream.of(0, 1, 2).map(s -> TestBatches.full(s).encode(new CounterBatch.Bytes()).toArray()).toList();
+        List<byte[]> valid = Stream.of(0, 1, 2).map(s -> TestBatches.full(s).encode(new BatchBytes()).toArray()).toList();
         int malformed = 0;
         for (int i = 0; i < 50_000; i++) {
             byte[] data = valid.get(i % valid.size()).clone();
@@ -119,7 +119,7 @@ class CounterBatchTest {
     void hugeCountsAreMalformed() throws Exception {
         CounterBatch b = new CounterBatch();
         b.sensor = "s";
-        byte[] empty = b.encode(new CounterBatch.Bytes()).toArray();
+        byte[] empty = b.encode(new BatchBytes()).toArray();
         // The last three bytes are the host, removal and sample counts (0 each).
         for (int field = 3; field >= 1; field--) {
             byte[] d = empty.clone();
@@ -153,7 +153,7 @@ class CounterBatchTest {
             long[] a = TestPackets.addr("10." + (h >> 16) + "." + ((h >> 8) & 0xff) + "." + (h & 0xff));
             b.addHost(a[0], a[1], counts, 0);
         }
-        int size = b.encode(new CounterBatch.Bytes()).size();
+        int size = b.encode(new BatchBytes()).size();
         assertTrue(size < 30 * n, size / (double) n + " bytes per light host");
         assertEquals(n, roundTrip(b).hosts);
     }

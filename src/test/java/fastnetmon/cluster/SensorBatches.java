@@ -66,7 +66,7 @@ public final class SensorBatches {
     }
 
     public static byte[] bytes(CounterBatch b) {
-        return b.encode(new CounterBatch.Bytes()).toArray();
+        return b.encode(new BatchBytes()).toArray();
     }
 
     /**

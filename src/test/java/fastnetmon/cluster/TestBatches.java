@@ -109,7 +109,7 @@ public final class TestBatches {
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
         Files.createDirectories(dir);
-        CounterBatch.Bytes out = new CounterBatch.Bytes();
+        BatchBytes out = new BatchBytes();
         for (int seed = 0; seed < 3; seed++) {
             Files.write(dir.resolve("full-" + seed), full(seed).encode(out).toArray());
         }
