@@ -93,15 +93,17 @@ final class LiveMode {
             opened.push(pid::remove);
         }
         opened.push(cluster);
+        Detector detector = new Detector(config, true);
+        opened.push(detector.geoIp());
+        opened.push(() -> detector.actions().close(Duration.ZERO));
+        opened.push(detector::closeSensors);
+        // A standby waits with its detector built (nothing acts before the evaluator starts), so that it
+        // acts as soon as it holds the lease.
         if (cluster.role() == ClusterSettings.Role.AGGREGATOR && !awaitLease(cluster)) {
             opened.forEach(LiveMode::closeQuietly);
             stopped.countDown();
             return;
         }
-        Detector detector = new Detector(config, true);
-        opened.push(detector.geoIp());
-        opened.push(() -> detector.actions().close(Duration.ZERO));
-        opened.push(detector::closeSensors);
         List<CaptureEngine> engines;
         AutoCloseable metrics;
         AutoCloseable api;

@@ -108,7 +108,7 @@ public final class ClusterDeployment implements AutoCloseable {
         DetectorFiles.recordingScript(d, calls, "$4 $1 $2 $3 $(date +%s%3N)");
         int api = TestRedis.freePort();
         List<String> lines = common("cluster_role = aggregator", "cluster_sensor_name = " + name, "mirror_afpacket = off",
-                "prometheus = off", "api_port = " + api, "ban_details_records_count = 20", "cluster_lease_time = 3");
+                "prometheus = off", "api_port = " + api, "ban_details_records_count = 20", "cluster_lease_time = 2");
         lines.addAll(List.of(more));
         Path conf = DetectorFiles.config(d, List.of("10.10.0.0/16"), lines.toArray(String[]::new));
         Path out = d.resolve("output.txt");
