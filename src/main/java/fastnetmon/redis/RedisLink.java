@@ -88,15 +88,9 @@ public final class RedisLink implements AutoCloseable {
             }
         }
         this.noAddress = why;
-        SocketOptions socket = SocketOptions.builder().connectTimeout(RedisSettings.TIMEOUT).keepAlive(true).build();
         if (uris != null && uris.cluster()) {
             RedisClusterClient c = RedisClusterClient.create(resources, uris.uris());
-            c.setOptions(ClusterClientOptions.builder()
-                    .autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .requestQueueSize(REQUEST_QUEUE)
-                    .timeoutOptions(TimeoutOptions.enabled(RedisSettings.TIMEOUT))
-                    .socketOptions(socket)
+            c.setOptions(bounded(ClusterClientOptions.builder())
                     // A failover or a resharding is followed as soon as a MOVED or a lost node says so.
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers()
                             .enablePeriodicRefresh(Duration.ofSeconds(30)).build())
@@ -105,13 +99,7 @@ public final class RedisLink implements AutoCloseable {
             this.uri = uris.uris().get(0);
         } else {
             RedisClient c = RedisClient.create(resources);
-            c.setOptions(ClientOptions.builder()
-                    .autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .requestQueueSize(REQUEST_QUEUE)
-                    .timeoutOptions(TimeoutOptions.enabled(RedisSettings.TIMEOUT))
-                    .socketOptions(socket)
-                    .build());
+            c.setOptions(bounded(ClientOptions.builder()).build());
             this.client = c;
             this.uri = uris != null ? uris.uris().get(0) : settings.uri().isEmpty() ? uri(settings) : null;
         }
@@ -131,6 +119,19 @@ public final class RedisLink implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /**
+     * The options of a server's client and a cluster's alike: reconnecting by itself, commands rejected while
+     * disconnected, at most {@link #REQUEST_QUEUE} waiting, each and every connection attempt bounded.
+     */
+    private static <B extends ClientOptions.Builder> B bounded(B options) {
+        options.autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(REQUEST_QUEUE)
+                .timeoutOptions(TimeoutOptions.enabled(RedisSettings.TIMEOUT))
+                .socketOptions(SocketOptions.builder().connectTimeout(RedisSettings.TIMEOUT).keepAlive(true).build());
+        return options;
     }
 
     private static RedisURI uri(RedisSettings settings) {
