@@ -21,7 +21,6 @@ import java.util.Set;
  * <p>Threading: one thread (the publisher's, the counters' reader).
  */
 final class SensorSampleRequests {
-    private static final int BOTH = 1 << Direction.INCOMING.hostIndex() | 1 << Direction.OUTGOING.hostIndex();
 
     private record Host(long hi, long lo) {
     }
@@ -76,18 +75,19 @@ final class SensorSampleRequests {
 
     private static int flags(byte[] value) {
         try {
-            return Integer.parseInt(new String(value, StandardCharsets.UTF_8).trim()) & BOTH;
+            return Integer.parseInt(new String(value, StandardCharsets.UTF_8).trim()) & WantedSamples.BOTH_WAYS;
         } catch (NumberFormatException e) {
             return 0;
         }
     }
 
     private static void request(HostCounters c, Host h, int flags) {
-        if (flags == BOTH) {
+        // The flags as the aggregator's WantedSamples writes them.
+        if (flags == WantedSamples.BOTH_WAYS) {
             c.requestSamplesBothWays(h.hi(), h.lo());
-        } else if (flags == 1 << Direction.INCOMING.hostIndex()) {
+        } else if (flags == WantedSamples.flags(Direction.INCOMING)) {
             c.requestSamples(h.hi(), h.lo(), Direction.INCOMING);
-        } else if (flags == 1 << Direction.OUTGOING.hostIndex()) {
+        } else if (flags == WantedSamples.flags(Direction.OUTGOING)) {
             c.requestSamples(h.hi(), h.lo(), Direction.OUTGOING);
         } else {
             c.requestSamples(h.hi(), h.lo(), null);
