@@ -36,7 +36,7 @@ public final class ClusterBanLatency {
                 Path calls = tmp.resolve("standalone-" + r);
                 Process alone = c.startStandalone("standalone" + r, 0, calls);
                 long start = System.currentTimeMillis();
-                List<Process> flood = floodOneLink(c, 4 * linkPps, 4);
+                List<Process> flood = List.of(c.floodLink(0, 4 * linkPps, 4));
                 long ms = banDelay(calls, start);
                 double rate = c.rates(1000)[0];
                 await(flood);
@@ -63,13 +63,6 @@ public final class ClusterBanLatency {
         }
         System.out.printf("median ban delay: standalone %d ms, four sensors %d ms, difference %d ms%n", median(standalone),
                 median(cluster), median(cluster) - median(standalone));
-    }
-
-    private static List<Process> floodOneLink(ClusterDeployment c, int pps, int seconds) throws Exception {
-        String peer = c.rig.links.get(0).peer;
-        return List.of(new ProcessBuilder("timeout", Integer.toString(seconds + 2), "ip", "netns", "exec", peer, "hping3", "-q",
-                "-S", "-p", "80", "-i", "u" + 1_000_000 / pps, "-c", Integer.toString(pps * seconds), ClusterDeployment.TARGET)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
     }
 
     private static long banDelay(Path calls, long start) throws Exception {

@@ -137,12 +137,16 @@ public final class ClusterDeployment implements AutoCloseable {
     public List<Process> flood(int links, int pps, int seconds) throws IOException {
         List<Process> floods = new ArrayList<>();
         for (int i = 0; i < links; i++) {
-            NetnsRig link = rig.links.get(i);
-            floods.add(new ProcessBuilder("timeout", Integer.toString(seconds + 2), "ip", "netns", "exec", link.peer, "hping3", "-q",
-                    "-S", "-p", "80", "-i", "u" + 1_000_000 / pps, "-c", Integer.toString(pps * seconds), TARGET)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+            floods.add(floodLink(i, pps, seconds));
         }
         return floods;
+    }
+
+    /** A SYN flood to {@link #TARGET} over link i alone, {@code pps} (nominal), for at most {@code seconds}. */
+    public Process floodLink(int i, int pps, int seconds) throws IOException {
+        return new ProcessBuilder("timeout", Integer.toString(seconds + 2), "ip", "netns", "exec", rig.links.get(i).peer, "hping3",
+                "-q", "-S", "-p", "80", "-i", "u" + 1_000_000 / pps, "-c", Integer.toString(pps * seconds), TARGET)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     /** Packets each link's monitored end received so far. */
