@@ -149,23 +149,33 @@ public final class CounterShard implements HostCounters {
 
     /** Packets {@link #countBatch} works on at a time. */
     static final int BATCH = 32;
-    private final int[] batchDir = new int[BATCH];
+    private final int[] batchDir = new int[BATCH], batchSlotIn = new int[BATCH], batchSlotOut = new int[BATCH];
     private final long[] batchKeyIn = new long[BATCH], batchKeyOut = new long[BATCH], batchKeys = new long[2 * BATCH];
     @SuppressWarnings("unused") private long peeked;
 
     /**
+     * Hosts past which their counters (328 bytes each) no longer fit a core's L2 cache, and
+     * {@link #countBatch} reads the hosts' entries ahead (below this the extra pass costs more than it saves).
+     */
+    static final int SCATTERED_HOSTS = 4096;
+
+    /**
      * Counts {@code n} packets, exactly as {@link #count} would one after the other (same order, same
-     * host slots, same flow-table updates), but faster: for {@value #BATCH} packets at a time it first
-     * classifies them and computes their flow keys, then reads the flow-table entries of all those keys
-     * in one tight loop, then counts. The reads are independent of each other, so their cache misses
-     * overlap (the table is 8 MiB and each new flow lands on a random line of it) instead of costing
-     * one memory round trip per packet.
+     * host slots, same flow-table updates), but faster. A packet's flow is found in a table far larger
+     * than the caches (8 MiB, each new flow on a random line of it), and so are its host's index entry
+     * and counters when the shard has more than {@value #SCATTERED_HOSTS} hosts. So for {@value #BATCH}
+     * packets at a time it classifies them, computes their flow keys and reads the flow-table entries
+     * (and, with many hosts, the host-index entries) they will need; with many hosts it then finds their
+     * hosts' slots (in the same order as {@link #count}: new hosts get the same slots) and reads those
+     * slots' counters; then it counts. The reads of a pass are independent of each other, so their cache
+     * misses overlap instead of costing one memory round trip after another.
      */
     public void countBatch(PacketRecord[] batch, int n) {
         if (n > 0) {
             slots.countedUpTo(batch[n - 1].timestampNanos);
         }
-        int[] dirs = batchDir;
+        boolean scattered = slots.slotCount() > SCATTERED_HOSTS;
+        int[] dirs = batchDir, slotIn = batchSlotIn, slotOut = batchSlotOut;
         long[] keyIn = batchKeyIn, keyOut = batchKeyOut, keys = batchKeys;
         for (int from = 0; from < n; from += BATCH) {
             int m = Math.min(BATCH, n - from);
@@ -188,24 +198,63 @@ public final class CounterShard implements HostCounters {
             for (int i = 0; i < nk; i++) {
                 sink += flows.peek(keys[i]);
             }
+            if (scattered) {
+                sink += findSlotsAhead(batch, from, m);
+            }
             peeked += sink; // keeps the reads: a value nobody uses would not be read at all
             for (int j = 0; j < m; j++) {
                 int dir = dirs[j];
                 PacketRecord r = batch[from + j];
                 if (dir == INCOMING || dir == INTERNAL) {
-                    int slot = slots.slotFor(r.dstHi, r.dstLo, r.packets, r.bytes);
+                    int slot = scattered ? slotIn[j] : slots.slotFor(r.dstHi, r.dstLo, r.packets, r.bytes);
                     if (slot >= 0) {
                         countHost(slot, INCOMING, r, keyIn[j]);
                     }
                 }
                 if (dir == OUTGOING || dir == INTERNAL) {
-                    int slot = slots.slotFor(r.srcHi, r.srcLo, r.packets, r.bytes);
+                    int slot = scattered ? slotOut[j] : slots.slotFor(r.srcHi, r.srcLo, r.packets, r.bytes);
                     if (slot >= 0) {
                         countHost(slot, OUTGOING, r, keyOut[j]);
                     }
                 }
             }
         }
+    }
+
+    /**
+     * {@link #countBatch}'s pass for many hosts, over packets {@code from} to {@code from + m} of the batch
+     * (their directions in {@link #batchDir}): reads their hosts' index entries, then finds their slots in
+     * {@link #count}'s order into {@link #batchSlotIn} and {@link #batchSlotOut} and reads those slots'
+     * counters. Returns the sum of what it read, for the caller to keep.
+     */
+    private long findSlotsAhead(PacketRecord[] batch, int from, int m) {
+        int[] dirs = batchDir, slotIn = batchSlotIn, slotOut = batchSlotOut;
+        long sink = 0;
+        for (int j = 0; j < m; j++) {
+            int dir = dirs[j];
+            PacketRecord r = batch[from + j];
+            if (dir == INCOMING || dir == INTERNAL) {
+                sink += slots.peekIndex(r.dstHi, r.dstLo);
+            }
+            if (dir == OUTGOING || dir == INTERNAL) {
+                sink += slots.peekIndex(r.srcHi, r.srcLo);
+            }
+        }
+        for (int j = 0; j < m; j++) {
+            int dir = dirs[j];
+            PacketRecord r = batch[from + j];
+            if (dir == INCOMING || dir == INTERNAL) {
+                int slot = slots.slotFor(r.dstHi, r.dstLo, r.packets, r.bytes);
+                slotIn[j] = slot;
+                sink += slot >= 0 ? slots.peekCounters(slot, INCOMING) : 0;
+            }
+            if (dir == OUTGOING || dir == INTERNAL) {
+                int slot = slots.slotFor(r.srcHi, r.srcLo, r.packets, r.bytes);
+                slotOut[j] = slot;
+                sink += slot >= 0 ? slots.peekCounters(slot, OUTGOING) : 0;
+            }
+        }
+        return sink;
     }
 
     /**

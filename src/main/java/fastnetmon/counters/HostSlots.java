@@ -261,6 +261,29 @@ final class HostSlots {
         return slot;
     }
 
+    /** Slots in use or free below the highest in use (the writer's count; {@link #acquireSlotCount} is the reader's). */
+    int slotCount() {
+        return slotCount;
+    }
+
+    /** See {@link HostIndex#peek}: the index entry {@link #slotFor} will read first for this host. */
+    long peekIndex(long hi, long lo) {
+        return index.peek(hi, lo);
+    }
+
+    /**
+     * Reads the cache lines of a slot that counting a packet for its host in direction {@code dir} (a
+     * {@link Direction#hostIndex()}) writes: the sample flags and last second, and that direction's
+     * counters. Like {@link #peekIndex}, so that they are in the cache when the packet is counted.
+     */
+    long peekCounters(int slot, int dir) {
+        long[] c = chunks[slot >>> CHUNK_BITS];
+        int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
+        int k = base + FIRST_COUNTER + dir * TrafficClass.COUNT * 3;
+        // at most 8 longs (a cache line) apart from the first of these longs to the last
+        return c[base + SAMPLE_FLAGS] + c[base + LAST_SECOND] + c[k] + c[k + 7] + c[k + 14] + c[k + TrafficClass.COUNT * 3 - 1];
+    }
+
     /**
      * A new host takes a free slot (whose counters were zeroed when it was freed, or never used), in
      * a new chunk when its chunk was never made or was given back: that chunk's slots start free, at

@@ -11,20 +11,25 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The replay (and the benchmarks) count in batches with {@link CounterShard#countBatch}, which reorders
  * the reads of the flow table for speed: it must leave exactly what {@link CounterShard#count} leaves
- * packet by packet, including host slot order, flow sampling in small tables and the sample ring.
+ * packet by packet, including host slot order, flow sampling in small tables and the sample ring, with
+ * few hosts and with more than {@link CounterShard#SCATTERED_HOSTS} (where it finds the hosts' slots in a
+ * pass of their own), tracked one by one or some of them not for lack of room.
  */
 class CountBatchEquivalenceTest {
 
     @ParameterizedTest
-    @CsvSource({"8, 1", "8, 2", "10, 3", "14, 4", "20, 5"})
-    void batchesCountExactlyLikeOneByOne(int flowTableLog2, long seed) {
+    @CsvSource({"8, 1, 2000, 0", "8, 2, 2000, 0", "10, 3, 2000, 0", "14, 4, 2000, 0", "20, 5, 2000, 0",
+            "14, 6, 30000, 0", "20, 7, 30000, 0", "16, 8, 30000, 6000"})
+    void batchesCountExactlyLikeOneByOne(int flowTableLog2, long seed, int v4Hosts, int maxHosts) {
         PrefixMatcher monitored = PrefixMatcher.of(List.of(Cidr.parse("10.0.0.0/16"), Cidr.parse("2001:db8::/32")));
-        CounterShard one = TestShards.shard("one", monitored, flowTableLog2);
-        CounterShard many = TestShards.shard("many", monitored, flowTableLog2);
+        int limit = maxHosts == 0 ? CounterShard.MAX_HOSTS : maxHosts;
+        CounterShard one = TestShards.shard("one", monitored, flowTableLog2, limit);
+        CounterShard many = TestShards.shard("many", monitored, flowTableLog2, limit);
         SplittableRandom rnd = new SplittableRandom(seed);
         PacketRecord[] batch = new PacketRecord[150];
         for (int i = 0; i < batch.length; i++) {
@@ -36,7 +41,7 @@ class CountBatchEquivalenceTest {
         for (int round = 0; round < 800; round++) {
             int n = rnd.nextInt(batch.length + 1); // also empty batches and ones longer than the internal block
             for (int i = 0; i < n; i++) {
-                randomPacket(batch[i], rnd, second);
+                randomPacket(batch[i], rnd, second, v4Hosts);
                 one.count(batch[i]);
             }
             many.countBatch(batch, n);
@@ -54,6 +59,12 @@ class CountBatchEquivalenceTest {
         }
         int slots = one.acquireSlotCount();
         assertEquals(slots, many.acquireSlotCount());
+        if (v4Hosts > CounterShard.SCATTERED_HOSTS) {
+            assertTrue(slots > CounterShard.SCATTERED_HOSTS, "hosts enough for countBatch's pass for many: " + slots);
+        }
+        if (maxHosts > 0) {
+            assertTrue(one.untrackedPackets() > 0, "some hosts found no room");
+        }
         long[] a = new long[CounterShard.COUNTERS], b = new long[CounterShard.COUNTERS];
         for (int slot = 0; slot < slots; slot++) {
             assertEquals(one.keyHi(slot), many.keyHi(slot), "slot " + slot);
@@ -79,7 +90,7 @@ class CountBatchEquivalenceTest {
     }
 
     /** Incoming, outgoing, internal or other; IPv4 or IPv6; TCP (SYN or not), UDP, ICMP or GRE; some fragments. */
-    private static void randomPacket(PacketRecord r, SplittableRandom rnd, long second) {
+    private static void randomPacket(PacketRecord r, SplittableRandom rnd, long second, int v4Hosts) {
         r.reset();
         boolean v6 = rnd.nextInt(8) == 0;
         int kind = rnd.nextInt(4);
@@ -93,7 +104,7 @@ class CountBatchEquivalenceTest {
                 default -> r.setIpv6(out, o, out, o + 1);
             }
         } else {
-            int m1 = 0x0a00_0000 | rnd.nextInt(2000), m2 = 0x0a00_0000 | rnd.nextInt(2000), o = 0x0b00_0000 | rnd.nextInt(5000);
+            int m1 = 0x0a00_0000 | rnd.nextInt(v4Hosts), m2 = 0x0a00_0000 | rnd.nextInt(v4Hosts), o = 0x0b00_0000 | rnd.nextInt(5000);
             switch (kind) {
                 case 0 -> r.setIpv4(o, m1);
                 case 1 -> r.setIpv4(m1, o);
