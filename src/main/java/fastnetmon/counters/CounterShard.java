@@ -2,14 +2,17 @@ package fastnetmon.counters;
 
 import fastnetmon.config.ConfigKeys;
 import fastnetmon.config.TrafficClass;
-import fastnetmon.networks.PrefixMatcher;
 import fastnetmon.packet.PacketRecord;
+
+import static fastnetmon.counters.DirectionTotals.INCOMING;
+import static fastnetmon.counters.DirectionTotals.INTERNAL;
+import static fastnetmon.counters.DirectionTotals.OUTGOING;
 
 /**
  * The counting stage for one source thread (a capture thread, a replay, a flow collector socket):
  * the only writer of its counters, so counting takes no locks. Classifies each packet's direction
- * against the monitored networks, adds it to the global totals and to the per-host counters of its
- * monitored end(s) and its monitored networks' totals, counts new flows, and copies packets of hosts
+ * against the monitored networks and adds it to the totals ({@link DirectionTotals}) and to the per-host
+ * counters of its monitored end(s), counts new flows, and copies packets of hosts
  * under attack into a sample ring. Which hosts have a slot, and who gets one when they are too many to
  * track one by one, is {@link HostSlots}' job.
  *
@@ -58,15 +61,11 @@ public final class CounterShard implements HostCounters {
     private final String name;
     private SensorTap sensorTap; // set before the source's thread starts
     private final boolean wholeSeconds;
-    private final PrefixMatcher monitored;
-    private final MonitoredNetworks networks;
-    /** Per monitored network: packets and bytes in, packets and bytes out; see {@link #readNetworkTotals}. */
-    private final long[] networkTotals;
+    private final DirectionTotals totals;
     private final HostSlots slots;
     private final FlowTracker flows;
     private final SampleRing samples = new SampleRing(12);
     private final ShardReader reader = new ShardReader(this);
-    private final long[] totals = new long[TOTALS];
     private long unparsed;
     private long notIp;
     private long second = Long.MIN_VALUE;
@@ -81,10 +80,7 @@ public final class CounterShard implements HostCounters {
         this.wholeSeconds = wholeSeconds;
         this.slots = new HostSlots(limits);
         this.name = name;
-        this.networks = networks;
-        this.monitored = networks.matcher();
-        // A matcher given without names may hold any values: room for each.
-        this.networkTotals = new long[Math.max(1, Math.max(networks.size(), monitored.maxValue() + 1)) * 4];
+        this.totals = new DirectionTotals(networks);
         this.flows = new FlowTracker(flowTableLog2);
     }
 
@@ -132,7 +128,7 @@ public final class CounterShard implements HostCounters {
     /** Counts one packet; see {@link #countBatch} for many. */
     public void count(PacketRecord r) {
         slots.countedUpTo(r.timestampNanos);
-        int dir = classify(r);
+        int dir = totals.classify(r);
         if (dir == INCOMING || dir == INTERNAL) {
             int slot = slots.slotFor(r.dstHi, r.dstLo, r.packets, r.bytes);
             if (slot >= 0) {
@@ -183,7 +179,7 @@ public final class CounterShard implements HostCounters {
             for (int j = 0; j < m; j++) {
                 // No branch on the direction here: it is unpredictable, and the counting pass branches on it anyway.
                 PacketRecord r = batch[from + j];
-                int dir = classify(r);
+                int dir = totals.classify(r);
                 dirs[j] = dir;
                 long base = FlowKeys.base(r);
                 long in = FlowKeys.mix(base ^ INCOMING), out = FlowKeys.mix(base ^ OUTGOING);
@@ -199,7 +195,7 @@ public final class CounterShard implements HostCounters {
                 sink += flows.peek(keys[i]);
             }
             if (scattered) {
-                sink += findSlotsAhead(batch, from, m);
+                sink += slots.slotsAhead(batch, from, m, dirs, slotIn, slotOut);
             }
             peeked += sink; // keeps the reads: a value nobody uses would not be read at all
             for (int j = 0; j < m; j++) {
@@ -222,75 +218,19 @@ public final class CounterShard implements HostCounters {
     }
 
     /**
-     * {@link #countBatch}'s pass for many hosts, over packets {@code from} to {@code from + m} of the batch
-     * (their directions in {@link #batchDir}): reads their hosts' index entries, then finds their slots in
-     * {@link #count}'s order into {@link #batchSlotIn} and {@link #batchSlotOut} and reads those slots'
-     * counters. Returns the sum of what it read, for the caller to keep.
+     * Offset, from a slot's first long, of the first of a direction's counters ({@link Direction#hostIndex()}:
+     * {@link DirectionTotals#INCOMING} or {@link DirectionTotals#OUTGOING}); {@link #DIRECTION_COUNTERS} follow.
      */
-    private long findSlotsAhead(PacketRecord[] batch, int from, int m) {
-        int[] dirs = batchDir, slotIn = batchSlotIn, slotOut = batchSlotOut;
-        long sink = 0;
-        for (int j = 0; j < m; j++) {
-            int dir = dirs[j];
-            PacketRecord r = batch[from + j];
-            if (dir == INCOMING || dir == INTERNAL) {
-                sink += slots.peekIndex(r.dstHi, r.dstLo);
-            }
-            if (dir == OUTGOING || dir == INTERNAL) {
-                sink += slots.peekIndex(r.srcHi, r.srcLo);
-            }
-        }
-        for (int j = 0; j < m; j++) {
-            int dir = dirs[j];
-            PacketRecord r = batch[from + j];
-            if (dir == INCOMING || dir == INTERNAL) {
-                int slot = slots.slotFor(r.dstHi, r.dstLo, r.packets, r.bytes);
-                slotIn[j] = slot;
-                sink += slot >= 0 ? slots.peekCounters(slot, INCOMING) : 0;
-            }
-            if (dir == OUTGOING || dir == INTERNAL) {
-                int slot = slots.slotFor(r.srcHi, r.srcLo, r.packets, r.bytes);
-                slotOut[j] = slot;
-                sink += slot >= 0 ? slots.peekCounters(slot, OUTGOING) : 0;
-            }
-        }
-        return sink;
+    static int firstCounterOf(int dir) {
+        return FIRST_COUNTER + dir * DIRECTION_COUNTERS;
     }
 
-    /**
-     * {@link Direction} ordinals as ints for the counting loops (the one place they are derived): a
-     * packet's direction, and for INCOMING and OUTGOING also the half of a host's counters.
-     */
-    private static final int INCOMING = Direction.INCOMING.ordinal(), OUTGOING = Direction.OUTGOING.ordinal(),
-            INTERNAL = Direction.INTERNAL.ordinal(), OTHER = Direction.OTHER.ordinal();
-
-    /** Adds the packet to the totals and returns its direction's ordinal. */
-    private int classify(PacketRecord r) {
-        boolean v4 = r.ipVersion == 4;
-        int srcNet = v4 ? monitored.lookupV4(r.src4) : monitored.lookup(r.srcHi, r.srcLo);
-        int dstNet = v4 ? monitored.lookupV4(r.dst4) : monitored.lookup(r.dstHi, r.dstLo);
-        boolean srcMon = srcNet >= 0, dstMon = dstNet >= 0;
-        int dir = srcMon ? (dstMon ? INTERNAL : OUTGOING) : (dstMon ? INCOMING : OTHER);
-        int t = (dir * 2 + (v4 ? 0 : 1)) * 2;
-        long p = r.packets, b = r.bytes;
-        totals[t] += p;
-        totals[t + 1] += b;
-        long[] nt = networkTotals;
-        if (dstMon) {
-            nt[dstNet * 4] += p;
-            nt[dstNet * 4 + 1] += b;
-        }
-        if (srcMon) {
-            nt[srcNet * 4 + 2] += p;
-            nt[srcNet * 4 + 3] += b;
-        }
-        return dir;
-    }
+    static final int DIRECTION_COUNTERS = TrafficClass.COUNT * 3;
 
     private void countHost(int slot, int dir, PacketRecord r, long flowKey) {
         long[] c = slots.chunk(slot);
         int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
-        int k = base + FIRST_COUNTER + dir * TrafficClass.COUNT * 3;
+        int k = base + firstCounterOf(dir);
         c[base + LAST_SECOND] = second;
         long p = r.packets, b = r.bytes;
         int proto = r.protocol;
@@ -412,7 +352,7 @@ public final class CounterShard implements HostCounters {
 
     @Override
     public void readTotals(long[] dst) {
-        System.arraycopy(totals, 0, dst, 0, TOTALS);
+        totals.readTotals(dst);
     }
 
     public long unparsed() {
@@ -432,12 +372,12 @@ public final class CounterShard implements HostCounters {
 
     @Override
     public MonitoredNetworks networks() {
-        return networks;
+        return totals.networks();
     }
 
     @Override
     public void readNetworkTotals(long[] dst) {
-        System.arraycopy(networkTotals, 0, dst, 0, Math.min(dst.length, networkTotals.length));
+        totals.readNetworkTotals(dst);
     }
 
     @Override

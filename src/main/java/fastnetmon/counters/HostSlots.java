@@ -1,6 +1,7 @@
 package fastnetmon.counters;
 
 import fastnetmon.config.TrafficClass;
+import fastnetmon.packet.PacketRecord;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -9,6 +10,7 @@ import java.util.Arrays;
 import static fastnetmon.counters.CounterShard.CHUNK_BITS;
 import static fastnetmon.counters.CounterShard.CHUNK_SLOTS;
 import static fastnetmon.counters.CounterShard.COUNTERS;
+import static fastnetmon.counters.CounterShard.DIRECTION_COUNTERS;
 import static fastnetmon.counters.CounterShard.FIRST_COUNTER;
 import static fastnetmon.counters.CounterShard.GENERATION;
 import static fastnetmon.counters.CounterShard.KEY_HI;
@@ -19,6 +21,9 @@ import static fastnetmon.counters.CounterShard.MAX_HOSTS;
 import static fastnetmon.counters.CounterShard.SAMPLE_FLAGS;
 import static fastnetmon.counters.CounterShard.SLOT_LONGS;
 import static fastnetmon.counters.CounterShard.counter;
+import static fastnetmon.counters.DirectionTotals.INCOMING;
+import static fastnetmon.counters.DirectionTotals.INTERNAL;
+import static fastnetmon.counters.DirectionTotals.OUTGOING;
 
 /**
  * A shard's hosts and their slots: which host has which slot ({@link HostIndex}), the slots' longs in
@@ -266,22 +271,55 @@ final class HostSlots {
         return slotCount;
     }
 
-    /** See {@link HostIndex#peek}: the index entry {@link #slotFor} will read first for this host. */
-    long peekIndex(long hi, long lo) {
-        return index.peek(hi, lo);
+    /**
+     * {@link CounterShard#countBatch}'s pass for many hosts, over packets {@code from} to {@code from + m}
+     * of the batch, whose directions ({@link DirectionTotals}' ints) are in {@code dirs[0, m)}: reads their
+     * hosts' index entries, then finds their slots as {@link #slotFor(long, long, long, long)} would one
+     * packet after the other, destination before source, into {@code slotIn} and {@code slotOut} (of the
+     * packets counted for that side), and reads the counters counting will touch. The reads of each loop
+     * are independent of each other, so their cache misses overlap. Returns the sum of what it read, for
+     * the caller to keep (a value nobody uses would not be read at all).
+     */
+    long slotsAhead(PacketRecord[] batch, int from, int m, int[] dirs, int[] slotIn, int[] slotOut) {
+        long sink = 0;
+        for (int j = 0; j < m; j++) {
+            int dir = dirs[j];
+            PacketRecord r = batch[from + j];
+            if (dir == INCOMING || dir == INTERNAL) {
+                sink += index.peek(r.dstHi, r.dstLo);
+            }
+            if (dir == OUTGOING || dir == INTERNAL) {
+                sink += index.peek(r.srcHi, r.srcLo);
+            }
+        }
+        for (int j = 0; j < m; j++) {
+            int dir = dirs[j];
+            PacketRecord r = batch[from + j];
+            if (dir == INCOMING || dir == INTERNAL) {
+                int slot = slotFor(r.dstHi, r.dstLo, r.packets, r.bytes);
+                slotIn[j] = slot;
+                sink += slot >= 0 ? peekCounters(slot, INCOMING) : 0;
+            }
+            if (dir == OUTGOING || dir == INTERNAL) {
+                int slot = slotFor(r.srcHi, r.srcLo, r.packets, r.bytes);
+                slotOut[j] = slot;
+                sink += slot >= 0 ? peekCounters(slot, OUTGOING) : 0;
+            }
+        }
+        return sink;
     }
 
     /**
      * Reads the cache lines of a slot that counting a packet for its host in direction {@code dir} (a
-     * {@link Direction#hostIndex()}) writes: the sample flags and last second, and that direction's
-     * counters. Like {@link #peekIndex}, so that they are in the cache when the packet is counted.
+     * {@link Direction#hostIndex()}) touches: the sample flags and last second, and that direction's
+     * counters.
      */
-    long peekCounters(int slot, int dir) {
+    private long peekCounters(int slot, int dir) {
         long[] c = chunks[slot >>> CHUNK_BITS];
         int base = (slot & (CHUNK_SLOTS - 1)) * SLOT_LONGS;
-        int k = base + FIRST_COUNTER + dir * TrafficClass.COUNT * 3;
-        // at most 8 longs (a cache line) apart from the first of these longs to the last
-        return c[base + SAMPLE_FLAGS] + c[base + LAST_SECOND] + c[k] + c[k + 7] + c[k + 14] + c[k + TrafficClass.COUNT * 3 - 1];
+        int k = base + CounterShard.firstCounterOf(dir);
+        // the counters read every 7 longs, so each cache line (8 longs) they span is read
+        return c[base + SAMPLE_FLAGS] + c[base + LAST_SECOND] + c[k] + c[k + 7] + c[k + 14] + c[k + DIRECTION_COUNTERS - 1];
     }
 
     /**

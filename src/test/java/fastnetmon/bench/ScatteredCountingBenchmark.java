@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Counting alone ({@link CounterShard#countBatch}) of records scattered as bench/flow-bench's are: each
  * to a random host of a /16 (65,536 monitored hosts) from a random source, so every record misses the
- * caches on its host's index entry, its host's counters and its flow-table entry. The
- * {@value #DISTINCT} distinct records are those of the flow benchmark's NetFlow corpus (16 exporters of
- * 256 datagrams of 40 records); each invocation counts {@value #RECORDS} of them in batches of 40 (a
+ * caches on its host's index entry, its host's counters and its flow-table entry. There are
+ * {@value #DISTINCT} distinct records, as many as in the flow benchmark's NetFlow corpus (16 exporters of
+ * 256 datagrams of 40 records) and drawn as its are; each invocation counts {@value #RECORDS} of them in batches of 40 (a
  * datagram), as one second of a long-running collector thread, then the evaluator's tick. Score:
  * records per second on one thread. Run with bench/jmh.
  */
